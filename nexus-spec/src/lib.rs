@@ -1,0 +1,16 @@
+//! `nexus-spec`: the nexus platform spec.
+//!
+//! It owns the spec types, YAML loading with a source span for every value, validation that
+//! reports every problem at once, environment overlays, placeholder parsing and the resolved
+//! IR that `nexus-lint` and `nexus-render` consume. It knows nothing of any output format or
+//! lint rule.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod codes;
+pub mod diagnostic;
+pub mod load;
+pub mod span;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
+pub use span::{FileId, Span, Spanned};

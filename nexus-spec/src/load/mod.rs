@@ -1,0 +1,1 @@
+//! YAML loading with spans (being built).

@@ -1,0 +1,3 @@
+//! nexus: a declarative infrastructure compiler.
+#![forbid(unsafe_code)]
+pub use nexus_spec as spec;
