@@ -7,9 +7,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod codes;
 pub mod diagnostic;
+pub mod ir;
 pub mod load;
+pub mod model;
+pub mod values;
 pub mod span;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};

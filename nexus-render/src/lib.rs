@@ -1,0 +1,13 @@
+//! `nexus-render`: generators from the resolved platform IR ([`nexus_spec::ir::Platform`]) to
+//! the files that run it. Each generator is a pure function from the IR to an
+//! [`OutputPlan`] (relative path → bytes); nothing here decides policy (that is lint's job)
+//! or touches the file system except [`plan`]'s writer.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod plan;
+pub mod yaml;
+
+pub use error::RenderError;
+pub use plan::OutputPlan;

@@ -1,0 +1,124 @@
+//! The output plan: every file a rendering produces, as relative path → bytes, before
+//! anything touches the disk. Writing it atomically, and checking it against what is on
+//! disk, work on this type.
+
+use std::collections::BTreeMap;
+
+use crate::error::RenderError;
+
+/// Rendered files by relative path (`/`-separated), in sorted order.
+///
+/// Paths are checked when added: relative, no `..` or `.` segment, no empty segment, no
+/// backslash, only `[A-Za-z0-9._-]` in each segment. So no spec value can make nexus write
+/// outside the output folder.
+///
+/// ```
+/// use nexus_render::OutputPlan;
+/// let mut plan = OutputPlan::new();
+/// plan.add("k8s/namespace.yaml", b"kind: Namespace\n".to_vec()).unwrap();
+/// assert!(plan.add("../escape.yaml", vec![]).is_err());
+/// assert_eq!(plan.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutputPlan {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl OutputPlan {
+    /// An empty plan.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file; fails on an unsafe path or a path already in the plan.
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<(), RenderError> {
+        let path = path.into();
+        check_path(&path)?;
+        if self.files.contains_key(&path) {
+            return Err(RenderError::DuplicatePath(path));
+        }
+        self.files.insert(path, bytes.into());
+        Ok(())
+    }
+
+    /// Adds every file of `other` under the folder `prefix` (`staging/k8s`).
+    pub fn merge_under(&mut self, prefix: &str, other: OutputPlan) -> Result<(), RenderError> {
+        for (path, bytes) in other.files {
+            let full = if prefix.is_empty() {
+                path
+            } else {
+                format!("{}/{path}", prefix.trim_end_matches('/'))
+            };
+            self.add(full, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// The files, sorted by path.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// The bytes of one file.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// How many files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Total size in bytes.
+    pub fn total_bytes(&self) -> usize {
+        self.files.values().map(Vec::len).sum()
+    }
+}
+
+/// Checks that a path is a safe relative path.
+pub fn check_path(path: &str) -> Result<(), RenderError> {
+    let ok = !path.is_empty()
+        && path.len() <= 1024
+        && !path.starts_with('/')
+        && path.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(RenderError::UnsafePath(path.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_unsafe_paths() {
+        for bad in ["", "/abs", "a/../b", "a//b", "a/./b", "a\\b", "a b", "a/b\n", "..", "a;b"] {
+            assert!(check_path(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_path("staging/k8s/10-backend-deployment.yaml").is_ok());
+    }
+
+    #[test]
+    fn merge_prefixes_and_rejects_duplicates() {
+        let mut a = OutputPlan::new();
+        a.add("x.yaml", "1").unwrap();
+        let mut all = OutputPlan::new();
+        all.merge_under("staging/k8s", a.clone()).unwrap();
+        assert!(all.get("staging/k8s/x.yaml").is_some());
+        assert!(all.merge_under("staging/k8s", a).is_err());
+    }
+}

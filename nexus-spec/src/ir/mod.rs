@@ -1,0 +1,105 @@
+//! The resolved platform: one environment's overlay applied, defaults filled, every value
+//! parsed, references checked and `${...}` placeholders turned into [`Template`]s. This is
+//! what `nexus-lint` and `nexus-render` consume. Every value keeps the span of the spec text
+//! it came from (base spec or overlay); values nexus filled in carry [`Span::DETACHED`].
+//!
+//! Placeholders for hosts and secrets stay symbolic ([`Segment::Host`], [`Segment::Secret`]):
+//! each target resolves them its own way.
+
+mod gateway;
+mod workload;
+
+pub use gateway::{Gateway, GatewayTls, Header, Hsts, NginxGateway, Rate, RateLimit, Route};
+pub use workload::{
+    Autoscaling, Backup, Credentials, DisruptionBudget, EnvVar, Health, HostPath, Metrics,
+    Migration, Port, Probe, ProbeAction, Resources, Rollout, Security, Storage, Workload,
+    WorkloadKind,
+};
+
+use std::collections::BTreeMap;
+
+use crate::model::{SecretStoreKind, Waiver};
+use crate::span::{Span, Spanned};
+pub use crate::values::{Cron, ImageRef, NginxVersion, Quantity, Segment, Template};
+
+/// One environment of a platform, resolved.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    /// The platform's name.
+    pub name: Spanned<String>,
+    /// The platform release.
+    pub version: Spanned<semver::Version>,
+    /// What the platform is.
+    pub description: Option<String>,
+    /// The environment this is (`staging`).
+    pub environment: Spanned<String>,
+    /// Namespace (Kubernetes) and project name (Compose).
+    pub namespace: Spanned<String>,
+    /// Extra labels for every object.
+    pub labels: BTreeMap<String, String>,
+    /// Extra annotations for every object.
+    pub annotations: BTreeMap<String, String>,
+    /// Every workload (services, backing services, monitoring), sorted by name.
+    pub workloads: Vec<Workload>,
+    /// Secrets, sorted by name.
+    pub secrets: Vec<Secret>,
+    /// The gateway.
+    pub gateway: Option<Gateway>,
+    /// How often Prometheus scrapes, in seconds (when Prometheus is part of the platform).
+    pub scrape_interval_seconds: u64,
+    /// Waivers that apply to this environment.
+    pub waivers: Vec<Waiver>,
+    /// The span of the spec file's `spec` mapping key (for platform-wide findings).
+    pub span: Span,
+}
+
+impl Platform {
+    /// The workload with this name.
+    pub fn workload(&self, name: &str) -> Option<&Workload> {
+        self.workloads
+            .binary_search_by(|w| w.name.value.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.workloads[i])
+    }
+
+    /// The secret with this name.
+    pub fn secret(&self, name: &str) -> Option<&Secret> {
+        self.secrets
+            .binary_search_by(|s| s.name.value.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.secrets[i])
+    }
+
+    /// The workloads that depend on `name`.
+    pub fn dependents<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Workload> + 'a {
+        self.workloads
+            .iter()
+            .filter(move |w| w.depends_on.iter().any(|d| d.value == name))
+    }
+}
+
+/// A secret, resolved.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    /// Its name.
+    pub name: Spanned<String>,
+    /// The environment variable that carries it in Compose and `.env` files.
+    pub env_var: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// Where an external store keeps it.
+    pub external: Option<ExternalSecret>,
+}
+
+/// An external secret store reference, resolved.
+#[derive(Debug, Clone)]
+pub struct ExternalSecret {
+    /// Store name.
+    pub store: Spanned<String>,
+    /// Store kind.
+    pub store_kind: SecretStoreKind,
+    /// Key in the store.
+    pub key: String,
+    /// Property of the key.
+    pub property: Option<String>,
+}

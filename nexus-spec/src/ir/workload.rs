@@ -1,0 +1,355 @@
+//! Workloads, resolved: services, backing services and the monitoring stack in one shape.
+
+use crate::model::{Engine, Exposure, Protocol, Seccomp, Slot, Tier};
+use crate::span::{Span, Spanned};
+use crate::values::{Cron, ImageRef, Quantity, Template};
+
+/// What a workload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkloadKind {
+    /// An application service (stateless).
+    Service,
+    /// A backing service of this engine (stateful).
+    Backing(Engine),
+    /// Prometheus.
+    Prometheus,
+    /// Grafana.
+    Grafana,
+    /// Jaeger.
+    Jaeger,
+}
+
+impl WorkloadKind {
+    /// Whether the workload keeps data (rendered as a StatefulSet with volumes).
+    pub fn is_stateful(self) -> bool {
+        matches!(self, WorkloadKind::Backing(_) | WorkloadKind::Prometheus | WorkloadKind::Grafana)
+    }
+
+    /// A short name for the kind (`service`, `postgres`, `prometheus`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Service => "service",
+            WorkloadKind::Backing(e) => e.as_str(),
+            WorkloadKind::Prometheus => "prometheus",
+            WorkloadKind::Grafana => "grafana",
+            WorkloadKind::Jaeger => "jaeger",
+        }
+    }
+}
+
+/// A port.
+#[derive(Debug, Clone)]
+pub struct Port {
+    /// Name.
+    pub name: Spanned<String>,
+    /// Number.
+    pub port: Spanned<u16>,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Node port binding, if any.
+    pub host_port: Option<Spanned<u16>>,
+}
+
+/// An environment variable.
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    /// Name.
+    pub name: Spanned<String>,
+    /// Value, with placeholders resolved to segments.
+    pub value: Spanned<Template>,
+}
+
+/// Requests and limits, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    /// CPU request.
+    pub cpu_request: Option<Spanned<Quantity>>,
+    /// Memory request.
+    pub memory_request: Option<Spanned<Quantity>>,
+    /// CPU limit.
+    pub cpu_limit: Option<Spanned<Quantity>>,
+    /// Memory limit.
+    pub memory_limit: Option<Spanned<Quantity>>,
+}
+
+/// What a health check does.
+#[derive(Debug, Clone)]
+pub enum ProbeAction {
+    /// HTTP GET `path` on the named port.
+    Http {
+        /// Path.
+        path: String,
+        /// Port name.
+        port_name: String,
+        /// Port number.
+        port: u16,
+    },
+    /// TCP connect to the named port.
+    Tcp {
+        /// Port name.
+        port_name: String,
+        /// Port number.
+        port: u16,
+    },
+    /// Run a command.
+    Exec {
+        /// Command and arguments.
+        command: Vec<String>,
+    },
+}
+
+/// A health check.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// What it does.
+    pub action: ProbeAction,
+    /// Seconds before the first check.
+    pub initial_delay_seconds: u32,
+    /// Seconds between checks.
+    pub period_seconds: u32,
+    /// Seconds before a check times out.
+    pub timeout_seconds: u32,
+    /// Failures in a row that count as unhealthy.
+    pub failure_threshold: u32,
+    /// Where it is written (detached for an engine's built-in check).
+    pub span: Span,
+}
+
+/// Health checks.
+#[derive(Debug, Clone, Default)]
+pub struct Health {
+    /// Readiness.
+    pub readiness: Option<Probe>,
+    /// Liveness.
+    pub liveness: Option<Probe>,
+    /// Startup.
+    pub startup: Option<Probe>,
+}
+
+/// Autoscaling.
+#[derive(Debug, Clone)]
+pub struct Autoscaling {
+    /// Fewest replicas.
+    pub min_replicas: Spanned<u32>,
+    /// Most replicas.
+    pub max_replicas: Spanned<u32>,
+    /// CPU target, percent.
+    pub target_cpu: Option<Spanned<u32>>,
+    /// Memory target, percent.
+    pub target_memory: Option<Spanned<u32>>,
+    /// Where the block is written.
+    pub span: Span,
+}
+
+/// Disruption budget.
+#[derive(Debug, Clone)]
+pub enum DisruptionBudget {
+    /// At least this many stay available.
+    MinAvailable(Spanned<u32>),
+    /// At most this many may be down.
+    MaxUnavailable(Spanned<u32>),
+}
+
+/// Rollout.
+#[derive(Debug, Clone)]
+pub enum Rollout {
+    /// Rolling update.
+    Rolling {
+        /// Max surge (`25%` or a count).
+        max_surge: String,
+        /// Max unavailable (`0` or a percentage).
+        max_unavailable: String,
+    },
+    /// Blue-green: two copies, traffic on the active one.
+    BlueGreen {
+        /// The copy that takes traffic.
+        active: Spanned<Slot>,
+        /// The image of the copy that does not take traffic.
+        preview_image: Spanned<ImageRef>,
+    },
+}
+
+/// A migration job.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// Image.
+    pub image: Spanned<ImageRef>,
+    /// Command.
+    pub command: Vec<String>,
+    /// Retries.
+    pub backoff_limit: u32,
+    /// Seconds it may run.
+    pub timeout_seconds: u32,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Backups.
+#[derive(Debug, Clone)]
+pub struct Backup {
+    /// Incremental schedule.
+    pub incremental: Option<Spanned<Cron>>,
+    /// Full schedule.
+    pub full: Spanned<Cron>,
+    /// Incremental backups kept.
+    pub keep_incremental: u32,
+    /// Full backups kept.
+    pub keep_full: u32,
+    /// The MinIO workload that stores them.
+    pub destination: Option<Spanned<String>>,
+    /// Where the block is written.
+    pub span: Span,
+}
+
+/// Persistent storage.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    /// Size.
+    pub size: Spanned<Quantity>,
+    /// Storage class.
+    pub storage_class: Option<String>,
+    /// Mount path in the container.
+    pub mount_path: String,
+}
+
+/// Metrics endpoint.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    /// Path.
+    pub path: String,
+    /// Port name.
+    pub port_name: String,
+    /// Port number.
+    pub port: u16,
+}
+
+/// Credentials of a backing service or Grafana.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// User name.
+    pub user: String,
+    /// Secret holding the password.
+    pub password_secret: Spanned<String>,
+}
+
+/// A node directory mount.
+#[derive(Debug, Clone)]
+pub struct HostPath {
+    /// Node path.
+    pub host_path: Spanned<String>,
+    /// Container path.
+    pub mount_path: String,
+    /// Read-only.
+    pub read_only: bool,
+}
+
+/// Security settings, resolved: every field concrete. Spans point at the spec where the
+/// value was set, or are detached where nexus's hardened default applies.
+#[derive(Debug, Clone)]
+pub struct Security {
+    /// User id.
+    pub run_as_user: Spanned<i64>,
+    /// Group id.
+    pub run_as_group: Spanned<i64>,
+    /// Volume group.
+    pub fs_group: i64,
+    /// Refuse root.
+    pub run_as_non_root: Spanned<bool>,
+    /// Read-only root filesystem.
+    pub read_only_root_filesystem: Spanned<bool>,
+    /// Privilege escalation.
+    pub allow_privilege_escalation: Spanned<bool>,
+    /// Privileged.
+    pub privileged: Spanned<bool>,
+    /// Capabilities added.
+    pub capabilities_add: Vec<Spanned<String>>,
+    /// Capabilities dropped.
+    pub capabilities_drop: Vec<Spanned<String>>,
+    /// Where `capabilities.drop` is written, if it is.
+    pub capabilities_drop_span: Span,
+    /// Seccomp profile.
+    pub seccomp: Spanned<Seccomp>,
+    /// Host network.
+    pub host_network: Spanned<bool>,
+    /// Host PID namespace.
+    pub host_pid: Spanned<bool>,
+    /// Host IPC namespace.
+    pub host_ipc: Spanned<bool>,
+    /// Node directories.
+    pub host_paths: Vec<HostPath>,
+    /// Paths kept writable (emptyDir / tmpfs), sorted, always including `/tmp`.
+    pub writable_paths: Vec<String>,
+}
+
+/// One workload of the platform.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    /// Name (a DNS-1123 label, unique across the platform).
+    pub name: Spanned<String>,
+    /// What it is.
+    pub kind: WorkloadKind,
+    /// Tier.
+    pub tier: Tier,
+    /// Image.
+    pub image: Spanned<ImageRef>,
+    /// Entrypoint override.
+    pub command: Option<Vec<String>>,
+    /// Arguments override.
+    pub args: Option<Vec<String>>,
+    /// Ports (the first is the main one).
+    pub ports: Vec<Port>,
+    /// Environment, sorted by name.
+    pub env: Vec<EnvVar>,
+    /// Resources.
+    pub resources: Resources,
+    /// Replicas (the minimum when autoscaling).
+    pub replicas: Spanned<u32>,
+    /// Health checks.
+    pub health: Health,
+    /// Dependencies, sorted.
+    pub depends_on: Vec<Spanned<String>>,
+    /// Autoscaling.
+    pub autoscaling: Option<Autoscaling>,
+    /// Disruption budget.
+    pub disruption_budget: Option<DisruptionBudget>,
+    /// Rollout.
+    pub rollout: Rollout,
+    /// Migration job.
+    pub migration: Option<Migration>,
+    /// Backups.
+    pub backup: Option<Backup>,
+    /// Storage.
+    pub storage: Option<Storage>,
+    /// Credentials.
+    pub credentials: Option<Credentials>,
+    /// Database (or vhost, or bucket) to create.
+    pub database: Option<String>,
+    /// Exposure.
+    pub exposure: Spanned<Exposure>,
+    /// Metrics endpoint.
+    pub metrics: Option<Metrics>,
+    /// Security.
+    pub security: Security,
+    /// Where the workload is defined (its name).
+    pub span: Span,
+}
+
+impl Workload {
+    /// The port with this name.
+    pub fn port(&self, name: &str) -> Option<&Port> {
+        self.ports.iter().find(|p| p.name.value == name)
+    }
+
+    /// The main port, if any.
+    pub fn main_port(&self) -> Option<&Port> {
+        self.ports.first()
+    }
+
+    /// The secrets the workload's environment uses, sorted and deduplicated.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.env.iter().flat_map(|e| e.value.value.secrets()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}

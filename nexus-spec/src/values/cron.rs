@@ -1,0 +1,199 @@
+//! Five-field cron schedules, as Kubernetes CronJobs read them.
+
+use std::fmt;
+
+/// A parsed cron schedule: `minute hour day-of-month month day-of-week`, or one of the
+/// macros `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`.
+///
+/// ```
+/// use nexus_spec::values::Cron;
+/// let hourly = Cron::parse("0 * * * *").unwrap();
+/// assert_eq!(hourly.max_gap_minutes(), 60);
+/// assert_eq!(Cron::parse("@daily").unwrap().max_gap_minutes(), 24 * 60);
+/// assert!(Cron::parse("61 * * * *").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cron {
+    text: String,
+    minutes: u64,
+    hours: u32,
+    days: u32,
+    months: u16,
+    weekdays: u8,
+    /// Both day fields restricted: cron fires when either matches.
+    day_or: bool,
+}
+
+const FIELDS: [(&str, u32, u32); 5] = [
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 7),
+];
+
+impl Cron {
+    /// Parses a schedule.
+    pub fn parse(text: &str) -> Result<Cron, String> {
+        let expanded = match text.trim() {
+            "@hourly" => "0 * * * *",
+            "@daily" | "@midnight" => "0 0 * * *",
+            "@weekly" => "0 0 * * 0",
+            "@monthly" => "0 0 1 * *",
+            "@yearly" | "@annually" => "0 0 1 1 *",
+            other => other,
+        };
+        let fields: Vec<&str> = expanded.split_whitespace().collect();
+        if fields.len() != 5 {
+            return Err(format!(
+                "`{text}` has {} fields; a schedule has five: minute hour day-of-month month day-of-week",
+                fields.len()
+            ));
+        }
+        let mut sets = [0u64; 5];
+        for (i, field) in fields.iter().enumerate() {
+            sets[i] = parse_field(field, FIELDS[i])?;
+        }
+        // Day of week 7 is Sunday, like 0.
+        let mut weekdays = sets[4] as u8;
+        if weekdays & 0x80 != 0 {
+            weekdays = (weekdays & 0x7f) | 1;
+        }
+        Ok(Cron {
+            text: text.to_owned(),
+            minutes: sets[0],
+            hours: sets[1] as u32,
+            days: sets[2] as u32,
+            months: sets[3] as u16,
+            weekdays,
+            day_or: fields[2] != "*" && fields[4] != "*",
+        })
+    }
+
+    /// The schedule as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    fn fires_on_day(&self, day: u32, month: u32, weekday: u32) -> bool {
+        if self.months & (1 << month) == 0 {
+            return false;
+        }
+        let dom = self.days & (1 << day) != 0;
+        let dow = self.weekdays & (1 << weekday) != 0;
+        if self.day_or { dom || dow } else { dom && dow }
+    }
+
+    /// The longest gap between two runs, in minutes, over a 400-day window (so monthly and
+    /// yearly schedules are measured too). `u64::MAX` when it never fires in the window.
+    pub fn max_gap_minutes(&self) -> u64 {
+        const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let mut last: Option<u64> = None;
+        let mut first: Option<u64> = None;
+        let mut gap = 0u64;
+        let mut day_index = 0u64;
+        let mut weekday = 1u32; // the window starts on a Monday; the gaps do not depend on it
+        'outer: for _year in 0..2 {
+            for (m, &len) in MONTH_DAYS.iter().enumerate() {
+                for d in 1..=len {
+                    if day_index >= 400 {
+                        break 'outer;
+                    }
+                    if self.fires_on_day(d, m as u32 + 1, weekday) {
+                        for h in 0..24u64 {
+                            if self.hours & (1 << h) == 0 {
+                                continue;
+                            }
+                            for min in 0..60u64 {
+                                if self.minutes & (1 << min) == 0 {
+                                    continue;
+                                }
+                                let t = day_index * 1440 + h * 60 + min;
+                                if let Some(prev) = last {
+                                    gap = gap.max(t - prev);
+                                }
+                                first.get_or_insert(t);
+                                last = Some(t);
+                            }
+                        }
+                    }
+                    day_index += 1;
+                    weekday = (weekday + 1) % 7;
+                }
+            }
+        }
+        match (first, last) {
+            (Some(f), Some(l)) if f == l => u64::MAX,
+            (Some(_), Some(_)) => gap,
+            _ => u64::MAX,
+        }
+    }
+}
+
+impl fmt::Display for Cron {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn parse_field(field: &str, (name, lo, hi): (&str, u32, u32)) -> Result<u64, String> {
+    let mut set = 0u64;
+    for part in field.split(',') {
+        let (range, step) = match part.split_once('/') {
+            Some((r, s)) => {
+                let step: u32 = s
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| format!("the {name} step `{s}` must be a positive number"))?;
+                (r, step)
+            }
+            None => (part, 1),
+        };
+        let (start, end) = if range == "*" {
+            (lo, hi)
+        } else if let Some((a, b)) = range.split_once('-') {
+            (num(a, name, lo, hi)?, num(b, name, lo, hi)?)
+        } else {
+            let v = num(range, name, lo, hi)?;
+            (v, if part.contains('/') { hi } else { v })
+        };
+        if start > end {
+            return Err(format!("the {name} range `{range}` runs backwards"));
+        }
+        let mut v = start;
+        while v <= end {
+            set |= 1 << v;
+            v += step;
+        }
+    }
+    Ok(set)
+}
+
+fn num(s: &str, name: &str, lo: u32, hi: u32) -> Result<u32, String> {
+    s.parse::<u32>()
+        .ok()
+        .filter(|v| (lo..=hi).contains(v))
+        .ok_or_else(|| format!("the {name} `{s}` must be a number from {lo} to {hi}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cron;
+
+    #[test]
+    fn gaps() {
+        assert_eq!(Cron::parse("*/15 * * * *").unwrap().max_gap_minutes(), 15);
+        assert_eq!(Cron::parse("0 2 * * *").unwrap().max_gap_minutes(), 1440);
+        assert_eq!(Cron::parse("0 3 * * 0").unwrap().max_gap_minutes(), 7 * 1440);
+        assert_eq!(Cron::parse("0 0,12 * * *").unwrap().max_gap_minutes(), 720);
+        assert!(Cron::parse("0 0 1 * *").unwrap().max_gap_minutes() >= 31 * 1440);
+    }
+
+    #[test]
+    fn rejects() {
+        for bad in ["", "* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "*/0 * * * *", "5-1 * * * *", "a * * * *"] {
+            assert!(Cron::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
