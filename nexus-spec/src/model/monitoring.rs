@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Resources, Security, Storage};
+use super::common::{Exposure, Resources, Security, Storage};
 use super::Name;
 use crate::span::Spanned;
 
@@ -66,6 +66,9 @@ pub struct Grafana {
     /// Persistent storage for dashboards and users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Storage>,
+    /// Whether the gateway may route to it (default internal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<Spanned<Exposure>>,
     /// The sub-path Grafana is served under behind the gateway (`/grafana`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_path: Option<Spanned<String>>,
