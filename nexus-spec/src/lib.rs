@@ -13,8 +13,10 @@ pub mod diagnostic;
 pub mod ir;
 pub mod load;
 pub mod model;
+pub mod resolve;
 pub mod values;
 pub mod span;
+pub mod suggest;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
 pub use span::{FileId, Span, Spanned};
