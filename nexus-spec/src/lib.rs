@@ -14,9 +14,13 @@ pub mod ir;
 pub mod load;
 pub mod model;
 pub mod resolve;
+pub mod schema;
+mod spec;
 pub mod values;
 pub mod span;
 pub mod suggest;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
+pub use load::Limits;
+pub use spec::{Spec, discover};
 pub use span::{FileId, Span, Spanned};
