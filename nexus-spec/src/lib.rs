@@ -15,12 +15,12 @@ pub mod load;
 pub mod model;
 pub mod resolve;
 pub mod schema;
-mod spec;
-pub mod values;
 pub mod span;
+mod spec;
 pub mod suggest;
+pub mod values;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
 pub use load::Limits;
-pub use spec::{Spec, discover};
 pub use span::{FileId, Span, Spanned};
+pub use spec::{Spec, discover};

@@ -50,7 +50,8 @@ impl Spec {
         let mut sources = SourceMap::new();
         // Register the text first (lossy for diagnostics if it is not UTF-8) so that every
         // diagnostic can show it.
-        let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(limits.max_bytes)]).into_owned();
+        let shown =
+            String::from_utf8_lossy(&bytes[..bytes.len().min(limits.max_bytes)]).into_owned();
         let id = sources.add(name, shown);
         let fail = |mut d: Diagnostics| {
             d.finish(&sources);
@@ -92,7 +93,12 @@ impl Spec {
 
     /// The environments, sorted.
     pub fn environments(&self) -> Vec<String> {
-        self.file.spec.environments.keys().map(|k| k.value.clone()).collect()
+        self.file
+            .spec
+            .environments
+            .keys()
+            .map(|k| k.value.clone())
+            .collect()
     }
 
     /// Every problem of the spec, across all environments, each once, sorted by position.
@@ -125,9 +131,12 @@ impl Spec {
 }
 
 fn io_error(path: &Path, what: &str, e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(codes::IO, format!("cannot {what} `{}`: {e}", path.display()))
-        .with_label(Span::DETACHED, "")
-        .with_help("check the path and its permissions")
+    Diagnostic::error(
+        codes::IO,
+        format!("cannot {what} `{}`: {e}", path.display()),
+    )
+    .with_label(Span::DETACHED, "")
+    .with_help("check the path and its permissions")
 }
 
 fn read_capped(path: &Path, max: usize) -> Result<Vec<u8>, Diagnostic> {

@@ -33,7 +33,11 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// The default spec location.
 pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() { vec![PathBuf::from("specs")] } else { paths }
+    if paths.is_empty() {
+        vec![PathBuf::from("specs")]
+    } else {
+        paths
+    }
 }
 
 /// Runs a parsed command line.

@@ -31,7 +31,10 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     output::print(&all);
-    let errors = all.iter().filter(|d| d.severity == nexus::spec::Severity::Error).count();
+    let errors = all
+        .iter()
+        .filter(|d| d.severity == nexus::spec::Severity::Error)
+        .count();
     if errors == 0 {
         eprintln!("{} spec file(s) valid", files.len());
     } else {
