@@ -1,48 +1,30 @@
-//! YAML loading with spans. TEMPORARY: the real loader lands from the `load` branch; these
-//! signatures are its contract so that dependent code compiles meanwhile.
+//! YAML loading with a source span for every value, and every structural problem of a file
+//! reported at once.
+//!
+//! [`decode`] turns raw bytes into text, refusing oversized files and invalid UTF-8; the
+//! [`Node`] tree keeps a span on every value. The resource limits are in [`Limits`].
+//! [`node_to_json`] turns a tree into a `serde_json::Value`, for JSON-Schema validation.
+
+mod decode;
+mod json;
+mod limits;
+mod node;
+
+pub use decode::decode;
+pub use json::node_to_json;
+pub use limits::Limits;
+pub use node::{Node, NodeKind};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::span::FileId;
 
-/// Loader limits.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Largest file, in bytes.
-    pub max_bytes: usize,
-    /// Deepest nesting.
-    pub max_depth: usize,
-    /// Most nodes after alias expansion.
-    pub max_nodes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_bytes: 16 << 20,
-            max_depth: 64,
-            max_nodes: 2_000_000,
-        }
-    }
-}
-
-/// A YAML node (placeholder).
-#[derive(Debug)]
-pub struct Node;
+// TEMPORARY: `parse` and `from_node` are still the shim's until their commits land.
 
 fn pending() -> Diagnostics {
     Diagnostics(vec![Diagnostic::error(
         crate::codes::IO,
         "the YAML loader is being merged",
     )])
-}
-
-/// Decodes bytes as UTF-8.
-pub fn decode<'b>(
-    bytes: &'b [u8],
-    _file: FileId,
-    _limits: &Limits,
-) -> Result<&'b str, Diagnostics> {
-    std::str::from_utf8(bytes).map_err(|_| pending())
 }
 
 /// Parses YAML.
