@@ -601,7 +601,7 @@ impl<'t> Builder<'t> {
         let max = self.limits.max_depth;
         self.diags.push(
             Diagnostic::error(codes::TOO_DEEP, format!("nesting deeper than {max} levels"))
-                .with_label(span, format!("level {} starts here", max.saturating_add(1)))
+                .with_label(span, "too deep")
                 .with_help(format!(
                     "nexus reads mappings and sequences nested up to {max} levels; \
                      a spec never needs more, so check for unclosed brackets"
