@@ -6,7 +6,8 @@ mod support;
 use support::{nexus, root};
 
 fn committed() -> String {
-    std::fs::read_to_string(root().join("specs/nexus.schema.json")).expect("specs/nexus.schema.json exists")
+    std::fs::read_to_string(root().join("specs/nexus.schema.json"))
+        .expect("specs/nexus.schema.json exists")
 }
 
 #[test]
@@ -33,9 +34,13 @@ fn every_spec_validates_against_the_schema() {
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let limits = nexus::spec::Limits::default();
-        let node = nexus::spec::load::parse(&text, nexus::spec::FileId(0), &limits).expect("parses");
+        let node =
+            nexus::spec::load::parse(&text, nexus::spec::FileId(0), &limits).expect("parses");
         let json = nexus::spec::load::node_to_json(&node);
-        let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
     }
 }
