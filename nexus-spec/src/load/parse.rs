@@ -748,8 +748,12 @@ fn syntax_help(kind: &ErrorKind) -> String {
              is indented further than the key"
                 .into()
         }
+        ErrorKind::UnexpectedCharacter { character } if character.is_control() => format!(
+            "remove the control character U+{:04X}: YAML text cannot contain it",
+            u32::from(*character)
+        ),
         ErrorKind::UnexpectedCharacter { character } => {
-            format!("`{character}` cannot start a plain value here: quote the value")
+            format!("`{character}` is not allowed here unquoted: quote the value")
         }
         _ => "fix the YAML syntax here; quoting a value that contains `:`, `#`, `[` or `{` \
               often helps"
