@@ -210,7 +210,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
             NodeKind::Int(i) => visitor.visit_i64(*i),
             NodeKind::Float(f) => visitor.visit_f64(*f),
             NodeKind::Str(s) => visitor.visit_borrowed_str(s),
-            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx)),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx, self.place)),
             NodeKind::Map(entries) => visitor.visit_map(MapDe::new(entries, self.ctx)),
         };
         self.locate(result)
@@ -346,7 +346,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         replay_or!(self, DummyDe::default().deserialize_seq(visitor));
         let result = match &self.node.kind {
-            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx)),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx, self.place)),
             _ => {
                 let diag = self.wrong_type(Expect::Seq);
                 self.dummy(diag, DummyDe::default().deserialize_seq(visitor))
@@ -359,7 +359,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
         replay_or!(self, DummyDe::default().deserialize_tuple(len, visitor));
         let result = match &self.node.kind {
             NodeKind::Seq(items) => {
-                let mut access = SeqDe::new(items, self.ctx);
+                let mut access = SeqDe::new(items, self.ctx, self.place);
                 let value = visitor.visit_seq(&mut access);
                 if value.is_ok() && access.remaining() > 0 {
                     self.ctx.record(report::too_many_items(

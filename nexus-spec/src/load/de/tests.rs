@@ -295,8 +295,16 @@ fn missing_keys_are_all_reported_on_their_mappings() {
                 "missing required key `image` in `a`",
                 "replicas: 2"
             ),
-            (codes::MISSING_KEY, "missing required key `name`", "{}"),
-            (codes::MISSING_KEY, "missing required key `port`", "{}"),
+            (
+                codes::MISSING_KEY,
+                "missing required key `name` in an item of `ports`",
+                "{}"
+            ),
+            (
+                codes::MISSING_KEY,
+                "missing required key `port` in an item of `ports`",
+                "{}"
+            ),
             (
                 codes::MISSING_KEY,
                 "missing required key `image` in `c`",
@@ -383,7 +391,10 @@ fn enums_unit_variants_as_strings_and_data_variants_as_single_key_maps() {
         help(&d.0[1]),
         "write it as a mapping with its settings: `blue-green: {...}`"
     );
-    assert_eq!(d.0[0].message, "unknown value `blue-gren`");
+    assert_eq!(
+        d.0[0].message,
+        "unknown value `blue-gren` for an item of `s`"
+    );
     assert!(help(&d.0[8]).starts_with("expected one of `rolling`, `recreate`"));
 }
 
