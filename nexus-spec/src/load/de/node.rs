@@ -76,20 +76,26 @@ impl<'de, 'c> NodeDe<'de, 'c> {
 
     /// The node as an integer of type `T`, or the diagnostic saying why not.
     fn integer<T: IntTarget>(&self) -> Result<T, Diagnostic> {
-        let n: i128 = match self.node.kind {
-            NodeKind::Int(i) => i128::from(i),
-            // JSON Schema counts a number without a fractional part as an integer.
-            NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e38 => f as i128,
-            NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 => i128::MAX,
-            _ => return Err(self.wrong_type(Expect::Int)),
-        };
-        T::try_from(n).map_err(|_| {
+        let out_of_range = || {
             let (min, max) = T::bounds();
             let value = report::raw(self.ctx, self.node);
             self.report(report::out_of_range(
                 self.node, self.place, &value, min, max,
             ))
-        })
+        };
+        let n: i128 = match self.node.kind {
+            NodeKind::Int(i) => i128::from(i),
+            // JSON Schema counts a number without a fractional part as an integer.
+            NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 => {
+                // Within ±1e38 the conversion is exact; beyond, no target type can hold it.
+                if f.abs() >= 1e38 {
+                    return Err(out_of_range());
+                }
+                f as i128
+            }
+            _ => return Err(self.wrong_type(Expect::Int)),
+        };
+        T::try_from(n).map_err(|_| out_of_range())
     }
 
     fn number(&self) -> Result<f64, Diagnostic> {

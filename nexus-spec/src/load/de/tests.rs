@@ -256,6 +256,17 @@ fn integers_out_of_range_are_reported_with_the_range() {
         "{}",
         d.0[0].message
     );
+    #[derive(Debug, Deserialize)]
+    struct Wide {
+        #[allow(dead_code)]
+        n: i128,
+    }
+    assert_eq!(
+        codes_of(&fails::<Wide>("n: 1e300\n")),
+        [codes::INVALID_VALUE]
+    );
+    let wide = load::<Wide>("n: 1e20\n").map(|w| w.n).ok();
+    assert_eq!(wide, Some(100_000_000_000_000_000_000));
 }
 
 #[test]
