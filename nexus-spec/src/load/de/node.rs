@@ -183,7 +183,8 @@ macro_rules! int_method {
     )*};
 }
 
-/// Checks the replay, then matches the node; `$dummy` is the dummy call for mismatches.
+/// If this node failed in an earlier pass, reports that again and returns `$dummy` (a dummy
+/// value of the type asked for) instead of reading the node.
 macro_rules! replay_or {
     ($self:ident, $dummy:expr) => {
         if let Some(diag) = $self.replay() {
