@@ -10,7 +10,7 @@
 ///
 /// | limit | default | refused with |
 /// | --- | --- | --- |
-/// | [`max_bytes`](Limits::max_bytes) | 16 MiB | [`TOO_LARGE`](crate::codes::TOO_LARGE) |
+/// | [`max_bytes`](Limits::max_bytes) | 16 MiB | [`TOO_LARGE`](crate::codes::TOO_LARGE); [`ALIAS_BUDGET`](crate::codes::ALIAS_BUDGET) when aliases copy more scalar text than this |
 /// | [`max_depth`](Limits::max_depth) | 64 | [`TOO_DEEP`](crate::codes::TOO_DEEP) |
 /// | [`max_nodes`](Limits::max_nodes) | 2,000,000 | [`ALIAS_BUDGET`](crate::codes::ALIAS_BUDGET) when an alias pushes the count over, otherwise [`TOO_LARGE`](crate::codes::TOO_LARGE) |
 ///
@@ -21,7 +21,9 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
-    /// Largest file accepted, in bytes. Checked before anything is parsed.
+    /// Largest file accepted, in bytes. Checked before anything is parsed. Also the most
+    /// scalar text (keys included) that aliases may copy in all, so that a loaded document
+    /// holds at most twice this much text.
     pub max_bytes: usize,
     /// Deepest nesting of mappings and sequences accepted; the top-level collection is at
     /// depth 1. Every later stage (deserialization, cloning, dropping the tree) recurses once

@@ -34,9 +34,11 @@ const INDEX_FROM: usize = 16;
 /// - no document, or a document with nothing in it: [`codes::EMPTY`];
 /// - nesting deeper than [`Limits::max_depth`]: [`codes::TOO_DEEP`];
 /// - more than [`Limits::max_nodes`] values once aliases are expanded:
-///   [`codes::ALIAS_BUDGET`] (or [`codes::TOO_LARGE`] when no alias is involved).
+///   [`codes::ALIAS_BUDGET`] (or [`codes::TOO_LARGE`] when no alias is involved);
+/// - aliases that copy more than [`Limits::max_bytes`] of scalar text in all:
+///   [`codes::ALIAS_BUDGET`].
 ///
-/// The last four stop the parse; the others are collected and parsing goes on.
+/// The last five stop the parse; the others are collected and parsing goes on.
 ///
 /// Aliases are expanded by copying the anchored value. The copy's top node takes the span of
 /// the alias (`*name`), the values inside keep the spans of the original. Each anchored
@@ -69,6 +71,8 @@ struct Builder<'t> {
     root: Option<Node>,
     /// Values so far, counting every alias as the size of what it expands to.
     nodes: usize,
+    /// Bytes of scalar text (keys included) that aliases have copied so far.
+    alias_bytes: usize,
     anchors: HashMap<usize, Anchor>,
     /// Aliases of collections, to be expanded once the whole tree is known to be valid.
     fixups: Vec<Fixup>,
@@ -82,6 +86,8 @@ struct Frame {
     anchor: usize,
     /// Expanded node count of the collection so far, itself included.
     size: usize,
+    /// Expanded bytes of scalar text (keys included) in the collection so far.
+    bytes: usize,
     /// Byte offset of the end of the furthest child so far.
     end: usize,
     body: Body,
@@ -114,8 +120,13 @@ enum Anchor {
     Scalar { kind: NodeKind, key: String },
     /// An anchored collection that is still open.
     Open,
-    /// An anchored collection: where it is in the tree and its expanded node count.
-    Collection { path: Vec<usize>, size: usize },
+    /// An anchored collection: where it is in the tree, its expanded node count and its
+    /// expanded bytes of scalar text.
+    Collection {
+        path: Vec<usize>,
+        size: usize,
+        bytes: usize,
+    },
 }
 
 /// A placeholder at `at` to be replaced by a copy of the collection at `target`.
@@ -170,6 +181,7 @@ impl<'t> Builder<'t> {
             path: Vec::new(),
             root: None,
             nodes: 0,
+            alias_bytes: 0,
             anchors: HashMap::new(),
             fixups: Vec::new(),
             documents: 0,
@@ -308,6 +320,32 @@ impl<'t> Builder<'t> {
         ControlFlow::Break(())
     }
 
+    /// Counts `n` more bytes of text copied by an alias; refuses when aliases would copy
+    /// more text than a whole file may hold. Without this, a few aliases of one long anchored
+    /// string (`a: &a "xxx..."`, `b: [*a, *a, ...]`) stay far under the node budget yet
+    /// expand to gigabytes.
+    fn count_alias_bytes(&mut self, n: usize, span: Span) -> Flow {
+        let total = self.alias_bytes.saturating_add(n);
+        let max = self.limits.max_bytes;
+        if total <= max {
+            self.alias_bytes = total;
+            return ControlFlow::Continue(());
+        }
+        self.diags.push(
+            Diagnostic::error(
+                codes::ALIAS_BUDGET,
+                format!("aliases expand to more than {max} bytes of text"),
+            )
+            .with_label(span, format!("this alias would add {n} bytes"))
+            .with_help(format!(
+                "nexus expands each alias by copying what it refers to, up to {max} bytes of \
+                 text in all (the size of the largest file it reads): refer to the values \
+                 directly instead"
+            )),
+        );
+        ControlFlow::Break(())
+    }
+
     fn tag_error(&mut self, g: &granit_parser::Span) {
         let span = g.tag_span().map_or_else(|| self.span(g), |t| self.span(&t));
         let tag = self
@@ -377,7 +415,8 @@ impl<'t> Builder<'t> {
             }
             return ControlFlow::Continue(());
         }
-        self.attach(Node::new(span, resolve(text)), 1);
+        let bytes = text.len();
+        self.attach(Node::new(span, resolve(text)), 1, bytes);
         ControlFlow::Continue(())
     }
 
@@ -410,23 +449,26 @@ impl<'t> Builder<'t> {
                 if self.in_key_position() {
                     self.refuse_key(span);
                 } else {
-                    self.attach(Node::new(span, NodeKind::Null), 1);
+                    self.attach(Node::new(span, NodeKind::Null), 1, 0);
                 }
                 ControlFlow::Continue(())
             }
             Some(Anchor::Scalar { kind, key }) => {
                 let (kind, key) = (kind.clone(), key.clone());
                 self.count(1, span, true)?;
+                self.count_alias_bytes(key.len(), span)?;
                 if self.in_key_position() {
                     self.set_key(Spanned::new(key, span));
                 } else {
-                    self.attach(Node::new(span, kind), 1);
+                    let bytes = key.len();
+                    self.attach(Node::new(span, kind), 1, bytes);
                 }
                 ControlFlow::Continue(())
             }
-            Some(Anchor::Collection { path, size }) => {
-                let (target, size) = (path.clone(), *size);
+            Some(Anchor::Collection { path, size, bytes }) => {
+                let (target, size, bytes) = (path.clone(), *size, *bytes);
                 self.count(size, span, true)?;
+                self.count_alias_bytes(bytes, span)?;
                 if self.in_key_position() {
                     self.complex_key(span);
                     self.refuse_key(span);
@@ -434,7 +476,7 @@ impl<'t> Builder<'t> {
                     let mut at = self.path.clone();
                     at.push(self.next_index());
                     self.fixups.push(Fixup { target, at, span });
-                    self.attach(Node::new(span, NodeKind::Null), size);
+                    self.attach(Node::new(span, NodeKind::Null), size, bytes);
                 }
                 ControlFlow::Continue(())
             }
@@ -469,6 +511,7 @@ impl<'t> Builder<'t> {
             flow: style == StructureStyle::Flow,
             anchor,
             size: 1,
+            bytes: 0,
             end: span.offset + span.len,
             body,
         });
@@ -501,23 +544,25 @@ impl<'t> Builder<'t> {
                 Anchor::Collection {
                     path: self.path.clone(),
                     size: frame.size,
+                    bytes: frame.bytes,
                 },
             );
         }
         if !self.stack.is_empty() {
             self.path.pop();
         }
-        self.attach(Node::new(span, kind), frame.size);
+        self.attach(Node::new(span, kind), frame.size, frame.bytes);
         ControlFlow::Continue(())
     }
 
     /// Adds a finished value to the innermost open collection (or makes it the root).
-    fn attach(&mut self, node: Node, size: usize) {
+    fn attach(&mut self, node: Node, size: usize, bytes: usize) {
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(node);
             return;
         };
         frame.size = frame.size.saturating_add(size);
+        frame.bytes = frame.bytes.saturating_add(bytes);
         frame.end = frame.end.max(node.span.offset + node.span.len);
         let complex = match &mut frame.body {
             Body::Seq(items) => {
@@ -546,6 +591,7 @@ impl<'t> Builder<'t> {
         let Some(Frame {
             body: Body::Map(map),
             size,
+            bytes,
             end,
             ..
         }) = self.stack.last_mut()
@@ -553,6 +599,7 @@ impl<'t> Builder<'t> {
             return;
         };
         *size = size.saturating_add(1);
+        *bytes = bytes.saturating_add(key.value.len());
         *end = (*end).max(key.span.offset + key.span.len);
         match map.first_occurrence(&key.value) {
             Some(first) => {

@@ -449,6 +449,45 @@ fn the_billion_laughs_bomb_is_refused_fast() {
 }
 
 #[test]
+fn the_alias_budget_counts_copied_text() {
+    // Few nodes, much text: `a` is 10 bytes; `b` holds 4 copies (40 bytes, keys counted too:
+    // `k` adds 1 byte per copy of `c`); each alias is charged what it copies.
+    let text = "a: &a 0123456789\nb: &b [*a, *a, *a, *a]\nc: &c {k: *b}\nd: [*c, *c]\n";
+    let limits = |max_bytes| Limits {
+        max_bytes,
+        ..Limits::default()
+    };
+    // Copied: 4 * 10 (in b) + 40 (*b in c) + 2 * 41 (*c in d) = 162 bytes.
+    assert!(parse(text, FILE, &limits(text.len().max(162))).is_ok());
+    let d = err_with(text, &limits(161));
+    assert_eq!(codes_of(&d), [codes::ALIAS_BUDGET]);
+    assert_eq!(text_at(text, d.0[0].labels[0].span), "*c");
+    assert_well_formed(&d.0[0]);
+    // An alias used as a key is charged too: four copies of a 50-byte key outweigh the file.
+    let key = "k".repeat(50);
+    let text = format!("a: &k {key}\nm: {{*k : 1}}\nn: {{*k : 1}}\no: {{*k : 1}}\np: {{*k : 1}}\n");
+    assert!(text.len() < 4 * 50);
+    let d = err_with(&text, &limits(text.len()));
+    assert_eq!(codes_of(&d), [codes::ALIAS_BUDGET]);
+}
+
+#[test]
+fn a_long_string_aliased_many_times_is_refused_fast() {
+    // 1 MiB of text aliased 2,000 times: 4,000 nodes, far under the node budget, but 2 GB
+    // of copies. Refused at the 17th alias (16 MiB), before the copies are made.
+    let text = format!(
+        "a: &a \"{}\"\nb: [{}]\n",
+        "x".repeat(1 << 20),
+        vec!["*a"; 2000].join(", ")
+    );
+    let start = Instant::now();
+    let d = err(&text);
+    assert_eq!(codes_of(&d), [codes::ALIAS_BUDGET]);
+    assert_well_formed(&d.0[0]);
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+}
+
+#[test]
 fn the_alias_budget_counts_expanded_nodes() {
     // `a` is 4 nodes, `b` 1 + 3 * 4 = 13; with the root and three keys the document totals
     // 1 + 3 + 4 + 13 + 13 = 34.
