@@ -66,8 +66,22 @@ const BACKING: [(&str, &str, &str, bool, Option<&str>, bool); 5] = [
     ("postgres", "postgres", "15", true, Some("synth"), true),
     ("redis", "redis", "7", false, None, false),
     ("rabbitmq", "rabbitmq", "3", true, Some("synth"), true),
-    ("elasticsearch", "elasticsearch", "8.14.3", false, None, true),
-    ("minio", "minio", "RELEASE.2024-06-13T22-53-53Z", true, Some("synth-backups"), false),
+    (
+        "elasticsearch",
+        "elasticsearch",
+        "8.14.3",
+        false,
+        None,
+        true,
+    ),
+    (
+        "minio",
+        "minio",
+        "RELEASE.2024-06-13T22-53-53Z",
+        true,
+        Some("synth-backups"),
+        false,
+    ),
 ];
 
 /// Writes a valid platform spec of `n` application services (see the crate documentation),
@@ -78,7 +92,11 @@ pub fn synth(n: usize, seed: u64) -> String {
     let w = &mut s;
     header(w, n, seed);
     secrets(w);
-    w.push_str(if n == 0 { "  services: {}\n" } else { "  services:\n" });
+    w.push_str(if n == 0 {
+        "  services: {}\n"
+    } else {
+        "  services:\n"
+    });
     for i in 0..n {
         service(w, &mut rng, i);
     }
@@ -219,7 +237,9 @@ fn service(w: &mut String, rng: &mut Rng, i: usize) {
     if i % 8 == 3 {
         w.push_str("      rollout: { strategy: blue-green, activeSlot: blue }\n");
     } else {
-        w.push_str("      rollout: { strategy: rolling, maxSurge: \"25%\", maxUnavailable: \"0\" }\n");
+        w.push_str(
+            "      rollout: { strategy: rolling, maxSurge: \"25%\", maxUnavailable: \"0\" }\n",
+        );
     }
     if backs.contains(&0) && rng.one_in(2) {
         w.push_str("      migrations:\n        command: [migrate, up]\n");
@@ -251,7 +271,10 @@ fn backing(w: &mut String) {
                 "      credentials: {{ user: synth, passwordSecret: {name}-password }}"
             );
         } else {
-            let _ = writeln!(w, "      credentials: {{ passwordSecret: {name}-password }}");
+            let _ = writeln!(
+                w,
+                "      credentials: {{ passwordSecret: {name}-password }}"
+            );
         }
         if let Some(db) = db {
             let _ = writeln!(w, "      database: {db}");
@@ -356,7 +379,11 @@ fn environments(w: &mut String, rng: &mut Rng, n: usize) {
       description: Pre-production.
 ",
     );
-    w.push_str(if n == 0 { "      services: {}\n" } else { "      services:\n" });
+    w.push_str(if n == 0 {
+        "      services: {}\n"
+    } else {
+        "      services:\n"
+    });
     for i in (0..n).step_by(5) {
         let _ = writeln!(
             w,

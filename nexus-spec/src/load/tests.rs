@@ -484,7 +484,11 @@ fn a_long_string_aliased_many_times_is_refused_fast() {
     let d = err(&text);
     assert_eq!(codes_of(&d), [codes::ALIAS_BUDGET]);
     assert_well_formed(&d.0[0]);
-    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]

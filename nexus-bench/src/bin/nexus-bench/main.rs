@@ -324,7 +324,9 @@ fn measure_process(nexus: &Path, args: &[String], have_time: bool) -> Result<Mea
     };
     cmd.args(args).env("NO_COLOR", "1");
     let start = Instant::now();
-    let out = cmd.output().map_err(|e| format!("{}: {e}", nexus.display()))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("{}: {e}", nexus.display()))?;
     let wall = start.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let code = out.status.code().unwrap_or(-1);

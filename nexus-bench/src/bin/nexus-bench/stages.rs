@@ -67,5 +67,8 @@ fn load(bytes: &[u8]) -> Result<Spec, String> {
 /// Whole-process commands: (label, arguments of `nexus`).
 pub fn commands(specs: &Path, _dir: &Path) -> Vec<(String, Vec<String>)> {
     let specs = specs.display().to_string();
-    vec![("process: nexus validate".to_owned(), vec!["validate".to_owned(), specs])]
+    vec![(
+        "process: nexus validate".to_owned(),
+        vec!["validate".to_owned(), specs],
+    )]
 }
