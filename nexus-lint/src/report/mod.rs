@@ -8,7 +8,7 @@ pub mod sarif;
 
 pub use location::Location;
 
-use nexus_spec::Severity;
+use nexus_spec::{FileId, Severity, SourceMap, Span};
 
 use crate::finding::Finding;
 
@@ -84,6 +84,40 @@ impl Report {
         self.findings
             .iter()
             .any(|f| !f.is_waived() && f.severity >= threshold)
+    }
+
+    /// Adds the report of another spec file to this one: its source files are added to
+    /// `sources` (this report's map) and its spans renumbered to match.
+    pub fn append(&mut self, other: Report, other_sources: &SourceMap, sources: &mut SourceMap) {
+        let ids: Vec<(FileId, FileId)> = other_sources
+            .files()
+            .map(|(old, f)| (old, sources.add(f.name.clone(), f.text.clone())))
+            .collect();
+        let map = |s: &mut Span| {
+            if let Some((_, new)) = ids.iter().find(|(old, _)| *old == s.file)
+                && !s.is_detached()
+            {
+                s.file = *new;
+            }
+        };
+        for mut f in other.findings {
+            map(&mut f.span);
+            for l in &mut f.related {
+                map(&mut l.span);
+            }
+            if let Some(w) = &mut f.waiver {
+                map(&mut w.span);
+            }
+            self.findings.push(f);
+        }
+        self.environments.extend(other.environments);
+        self.environments.sort();
+        self.environments.dedup();
+        self.findings.sort_by(|a, b| {
+            a.sort_key()
+                .cmp(&b.sort_key())
+                .then_with(|| a.environments.cmp(&b.environments))
+        });
     }
 
     /// Whether a finding occurs in only some of the environments linted.
