@@ -23,7 +23,11 @@ fn every_rule_explains_itself() {
     for r in nexus_lint::rules::all() {
         let text = nexus_lint::docs::explain(r);
         assert!(text.starts_with(r.id), "{}", r.id);
-        assert!(text.contains(r.fix.split_whitespace().next().unwrap()), "{}", r.id);
+        assert!(
+            text.contains(r.fix.split_whitespace().next().unwrap()),
+            "{}",
+            r.id
+        );
     }
     let list = nexus_lint::docs::list();
     assert_eq!(list.lines().count(), nexus_lint::rules::all().len());
