@@ -44,6 +44,18 @@ pub fn render(report: &Report, sources: &SourceMap, options: HumanOptions) -> St
             d.message = format!("{} (in {})", d.message, f.environments.join(", "));
         }
         d.attach_source(sources);
+        // State the location plainly too (as `nexus validate` does), so editors and grep can
+        // jump to it; the graphical frame shows only line and column.
+        if let Some(l) = Location::of(f.span, sources) {
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {}",
+                l.file,
+                l.line,
+                l.column,
+                severity_name(f.severity)
+            );
+        }
         if handler.render_report(&mut out, &d).is_err() {
             // Rendering into a String cannot fail; fall back to the plain message if it does.
             let _ = writeln!(out, "{}: {}", f.rule.id, f.message);

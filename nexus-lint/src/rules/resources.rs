@@ -39,7 +39,7 @@ impl Kind {
     }
     fn show(self, milli: u128) -> String {
         match self {
-            Kind::Cpu => cores(milli),
+            Kind::Cpu => format!("{} CPU", cores(milli)),
             Kind::Memory => bytes(milli),
         }
     }
