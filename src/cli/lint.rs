@@ -112,6 +112,11 @@ pub fn run(args: Args) -> ExitCode {
                 continue;
             }
         };
+        let problems = spec.validate();
+        if problems.has_errors() {
+            invalid.extend(problems);
+            continue;
+        }
         let environments = match &args.env {
             Some(e) => vec![e.clone()],
             None => spec.environments(),
