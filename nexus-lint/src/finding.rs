@@ -150,7 +150,10 @@ impl Finding {
             .with_severity(severity)
             .with_label(self.span, self.label.clone())
             .with_help(self.help().to_owned());
-        for l in &self.related {
+        // miette draws labels of one file best in source order.
+        let mut related: Vec<&Label> = self.related.iter().collect();
+        related.sort_by_key(|l| (l.span.file, l.span.offset));
+        for l in related {
             d = d.with_label(l.span, l.text.clone());
         }
         d

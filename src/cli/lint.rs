@@ -65,6 +65,9 @@ pub struct Args {
     /// Judge waiver expiry as of this date, YYYY-MM-DD (default: today, UTC).
     #[arg(long, value_name = "DATE")]
     pub today: Option<Date>,
+    /// Human format: draw only findings at or above this severity (all are counted).
+    #[arg(long, value_enum, default_value_t = Level::Info, value_name = "LEVEL")]
+    pub min_severity: Level,
     /// Write the JSON or SARIF report to this file instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

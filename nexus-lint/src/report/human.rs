@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use nexus_spec::SourceMap;
+use nexus_spec::{Severity, SourceMap};
 
 use super::{Location, Report};
 use crate::rule::severity_name;
@@ -16,6 +16,8 @@ pub struct HumanOptions {
     pub color: bool,
     /// Line width to wrap at.
     pub width: usize,
+    /// Findings below this severity are counted but not drawn.
+    pub min_severity: Severity,
 }
 
 impl Default for HumanOptions {
@@ -23,6 +25,7 @@ impl Default for HumanOptions {
         HumanOptions {
             color: false,
             width: 100,
+            min_severity: Severity::Info,
         }
     }
 }
@@ -38,7 +41,12 @@ pub fn render(report: &Report, sources: &SourceMap, options: HumanOptions) -> St
         .with_width(options.width)
         .with_links(false);
     let mut out = String::new();
+    let mut hidden = 0;
     for f in report.findings.iter().filter(|f| !f.is_waived()) {
+        if f.severity < options.min_severity {
+            hidden += 1;
+            continue;
+        }
         let mut d = f.to_diagnostic();
         if report.is_partial(f) {
             d.message = format!("{} (in {})", d.message, f.environments.join(", "));
@@ -66,34 +74,36 @@ pub fn render(report: &Report, sources: &SourceMap, options: HumanOptions) -> St
     if !waived.is_empty() {
         let _ = writeln!(out, "waived:");
         for f in waived {
-            let w = f
-                .waiver
-                .as_ref()
-                .map(|w| w.reason.as_str())
-                .unwrap_or_default();
             let at = Location::of(f.span, sources)
-                .map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column))
+                .map(|l| format!("{}:{}:{}: ", l.file, l.line, l.column))
                 .unwrap_or_default();
-            let until = f
+            let (reason, until) = f
                 .waiver
                 .as_ref()
-                .and_then(|w| w.expires)
-                .map(|d| format!(" until {d}"))
+                .map(|w| {
+                    (
+                        w.reason.as_str(),
+                        w.expires
+                            .map(|d| format!(" (until {d})"))
+                            .unwrap_or_default(),
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {} {} [{}]{at}: {w}{until}",
+                "  {at}{} {} {}",
+                severity_name(f.severity),
                 f.rule.id,
-                f.message,
-                severity_name(f.severity)
+                f.message
             );
+            let _ = writeln!(out, "    waived: {reason}{until}");
         }
         out.push('\n');
     }
     let s = report.summary();
     let _ = writeln!(
         out,
-        "nexus lint: {} error(s), {} warning(s), {} info(s), {} waived in {}",
+        "nexus lint: {} error(s), {} warning(s), {} info(s), {} waived in {}{}",
         s.errors,
         s.warnings,
         s.infos,
@@ -102,6 +112,14 @@ pub fn render(report: &Report, sources: &SourceMap, options: HumanOptions) -> St
             "no environment".to_owned()
         } else {
             report.environments.join(", ")
+        },
+        if hidden > 0 {
+            format!(
+                " ({hidden} below {} not shown)",
+                severity_name(options.min_severity)
+            )
+        } else {
+            String::new()
         }
     );
     out

@@ -260,7 +260,6 @@ type Pick = fn(&Resources) -> Option<&Spanned<Quantity>>;
 /// What one workload contributes to the namespace's totals, at full scale.
 struct Usage<'a> {
     name: &'a str,
-    span: Span,
     amount: u128,
 }
 
@@ -279,22 +278,26 @@ fn budget_line(
     }
     let mut top: Vec<&Usage<'_>> = usages.iter().filter(|u| u.amount > 0).collect();
     top.sort_by(|a, b| b.amount.cmp(&a.amount).then(a.name.cmp(b.name)));
-    let f = out
-        .add(
-            &Target::platform(p),
-            p.namespace.span,
-            format!(
-                "the workloads of `{}` need {} of {what} at full scale; the policy's budget for `{}` is {}",
-                ctx.environment,
-                kind.show(total),
-                ctx.environment,
-                kind.show(budget.milli())
-            ),
-        )
-        .label(format!("{what} over budget"));
-    for u in top.iter().take(3) {
-        f.related(u.span, format!("`{}`: {}", u.name, kind.show(u.amount)));
-    }
+    let largest: Vec<String> = top
+        .iter()
+        .take(3)
+        .map(|u| format!("`{}` {}", u.name, kind.show(u.amount)))
+        .collect();
+    // The largest contributors are named in the message rather than drawn as labels: miette
+    // merges distant labels of one file into one long excerpt.
+    out.add(
+        &Target::platform(p),
+        p.namespace.span,
+        format!(
+            "at full scale the workloads of `{}` need {what} of {}; the policy's budget for `{}` is {} (largest: {})",
+            ctx.environment,
+            kind.show(total),
+            ctx.environment,
+            kind.show(budget.milli()),
+            largest.join(", ")
+        ),
+    )
+    .label(format!("{what} over budget"));
 }
 
 pub(super) static BUDGET: Rule = Rule {
@@ -323,7 +326,6 @@ pub(super) static BUDGET: Rule = Rule {
                     let q = pick(&w.resources);
                     Usage {
                         name: &w.name.value,
-                        span: q.map_or(w.name.span, |q| q.span),
                         amount: q.map_or(0, |q| q.value.milli()) * per_copy(w),
                     }
                 })
@@ -358,7 +360,6 @@ pub(super) static BUDGET: Rule = Rule {
                 .filter_map(|w| {
                     w.storage.as_ref().map(|s| Usage {
                         name: &w.name.value,
-                        span: s.size.span,
                         amount: s.size.value.milli() * u128::from(max_replicas(w)),
                     })
                 })
