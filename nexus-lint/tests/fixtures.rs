@@ -11,9 +11,12 @@ use nexus_spec::ir::Platform;
 
 const TODAY: &str = "2026-06-01";
 
+/// A change made to a resolved platform.
+type Change = fn(&mut Platform);
+
 /// Rules whose failing case spec validation already rejects: their failing case is the
 /// passing spec, resolved, then changed in memory the way a library caller could.
-const IR_ONLY: &[(&str, fn(&mut Platform))] = &[
+const IR_ONLY: &[(&str, Change)] = &[
     ("NX-RES-005", |p| {
         let web = p
             .workloads
