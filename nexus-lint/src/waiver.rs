@@ -93,8 +93,8 @@ fn validate(
             waiver,
             waiver.object.span,
             format!(
-                "the waiver names `{}`, which is not a workload, secret, `gateway` or `platform` in `{}`",
-                waiver.object.value, ctx.environment
+                "the waiver names `{}`, which is not a workload, secret, `gateway` or `platform`",
+                waiver.object.value
             ),
             "unknown object",
         );
