@@ -47,12 +47,15 @@ fn default_state(rule: &Rule) -> String {
     format!("{} ({on})", severity_name(rule.severity))
 }
 
+/// What the findings of a rule are about, as a waiver's `object` names it.
 fn waiver_object(rule: &Rule) -> &'static str {
-    match rule.group {
-        Group::Network | Group::Nginx if rule.id != "NX-NET-004" && rule.id != "NX-NET-005" => {
+    match rule.id {
+        "NX-NET-001" | "NX-NET-002" | "NX-NET-003" | "NX-NGX-002" | "NX-NGX-003" | "NX-CMP-006" => {
             "gateway"
         }
-        Group::Compose if rule.id == "NX-CMP-004" => "platform",
+        "NX-POD-018" | "NX-RES-008" | "NX-CMP-004" => "platform",
+        "NX-SEC-004" | "NX-SEC-005" => "<secret>",
+        _ if rule.group == Group::Waivers => "<the waiver's object>",
         _ => "<workload>",
     }
 }
