@@ -86,6 +86,10 @@ pub fn explain(rule: &Rule) -> String {
     let _ = writeln!(out, "  waivers:");
     let _ = writeln!(out, "    - rule: {}", rule.id);
     let _ = writeln!(out, "      object: {}", waiver_object(rule));
+    let _ = writeln!(
+        out,
+        "      # container: migrations   (optional: only that container's findings)"
+    );
     let _ = writeln!(out, "      reason: <why the finding is accepted>");
     let _ = writeln!(out, "      expires: <YYYY-MM-DD>");
     let _ = writeln!(out);
