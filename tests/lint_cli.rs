@@ -175,3 +175,33 @@ fn the_repository_specs_lint_clean_at_warning() {
     let run = nexus(&["lint", "--fail-on", "warning", "--min-severity", "warning"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn several_specs_make_one_report_with_their_own_files() {
+    let dir = root().join("tests/fixtures/lint");
+    let run = nexus_in(
+        &dir,
+        &[
+            "lint",
+            "--today",
+            "2026-06-01",
+            "--format",
+            "json",
+            "NX-POD-001/fail.yaml",
+            "NX-POD-010/fail.yaml",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let at = |rule: &str| {
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap();
+        f["location"]["file"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(at("NX-POD-001"), "NX-POD-001/fail.yaml");
+    assert_eq!(at("NX-POD-010"), "NX-POD-010/fail.yaml");
+}
