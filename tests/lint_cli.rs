@@ -205,3 +205,11 @@ fn several_specs_make_one_report_with_their_own_files() {
     assert_eq!(at("NX-POD-001"), "NX-POD-001/fail.yaml");
     assert_eq!(at("NX-POD-010"), "NX-POD-010/fail.yaml");
 }
+
+#[test]
+fn min_severity_hides_but_counts() {
+    let run = in_fixture("NX-AVL-002", &["fail.yaml", "--min-severity", "warning"]);
+    assert!(!run.stderr.contains(": info\n"), "{}", run.stderr);
+    assert!(run.stderr.contains("NX-AVL-002"));
+    assert!(run.stderr.contains("below warning not shown"), "{}", run.stderr);
+}

@@ -139,6 +139,7 @@ pub fn run(args: Args) -> ExitCode {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let options = human::HumanOptions {
                 color,
+                min_severity: args.min_severity.severity(),
                 ..Default::default()
             };
             eprint!("{}", human::render(&report, &sources, options));
