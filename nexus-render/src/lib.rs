@@ -5,7 +5,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod compose;
 pub mod error;
+pub mod nginx;
 pub mod plan;
 pub mod yaml;
 
