@@ -14,9 +14,13 @@ pub mod ir;
 pub mod load;
 pub mod model;
 pub mod resolve;
-pub mod values;
+pub mod schema;
 pub mod span;
+mod spec;
 pub mod suggest;
+pub mod values;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
+pub use load::Limits;
 pub use span::{FileId, Span, Spanned};
+pub use spec::{Spec, discover};

@@ -30,7 +30,11 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| {
-            let d = if c.to_ascii_lowercase() == lower { 0 } else { distance(word, c) };
+            let d = if c.to_ascii_lowercase() == lower {
+                0
+            } else {
+                distance(word, c)
+            };
             (d, c)
         })
         .filter(|(d, _)| *d <= limit)
@@ -46,7 +50,10 @@ mod tests {
     fn distances() {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("", "abc"), 3);
-        assert_eq!(closest("dependsOm", ["dependsOn", "depends"]), Some("dependsOn"));
+        assert_eq!(
+            closest("dependsOm", ["dependsOn", "depends"]),
+            Some("dependsOn")
+        );
         assert_eq!(closest("Image", ["image"]), Some("image"));
     }
 }

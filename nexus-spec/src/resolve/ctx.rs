@@ -2,8 +2,8 @@
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::suggest;
 use crate::span::{Span, Spanned};
+use crate::suggest;
 use crate::values::{self, ImageRef, Quantity};
 
 /// Collects every problem found while resolving one environment.
@@ -19,7 +19,14 @@ impl Ctx {
     }
 
     /// Records an error with one label and a help line.
-    pub fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>, label: impl Into<String>, help: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.diags.push(
             Diagnostic::error(code, message)
                 .with_label(span, label)
@@ -33,7 +40,12 @@ impl Ctx {
     }
 
     /// Checks a name with `check`; records INVALID_NAME on failure.
-    pub fn name(&mut self, name: &Spanned<String>, what: &str, check: fn(&str) -> Result<(), String>) -> bool {
+    pub fn name(
+        &mut self,
+        name: &Spanned<String>,
+        what: &str,
+        check: fn(&str) -> Result<(), String>,
+    ) -> bool {
         match check(&name.value) {
             Ok(()) => true,
             Err(msg) => {
@@ -55,7 +67,14 @@ impl Ctx {
     }
 
     /// Like [`Ctx::int`], with a chosen code.
-    pub fn int_code(&mut self, v: &Spanned<i64>, lo: i64, hi: i64, what: &str, code: &'static str) -> Option<Spanned<u32>> {
+    pub fn int_code(
+        &mut self,
+        v: &Spanned<i64>,
+        lo: i64,
+        hi: i64,
+        what: &str,
+        code: &'static str,
+    ) -> Option<Spanned<u32>> {
         if (lo..=hi).contains(&v.value) {
             u32::try_from(v.value).ok().map(|n| Spanned::new(n, v.span))
         } else {
@@ -71,7 +90,14 @@ impl Ctx {
     }
 
     /// An optional integer with a default.
-    pub fn int_or(&mut self, v: Option<&Spanned<i64>>, default: u32, lo: i64, hi: i64, what: &str) -> Spanned<u32> {
+    pub fn int_or(
+        &mut self,
+        v: Option<&Spanned<i64>>,
+        default: u32,
+        lo: i64,
+        hi: i64,
+        what: &str,
+    ) -> Spanned<u32> {
         match v {
             Some(v) => self
                 .int(v, lo, hi, what)
@@ -81,7 +107,11 @@ impl Ctx {
     }
 
     /// A parsed quantity, or an error and `None`.
-    pub fn quantity(&mut self, v: &Spanned<crate::model::QuantityText>, what: &str) -> Option<Spanned<Quantity>> {
+    pub fn quantity(
+        &mut self,
+        v: &Spanned<crate::model::QuantityText>,
+        what: &str,
+    ) -> Option<Spanned<Quantity>> {
         match Quantity::parse(&v.value.0) {
             Ok(q) => Some(Spanned::new(q, v.span)),
             Err(msg) => {
@@ -137,7 +167,12 @@ impl Ctx {
     }
 
     /// Checks a value with `check`; records UNSAFE_VALUE on failure.
-    pub fn checked(&mut self, v: &Spanned<String>, what: &str, check: fn(&str) -> Result<(), String>) -> bool {
+    pub fn checked(
+        &mut self,
+        v: &Spanned<String>,
+        what: &str,
+        check: fn(&str) -> Result<(), String>,
+    ) -> bool {
         match check(&v.value) {
             Ok(()) => true,
             Err(msg) => {
@@ -154,7 +189,13 @@ impl Ctx {
     }
 
     /// Records an unresolved reference with a "did you mean" help.
-    pub fn unresolved<'a>(&mut self, code: &'static str, name: &Spanned<String>, what: &str, candidates: impl IntoIterator<Item = &'a str>) {
+    pub fn unresolved<'a>(
+        &mut self,
+        code: &'static str,
+        name: &Spanned<String>,
+        what: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) {
         let candidates: Vec<&str> = candidates.into_iter().collect();
         let help = match suggest::closest(&name.value, candidates.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),

@@ -13,9 +13,20 @@ const DEFAULT_BODY: u64 = 1024 * 1024;
 const DEFAULT_TIMEOUT: u64 = 60;
 
 /// The gateway, resolved against the platform's workloads.
-pub(crate) fn gateway(ctx: &mut Ctx, platform: &str, g: &model::Gateway, workloads: &[ir::Workload]) -> Option<ir::Gateway> {
+pub(crate) fn gateway(
+    ctx: &mut Ctx,
+    platform: &str,
+    g: &model::Gateway,
+    workloads: &[ir::Workload],
+) -> Option<ir::Gateway> {
     if g.hosts.is_empty() {
-        ctx.error(codes::MISSING_KEY, g.routes.first().map_or(Span::DETACHED, |r| r.path.span), "the gateway needs at least one host", "no hosts", "add `hosts: [platform.example.com]`");
+        ctx.error(
+            codes::MISSING_KEY,
+            g.routes.first().map_or(Span::DETACHED, |r| r.path.span),
+            "the gateway needs at least one host",
+            "no hosts",
+            "add `hosts: [platform.example.com]`",
+        );
     }
     for h in &g.hosts {
         ctx.name(h, "host name", values::name::host_name);
@@ -26,15 +37,21 @@ pub(crate) fn gateway(ctx: &mut Ctx, platform: &str, g: &model::Gateway, workloa
         let max_age = match &h.max_age {
             Some(v) if v.value >= 0 => Spanned::new(v.value as u64, v.span),
             Some(v) => {
-                ctx.error(codes::INVALID_VALUE, v.span, "HSTS maxAge cannot be negative", "negative", "use seconds, such as 63072000 (two years)");
+                ctx.error(
+                    codes::INVALID_VALUE,
+                    v.span,
+                    "HSTS maxAge cannot be negative",
+                    "negative",
+                    "use seconds, such as 63072000 (two years)",
+                );
                 Spanned::new(0, v.span)
             }
             None => Spanned::detached(63_072_000),
         };
         ir::Hsts {
             max_age,
-            include_subdomains: h.include_subdomains.map_or(true, |v| v.value),
-            preload: h.preload.map_or(false, |v| v.value),
+            include_subdomains: h.include_subdomains.is_none_or(|v| v.value),
+            preload: h.preload.is_some_and(|v| v.value),
         }
     });
     let headers = headers(ctx, &g.headers);
@@ -69,24 +86,43 @@ fn tls(ctx: &mut Ctx, platform: &str, t: &model::Tls) -> ir::GatewayTls {
         ctx.name(s, "TLS secret name", values::name::dns1123_label);
     }
     let path = |ctx: &mut Ctx, v: &Option<Spanned<String>>, default: &str| match v {
-        Some(p) if ctx.checked(p, "certificate path", values::name::container_path) => p.value.clone(),
+        Some(p) if ctx.checked(p, "certificate path", values::name::container_path) => {
+            p.value.clone()
+        }
         _ => default.to_owned(),
     };
     ir::GatewayTls {
         issuer: t.issuer.clone(),
-        secret_name: t.secret_name.as_ref().map_or_else(|| format!("{platform}-tls"), |s| s.value.clone()),
+        secret_name: t
+            .secret_name
+            .as_ref()
+            .map_or_else(|| format!("{platform}-tls"), |s| s.value.clone()),
         min_version: t.min_version.unwrap_or(Spanned::detached(TlsVersion::V1_2)),
         certificate: path(ctx, &t.certificate, "/etc/nginx/tls/tls.crt"),
         certificate_key: path(ctx, &t.certificate_key, "/etc/nginx/tls/tls.key"),
-        span: t.issuer.as_ref().map(|i| i.span).or(t.min_version.map(|m| m.span)).unwrap_or(Span::DETACHED),
+        span: t
+            .issuer
+            .as_ref()
+            .map(|i| i.span)
+            .or(t.min_version.map(|m| m.span))
+            .unwrap_or(Span::DETACHED),
     }
 }
 
 fn headers(ctx: &mut Ctx, h: &model::Headers) -> Vec<ir::Header> {
-    let defaults: [(&str, &Option<Spanned<String>>, Option<&str>); 4] = [
+    type Default<'a> = (&'a str, &'a Option<Spanned<String>>, Option<&'a str>);
+    let defaults: [Default<'_>; 4] = [
         ("X-Frame-Options", &h.frame_options, Some("DENY")),
-        ("Referrer-Policy", &h.referrer_policy, Some("strict-origin-when-cross-origin")),
-        ("Content-Security-Policy", &h.content_security_policy, Some("default-src 'self'")),
+        (
+            "Referrer-Policy",
+            &h.referrer_policy,
+            Some("strict-origin-when-cross-origin"),
+        ),
+        (
+            "Content-Security-Policy",
+            &h.content_security_policy,
+            Some("default-src 'self'"),
+        ),
         ("Permissions-Policy", &h.permissions_policy, None),
     ];
     let mut out: Vec<ir::Header> = vec![ir::Header {
@@ -100,7 +136,10 @@ fn headers(ctx: &mut Ctx, h: &model::Headers) -> Vec<ir::Header> {
             (None, None) => continue,
         };
         if ctx.single_line(&value, &format!("{name} header")) {
-            out.push(ir::Header { name: name.into(), value });
+            out.push(ir::Header {
+                name: name.into(),
+                value,
+            });
         }
     }
     for (name, value) in &h.extra {
@@ -108,12 +147,21 @@ fn headers(ctx: &mut Ctx, h: &model::Headers) -> Vec<ir::Header> {
             if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 Ok(())
             } else {
-                Err(format!("`{}` is not a header name (letters, digits and `-`)", values::name::shorten(s)))
+                Err(format!(
+                    "`{}` is not a header name (letters, digits and `-`)",
+                    values::name::shorten(s)
+                ))
             }
         };
         if ctx.checked(name, "header name", token) && ctx.single_line(value, "header value") {
             if out.iter().any(|h| h.name.eq_ignore_ascii_case(&name.value)) {
-                ctx.error(codes::DUPLICATE_NAME, name.span, format!("the header `{}` is set twice", name.value), "set again here", "set each header once; the typed fields cover the common security headers");
+                ctx.error(
+                    codes::DUPLICATE_NAME,
+                    name.span,
+                    format!("the header `{}` is set twice", name.value),
+                    "set again here",
+                    "set each header once; the typed fields cover the common security headers",
+                );
                 continue;
             }
             out.push(ir::Header {
@@ -131,8 +179,12 @@ fn rate_limits(ctx: &mut Ctx, g: &model::Gateway) -> Vec<ir::RateLimit> {
     for (name, l) in &g.rate_limits {
         ctx.name(name, "rate limit name", values::name::dns1123_label);
         let rate = match (&l.requests_per_second, &l.requests_per_minute) {
-            (Some(r), None) => ctx.int(r, 1, 1_000_000, "requestsPerSecond").map(|r| ir::Rate::PerSecond(r.value)),
-            (None, Some(r)) => ctx.int(r, 1, 1_000_000, "requestsPerMinute").map(|r| ir::Rate::PerMinute(r.value)),
+            (Some(r), None) => ctx
+                .int(r, 1, 1_000_000, "requestsPerSecond")
+                .map(|r| ir::Rate::PerSecond(r.value)),
+            (None, Some(r)) => ctx
+                .int(r, 1, 1_000_000, "requestsPerMinute")
+                .map(|r| ir::Rate::PerMinute(r.value)),
             _ => {
                 ctx.error(codes::INVALID_VALUE, name.span, format!("rate limit `{}` needs exactly one of `requestsPerSecond` or `requestsPerMinute`", name.value), "ambiguous or missing rate", "keep one of the two");
                 None
@@ -140,27 +192,52 @@ fn rate_limits(ctx: &mut Ctx, g: &model::Gateway) -> Vec<ir::RateLimit> {
         };
         let burst = ctx.int_or(l.burst.as_ref(), 0, 0, 1_000_000, "burst").value;
         if let Some(rate) = rate {
-            out.push(ir::RateLimit { name: name.clone(), rate, burst });
+            out.push(ir::RateLimit {
+                name: name.clone(),
+                rate,
+                burst,
+            });
         }
     }
     out
 }
 
-fn routes(ctx: &mut Ctx, g: &model::Gateway, workloads: &[ir::Workload], limits: &[ir::RateLimit]) -> Vec<ir::Route> {
+fn routes(
+    ctx: &mut Ctx,
+    g: &model::Gateway,
+    workloads: &[ir::Workload],
+    limits: &[ir::RateLimit],
+) -> Vec<ir::Route> {
     let mut out: Vec<ir::Route> = Vec::new();
     for r in &g.routes {
         let path_ok = ctx.checked(&r.path, "route path", values::name::url_path);
         let Some(w) = workloads.iter().find(|w| w.name.value == r.service.value) else {
-            ctx.unresolved(codes::UNRESOLVED_REFERENCE, &r.service, "workload", workloads.iter().map(|w| w.name.value.as_str()));
+            ctx.unresolved(
+                codes::UNRESOLVED_REFERENCE,
+                &r.service,
+                "workload",
+                workloads.iter().map(|w| w.name.value.as_str()),
+            );
             continue;
         };
         let port = match &r.port {
             Some(p) => w.port(&p.value).or_else(|| {
-                ctx.unresolved(codes::UNRESOLVED_REFERENCE, p, "port", w.ports.iter().map(|q| q.name.value.as_str()));
+                ctx.unresolved(
+                    codes::UNRESOLVED_REFERENCE,
+                    p,
+                    "port",
+                    w.ports.iter().map(|q| q.name.value.as_str()),
+                );
                 None
             }),
             None => w.main_port().or_else(|| {
-                ctx.error(codes::UNRESOLVED_REFERENCE, r.service.span, format!("`{}` has no ports to route to", r.service.value), "no ports", "declare a port on the workload");
+                ctx.error(
+                    codes::UNRESOLVED_REFERENCE,
+                    r.service.span,
+                    format!("`{}` has no ports to route to", r.service.value),
+                    "no ports",
+                    "declare a port on the workload",
+                );
                 None
             }),
         };
@@ -168,45 +245,76 @@ fn routes(ctx: &mut Ctx, g: &model::Gateway, workloads: &[ir::Workload], limits:
             && !limits.iter().any(|x| x.name.value == l.value)
             && !g.rate_limits.contains_key(l.value.as_str())
         {
-            ctx.unresolved(codes::UNRESOLVED_REFERENCE, l, "rate limit", g.rate_limits.keys().map(|k| k.value.as_str()));
+            ctx.unresolved(
+                codes::UNRESOLVED_REFERENCE,
+                l,
+                "rate limit",
+                g.rate_limits.keys().map(|k| k.value.as_str()),
+            );
         }
         let max_body_bytes = match &r.max_body_size {
-            Some(q) => ctx.quantity(q, "maxBodySize").map_or(DEFAULT_BODY, |q| u64::try_from(Quantity::ceil_units(&q.value)).unwrap_or(u64::MAX)),
+            Some(q) => ctx.quantity(q, "maxBodySize").map_or(DEFAULT_BODY, |q| {
+                u64::try_from(Quantity::ceil_units(&q.value)).unwrap_or(u64::MAX)
+            }),
             None => DEFAULT_BODY,
         };
-        let timeout_seconds = r.timeout.as_ref().and_then(|t| ctx.duration(t, "route timeout")).unwrap_or(DEFAULT_TIMEOUT);
+        let timeout_seconds = r
+            .timeout
+            .as_ref()
+            .and_then(|t| ctx.duration(t, "route timeout"))
+            .unwrap_or(DEFAULT_TIMEOUT);
         if let Some(prev) = out.iter().find(|p| p.path.value == r.path.value) {
             ctx.push(
-                crate::Diagnostic::error(codes::ROUTE_CLASH, format!("two routes claim the path `{}`", r.path.value))
-                    .with_label(r.path.span, "claimed again here")
-                    .with_label(prev.path.span, "first claimed here")
-                    .with_help("give each route its own path"),
+                crate::Diagnostic::error(
+                    codes::ROUTE_CLASH,
+                    format!("two routes claim the path `{}`", r.path.value),
+                )
+                .with_label(r.path.span, "claimed again here")
+                .with_label(prev.path.span, "first claimed here")
+                .with_help("give each route its own path"),
             );
             continue;
         }
-        let (Some(port), true) = (port, path_ok) else { continue };
+        let (Some(port), true) = (port, path_ok) else {
+            continue;
+        };
         out.push(ir::Route {
             path: r.path.clone(),
             workload: r.service.clone(),
             port_name: port.name.value.clone(),
             port: port.port.value,
             rate_limit: r.rate_limit.clone(),
-            websocket: r.websocket.map_or(false, |w| w.value),
+            websocket: r.websocket.is_some_and(|w| w.value),
             max_body_bytes,
             timeout_seconds,
             span: r.path.span,
         });
     }
-    out.sort_by(|a, b| b.path.value.len().cmp(&a.path.value.len()).then(a.path.value.cmp(&b.path.value)));
+    out.sort_by(|a, b| {
+        b.path
+            .value
+            .len()
+            .cmp(&a.path.value.len())
+            .then(a.path.value.cmp(&b.path.value))
+    });
     out
 }
 
 fn nginx(ctx: &mut Ctx, n: &model::NginxSettings) -> Option<ir::NginxGateway> {
-    let version_text = n.version.clone().unwrap_or(Spanned::detached(catalog::DEFAULT_NGINX_VERSION.to_owned()));
+    let version_text = n
+        .version
+        .clone()
+        .unwrap_or(Spanned::detached(catalog::DEFAULT_NGINX_VERSION.to_owned()));
     let version = match NginxVersion::parse(&version_text.value) {
         Ok(v) => Spanned::new(v, version_text.span),
         Err(msg) => {
-            ctx.error(codes::INVALID_VALUE, version_text.span, msg, "not an Nginx version", "write the version as `\"1.27\"` or `\"1.25.1\"`");
+            ctx.error(
+                codes::INVALID_VALUE,
+                version_text.span,
+                msg,
+                "not an Nginx version",
+                "write the version as `\"1.27\"` or `\"1.25.1\"`",
+            );
             return None;
         }
     };
@@ -217,9 +325,21 @@ fn nginx(ctx: &mut Ctx, n: &model::NginxSettings) -> Option<ir::NginxGateway> {
             Spanned::new(ImageRef::parse(&text).ok()?, version_text.span)
         }
     };
-    let bind = n.bind_address.clone().unwrap_or(Spanned::detached("127.0.0.1".to_owned()));
+    let bind = n
+        .bind_address
+        .clone()
+        .unwrap_or(Spanned::detached("127.0.0.1".to_owned()));
     if bind.value.parse::<std::net::IpAddr>().is_err() {
-        ctx.error(codes::INVALID_VALUE, bind.span, format!("`{}` is not an IP address", values::name::shorten(&bind.value)), "not an address", "write the host address to publish on, such as `127.0.0.1` or `0.0.0.0`");
+        ctx.error(
+            codes::INVALID_VALUE,
+            bind.span,
+            format!(
+                "`{}` is not an IP address",
+                values::name::shorten(&bind.value)
+            ),
+            "not an address",
+            "write the host address to publish on, such as `127.0.0.1` or `0.0.0.0`",
+        );
     }
     Some(ir::NginxGateway {
         version,

@@ -14,14 +14,27 @@ pub(crate) fn check(ctx: &mut Ctx, workloads: &[ir::Workload], uses: &[(String, 
     for w in workloads {
         for d in &w.depends_on {
             if d.value == w.name.value {
-                ctx.error(codes::DEPENDENCY_CYCLE, d.span, format!("`{}` depends on itself", d.value), "self-dependency", "remove it from `dependsOn`");
+                ctx.error(
+                    codes::DEPENDENCY_CYCLE,
+                    d.span,
+                    format!("`{}` depends on itself", d.value),
+                    "self-dependency",
+                    "remove it from `dependsOn`",
+                );
             } else if index(&d.value).is_none() {
-                ctx.unresolved(codes::UNRESOLVED_REFERENCE, d, "workload", names.iter().copied());
+                ctx.unresolved(
+                    codes::UNRESOLVED_REFERENCE,
+                    d,
+                    "workload",
+                    names.iter().copied(),
+                );
             }
         }
     }
     for (owner, hosts) in uses {
-        let Some(w) = index(owner).map(|i| &workloads[i]) else { continue };
+        let Some(w) = index(owner).map(|i| &workloads[i]) else {
+            continue;
+        };
         for (target, span) in hosts {
             if target != owner && !w.depends_on.iter().any(|d| &d.value == target) {
                 ctx.error(
@@ -45,7 +58,12 @@ fn cycles(ctx: &mut Ctx, workloads: &[ir::Workload], names: &[&str]) {
         .map(|w| {
             w.depends_on
                 .iter()
-                .filter_map(|d| names.binary_search(&d.value.as_str()).ok().map(|i| (i, d.span)))
+                .filter_map(|d| {
+                    names
+                        .binary_search(&d.value.as_str())
+                        .ok()
+                        .map(|i| (i, d.span))
+                })
                 .filter(|(i, _)| workloads[*i].name.value != w.name.value)
                 .collect()
         })
@@ -76,17 +94,41 @@ fn cycles(ctx: &mut Ctx, workloads: &[ir::Workload], names: &[&str]) {
     }
 }
 
-fn report(ctx: &mut Ctx, workloads: &[ir::Workload], stack: &[(usize, usize)], to: usize, closing: Span) {
-    let Some(pos) = stack.iter().position(|(n, _)| *n == to) else { return };
+fn report(
+    ctx: &mut Ctx,
+    workloads: &[ir::Workload],
+    stack: &[(usize, usize)],
+    to: usize,
+    closing: Span,
+) {
+    let Some(pos) = stack.iter().position(|(n, _)| *n == to) else {
+        return;
+    };
     let cycle: Vec<usize> = stack[pos..].iter().map(|(n, _)| *n).collect();
-    let mut path: Vec<&str> = cycle.iter().map(|i| workloads[*i].name.value.as_str()).collect();
+    let mut path: Vec<&str> = cycle
+        .iter()
+        .map(|i| workloads[*i].name.value.as_str())
+        .collect();
     path.push(workloads[to].name.value.as_str());
-    let mut d = crate::Diagnostic::error(codes::DEPENDENCY_CYCLE, format!("dependency cycle: {}", path.join(" → ")))
-        .with_label(closing, format!("`{}` depends on `{}`, closing the cycle", path[path.len() - 2], path[path.len() - 1]));
+    let mut d = crate::Diagnostic::error(
+        codes::DEPENDENCY_CYCLE,
+        format!("dependency cycle: {}", path.join(" → ")),
+    )
+    .with_label(
+        closing,
+        format!(
+            "`{}` depends on `{}`, closing the cycle",
+            path[path.len() - 2],
+            path[path.len() - 1]
+        ),
+    );
     for pair in cycle.windows(2) {
         let (from, to) = (&workloads[pair[0]], &workloads[pair[1]]);
         if let Some(dep) = from.depends_on.iter().find(|d| d.value == to.name.value) {
-            d = d.with_label(dep.span, format!("`{}` depends on `{}`", from.name.value, to.name.value));
+            d = d.with_label(
+                dep.span,
+                format!("`{}` depends on `{}`", from.name.value, to.name.value),
+            );
         }
     }
     ctx.push(d.with_help("break the cycle: a workload cannot wait for one that waits for it"));

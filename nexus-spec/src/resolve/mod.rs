@@ -38,7 +38,12 @@ pub fn resolve(file: &PlatformFile, environment: &str) -> Result<ir::Platform, D
 pub fn validate(file: &PlatformFile) -> Diagnostics {
     let mut all = Diagnostics::new();
     let mut seen = BTreeSet::new();
-    let envs: Vec<String> = file.spec.environments.keys().map(|k| k.value.clone()).collect();
+    let envs: Vec<String> = file
+        .spec
+        .environments
+        .keys()
+        .map(|k| k.value.clone())
+        .collect();
     if envs.is_empty() {
         let mut ctx = Ctx::new();
         resolve_in(&mut ctx, file, "");
@@ -64,7 +69,16 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
     let version = match semver::Version::parse(&meta.version.value) {
         Ok(v) => Some(Spanned::new(v, meta.version.span)),
         Err(e) => {
-            ctx.error(codes::INVALID_SEMVER, meta.version.span, format!("`{}` is not a semantic version: {e}", values::name::shorten(&meta.version.value)), "not MAJOR.MINOR.PATCH", "write the platform release as `1.4.0` (pre-releases like `1.4.0-rc.1` are fine)");
+            ctx.error(
+                codes::INVALID_SEMVER,
+                meta.version.span,
+                format!(
+                    "`{}` is not a semantic version: {e}",
+                    values::name::shorten(&meta.version.value)
+                ),
+                "not MAJOR.MINOR.PATCH",
+                "write the platform release as `1.4.0` (pre-releases like `1.4.0-rc.1` are fine)",
+            );
             None
         }
     };
@@ -75,11 +89,20 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
     for name in file.spec.environments.keys() {
         ctx.name(name, "environment name", values::name::dns1123_label);
     }
-    let env_key = file.spec.environments.keys().find(|k| k.value == environment);
+    let env_key = file
+        .spec
+        .environments
+        .keys()
+        .find(|k| k.value == environment);
     let (env_name, env) = match env_key {
         Some(k) => (k.clone(), file.spec.environments.get(k.value.as_str())),
         None => {
-            let names: Vec<&str> = file.spec.environments.keys().map(|k| k.value.as_str()).collect();
+            let names: Vec<&str> = file
+                .spec
+                .environments
+                .keys()
+                .map(|k| k.value.as_str())
+                .collect();
             let msg = if names.is_empty() {
                 "the spec defines no environments".to_owned()
             } else {
@@ -130,19 +153,40 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
     unique_names(ctx, &mut workloads);
     for w in &workloads {
         if let Some(c) = &w.credentials
-            && !secrets.iter().any(|s| s.name.value == c.password_secret.value)
+            && !secrets
+                .iter()
+                .any(|s| s.name.value == c.password_secret.value)
         {
-            ctx.unresolved(codes::UNKNOWN_SECRET, &c.password_secret, "secret", secrets.iter().map(|s| s.name.value.as_str()));
+            ctx.unresolved(
+                codes::UNKNOWN_SECRET,
+                &c.password_secret,
+                "secret",
+                secrets.iter().map(|s| s.name.value.as_str()),
+            );
         }
         if let Some(dest) = w.backup.as_ref().and_then(|b| b.destination.as_ref())
-            && !workloads.iter().any(|t| t.name.value == dest.value && t.kind == WorkloadKind::Backing(model::Engine::Minio))
+            && !workloads.iter().any(|t| {
+                t.name.value == dest.value && t.kind == WorkloadKind::Backing(model::Engine::Minio)
+            })
         {
-            let minios: Vec<&str> = workloads.iter().filter(|t| t.kind == WorkloadKind::Backing(model::Engine::Minio)).map(|t| t.name.value.as_str()).collect();
-            ctx.unresolved(codes::UNRESOLVED_REFERENCE, dest, "MinIO backing service", minios);
+            let minios: Vec<&str> = workloads
+                .iter()
+                .filter(|t| t.kind == WorkloadKind::Backing(model::Engine::Minio))
+                .map(|t| t.name.value.as_str())
+                .collect();
+            ctx.unresolved(
+                codes::UNRESOLVED_REFERENCE,
+                dest,
+                "MinIO backing service",
+                minios,
+            );
         }
     }
     graph::check(ctx, &workloads, &uses);
-    let gateway = spec.gateway.as_ref().and_then(|g| gateway::gateway(ctx, &meta.name.value, g, &workloads));
+    let gateway = spec
+        .gateway
+        .as_ref()
+        .and_then(|g| gateway::gateway(ctx, &meta.name.value, g, &workloads));
     let waivers = waivers(ctx, &spec, &env_name.value);
     Some(ir::Platform {
         name: meta.name.clone(),
@@ -150,8 +194,16 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         description: meta.description.as_ref().map(|d| d.value.clone()),
         environment: env_name,
         namespace,
-        labels: meta.labels.iter().map(|(k, v)| (k.value.clone(), v.value.clone())).collect(),
-        annotations: meta.annotations.iter().map(|(k, v)| (k.value.clone(), v.value.clone())).collect(),
+        labels: meta
+            .labels
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect(),
+        annotations: meta
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect(),
         workloads,
         secrets,
         gateway,
@@ -163,10 +215,30 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
 
 fn envelope(ctx: &mut Ctx, file: &PlatformFile) {
     if file.api_version.value != model::API_VERSION {
-        ctx.error(codes::ENVELOPE, file.api_version.span, format!("nexus reads `apiVersion: {}`, not `{}`", model::API_VERSION, values::name::shorten(&file.api_version.value)), "unsupported apiVersion", format!("write `apiVersion: {}`", model::API_VERSION));
+        ctx.error(
+            codes::ENVELOPE,
+            file.api_version.span,
+            format!(
+                "nexus reads `apiVersion: {}`, not `{}`",
+                model::API_VERSION,
+                values::name::shorten(&file.api_version.value)
+            ),
+            "unsupported apiVersion",
+            format!("write `apiVersion: {}`", model::API_VERSION),
+        );
     }
     if file.kind.value != model::KIND_PLATFORM {
-        ctx.error(codes::ENVELOPE, file.kind.span, format!("nexus reads `kind: {}`, not `{}`", model::KIND_PLATFORM, values::name::shorten(&file.kind.value)), "unsupported kind", format!("write `kind: {}`", model::KIND_PLATFORM));
+        ctx.error(
+            codes::ENVELOPE,
+            file.kind.span,
+            format!(
+                "nexus reads `kind: {}`, not `{}`",
+                model::KIND_PLATFORM,
+                values::name::shorten(&file.kind.value)
+            ),
+            "unsupported kind",
+            format!("write `kind: {}`", model::KIND_PLATFORM),
+        );
     }
 }
 
@@ -177,10 +249,19 @@ fn label_key(s: &str) -> Result<(), String> {
     }
     let ok = !name.is_empty()
         && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if ok { Ok(()) } else { Err(format!("`{}` is not a Kubernetes label key", values::name::shorten(s))) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a Kubernetes label key",
+            values::name::shorten(s)
+        ))
+    }
 }
 
 fn secrets(ctx: &mut Ctx, spec: &PlatformSpec) -> Vec<ir::Secret> {
@@ -217,11 +298,21 @@ fn secrets(ctx: &mut Ctx, spec: &PlatformSpec) -> Vec<ir::Secret> {
             external,
         });
     }
-    let mut vars: Vec<(&str, &Spanned<String>)> = out.iter().map(|s| (s.env_var.as_str(), &s.name)).collect();
+    let mut vars: Vec<(&str, &Spanned<String>)> =
+        out.iter().map(|s| (s.env_var.as_str(), &s.name)).collect();
     vars.sort_by(|a, b| a.0.cmp(b.0));
     for pair in vars.windows(2) {
         if pair[0].0 == pair[1].0 {
-            ctx.error(codes::DUPLICATE_NAME, pair[1].1.span, format!("secrets `{}` and `{}` both use the variable `{}`", pair[0].1.value, pair[1].1.value, pair[0].0), "same variable", "give one of them another `env` name");
+            ctx.error(
+                codes::DUPLICATE_NAME,
+                pair[1].1.span,
+                format!(
+                    "secrets `{}` and `{}` both use the variable `{}`",
+                    pair[0].1.value, pair[1].1.value, pair[0].0
+                ),
+                "same variable",
+                "give one of them another `env` name",
+            );
         }
     }
     out
@@ -244,28 +335,52 @@ fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
         let ports = s
             .ports
             .iter()
-            .filter_map(|p| u16::try_from(p.port.value).ok().map(|n| (p.name.value.clone(), n)))
+            .filter_map(|p| {
+                u16::try_from(p.port.value)
+                    .ok()
+                    .map(|n| (p.name.value.clone(), n))
+            })
             .collect();
-        dir.workloads.insert(name.value.clone(), Entry { ports, user: None, database: None });
+        dir.workloads.insert(
+            name.value.clone(),
+            Entry {
+                ports,
+                user: None,
+                database: None,
+            },
+        );
     }
     for (name, b) in &spec.backing_services {
         let c = catalog::engine(b.engine.value);
         let user = b.credentials.as_ref().map(|cr| {
-            cr.user
-                .as_ref()
-                .map_or_else(|| c.credentials.map_or("admin", |ce| ce.default_user).to_owned(), |u| u.value.clone())
+            cr.user.as_ref().map_or_else(
+                || {
+                    c.credentials
+                        .map_or("admin", |ce| ce.default_user)
+                        .to_owned()
+                },
+                |u| u.value.clone(),
+            )
         });
-        dir.workloads.insert(name.value.clone(), entry(c, user, b.database.as_ref().map(|d| d.value.clone())));
+        dir.workloads.insert(
+            name.value.clone(),
+            entry(c, user, b.database.as_ref().map(|d| d.value.clone())),
+        );
     }
     if let Some(m) = &spec.monitoring {
         if m.prometheus.is_some() {
-            dir.workloads.insert("prometheus".into(), entry(&catalog::PROMETHEUS, None, None));
+            dir.workloads
+                .insert("prometheus".into(), entry(&catalog::PROMETHEUS, None, None));
         }
         if m.grafana.is_some() {
-            dir.workloads.insert("grafana".into(), entry(&catalog::GRAFANA, Some("admin".into()), None));
+            dir.workloads.insert(
+                "grafana".into(),
+                entry(&catalog::GRAFANA, Some("admin".into()), None),
+            );
         }
         if m.jaeger.is_some() {
-            dir.workloads.insert("jaeger".into(), entry(&catalog::JAEGER, None, None));
+            dir.workloads
+                .insert("jaeger".into(), entry(&catalog::JAEGER, None, None));
         }
     }
     dir
@@ -275,7 +390,11 @@ fn monitoring(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut Vec<ir::Worklo
     let Some(m) = &spec.monitoring else { return 30 };
     let mut interval = 30;
     if let Some(p) = &m.prometheus {
-        interval = p.scrape_interval.as_ref().and_then(|s| ctx.duration(s, "scrape interval")).unwrap_or(30);
+        interval = p
+            .scrape_interval
+            .as_ref()
+            .and_then(|s| ctx.duration(s, "scrape interval"))
+            .unwrap_or(30);
         let retention = match &p.retention {
             Some(r) => {
                 ctx.duration(r, "retention");
@@ -288,27 +407,36 @@ fn monitoring(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut Vec<ir::Worklo
             "--storage.tsdb.path=/prometheus".to_owned(),
             format!("--storage.tsdb.retention.time={retention}"),
         ];
-        workloads.extend(workloads::monitoring(ctx, workloads::MonitoringInput {
-            kind: WorkloadKind::Prometheus,
-            component: &catalog::PROMETHEUS,
-            version: &p.version,
-            image: p.image.as_ref(),
-            resources: &p.resources,
-            storage: p.storage.as_ref(),
-            security: &p.security,
-            exposure: None,
-            args,
-            env: Vec::new(),
-            credentials: None,
-            span: p.version.span,
-        }));
+        workloads.extend(workloads::monitoring(
+            ctx,
+            workloads::MonitoringInput {
+                kind: WorkloadKind::Prometheus,
+                component: &catalog::PROMETHEUS,
+                version: &p.version,
+                image: p.image.as_ref(),
+                resources: &p.resources,
+                storage: p.storage.as_ref(),
+                security: &p.security,
+                exposure: None,
+                args,
+                env: Vec::new(),
+                credentials: None,
+                span: p.version.span,
+            },
+        ));
     }
     if let Some(g) = &m.grafana {
         let mut env = Vec::new();
         if let Some(sub) = &g.sub_path {
             ctx.checked(sub, "Grafana sub-path", values::name::url_path);
             for (k, v) in [
-                ("GF_SERVER_ROOT_URL", format!("%(protocol)s://%(domain)s:%(http_port)s{}/", sub.value.trim_end_matches('/'))),
+                (
+                    "GF_SERVER_ROOT_URL",
+                    format!(
+                        "%(protocol)s://%(domain)s:%(http_port)s{}/",
+                        sub.value.trim_end_matches('/')
+                    ),
+                ),
                 ("GF_SERVER_SERVE_FROM_SUB_PATH", "true".to_owned()),
             ] {
                 env.push(ir::EnvVar {
@@ -317,39 +445,45 @@ fn monitoring(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut Vec<ir::Worklo
                 });
             }
         }
-        workloads.extend(workloads::monitoring(ctx, workloads::MonitoringInput {
-            kind: WorkloadKind::Grafana,
-            component: &catalog::GRAFANA,
-            version: &g.version,
-            image: g.image.as_ref(),
-            resources: &g.resources,
-            storage: g.storage.as_ref(),
-            security: &g.security,
-            exposure: g.exposure,
-            args: Vec::new(),
-            env,
-            credentials: Some(ir::Credentials {
-                user: "admin".into(),
-                password_secret: g.admin_password_secret.clone(),
-            }),
-            span: g.version.span,
-        }));
+        workloads.extend(workloads::monitoring(
+            ctx,
+            workloads::MonitoringInput {
+                kind: WorkloadKind::Grafana,
+                component: &catalog::GRAFANA,
+                version: &g.version,
+                image: g.image.as_ref(),
+                resources: &g.resources,
+                storage: g.storage.as_ref(),
+                security: &g.security,
+                exposure: g.exposure,
+                args: Vec::new(),
+                env,
+                credentials: Some(ir::Credentials {
+                    user: "admin".into(),
+                    password_secret: g.admin_password_secret.clone(),
+                }),
+                span: g.version.span,
+            },
+        ));
     }
     if let Some(j) = &m.jaeger {
-        workloads.extend(workloads::monitoring(ctx, workloads::MonitoringInput {
-            kind: WorkloadKind::Jaeger,
-            component: &catalog::JAEGER,
-            version: &j.version,
-            image: j.image.as_ref(),
-            resources: &j.resources,
-            storage: None,
-            security: &j.security,
-            exposure: None,
-            args: Vec::new(),
-            env: Vec::new(),
-            credentials: None,
-            span: j.version.span,
-        }));
+        workloads.extend(workloads::monitoring(
+            ctx,
+            workloads::MonitoringInput {
+                kind: WorkloadKind::Jaeger,
+                component: &catalog::JAEGER,
+                version: &j.version,
+                image: j.image.as_ref(),
+                resources: &j.resources,
+                storage: None,
+                security: &j.security,
+                exposure: None,
+                args: Vec::new(),
+                env: Vec::new(),
+                credentials: None,
+                span: j.version.span,
+            },
+        ));
     }
     u64::from(u32::try_from(interval).unwrap_or(u32::MAX))
 }
@@ -377,13 +511,25 @@ fn waivers(ctx: &mut Ctx, spec: &PlatformSpec, env: &str) -> Vec<model::Waiver> 
     let mut out = Vec::new();
     for w in &spec.waivers {
         if w.reason.value.trim().is_empty() {
-            ctx.error(codes::INVALID_WAIVER, w.reason.span, "a waiver needs a reason", "empty reason", "say why the finding is accepted, so reviewers can judge it");
+            ctx.error(
+                codes::INVALID_WAIVER,
+                w.reason.span,
+                "a waiver needs a reason",
+                "empty reason",
+                "say why the finding is accepted, so reviewers can judge it",
+            );
         }
         ctx.single_line(&w.reason, "waiver reason");
         if let Some(e) = &w.expires
             && !is_date(&e.value)
         {
-            ctx.error(codes::INVALID_WAIVER, e.span, format!("`{}` is not a date", values::name::shorten(&e.value)), "not YYYY-MM-DD", "write the expiry as `2027-03-31`");
+            ctx.error(
+                codes::INVALID_WAIVER,
+                e.span,
+                format!("`{}` is not a date", values::name::shorten(&e.value)),
+                "not YYYY-MM-DD",
+                "write the expiry as `2027-03-31`",
+            );
         }
         if w.environments.is_empty() || w.environments.iter().any(|e| e.value == env) {
             out.push(w.clone());

@@ -18,10 +18,20 @@ pub(crate) fn apply(ctx: &mut Ctx, base: &PlatformSpec, env: &Environment) -> Pl
     let mut spec = base.clone();
     for (name, overlay) in &env.services {
         let Some(service) = spec.services.get_mut(name.value.as_str()) else {
-            ctx.unresolved(codes::OVERLAY_UNKNOWN_TARGET, name, "service", base.services.keys().map(|k| k.value.as_str()));
+            ctx.unresolved(
+                codes::OVERLAY_UNKNOWN_TARGET,
+                name,
+                "service",
+                base.services.keys().map(|k| k.value.as_str()),
+            );
             continue;
         };
-        not_applicable(ctx, overlay, "a service", &[Field::Version, Field::Storage, Field::Backup]);
+        not_applicable(
+            ctx,
+            overlay,
+            "a service",
+            &[Field::Version, Field::Storage, Field::Backup],
+        );
         if let Some(image) = &overlay.image {
             service.image = image.clone();
         }
@@ -44,10 +54,20 @@ pub(crate) fn apply(ctx: &mut Ctx, base: &PlatformSpec, env: &Environment) -> Pl
     }
     for (name, overlay) in &env.backing_services {
         let Some(backing) = spec.backing_services.get_mut(name.value.as_str()) else {
-            ctx.unresolved(codes::OVERLAY_UNKNOWN_TARGET, name, "backing service", base.backing_services.keys().map(|k| k.value.as_str()));
+            ctx.unresolved(
+                codes::OVERLAY_UNKNOWN_TARGET,
+                name,
+                "backing service",
+                base.backing_services.keys().map(|k| k.value.as_str()),
+            );
             continue;
         };
-        not_applicable(ctx, overlay, "a backing service", &[Field::Env, Field::Autoscaling, Field::Rollout]);
+        not_applicable(
+            ctx,
+            overlay,
+            "a backing service",
+            &[Field::Env, Field::Autoscaling, Field::Rollout],
+        );
         if let Some(image) = &overlay.image {
             backing.image = Some(image.clone());
         }
@@ -77,7 +97,10 @@ pub(crate) fn apply(ctx: &mut Ctx, base: &PlatformSpec, env: &Environment) -> Pl
         match spec.gateway.as_mut() {
             None => ctx.error(
                 codes::OVERLAY_UNKNOWN_TARGET,
-                g.hosts.as_ref().and_then(|h| h.first()).map_or(crate::span::Span::DETACHED, |h| h.span),
+                g.hosts
+                    .as_ref()
+                    .and_then(|h| h.first())
+                    .map_or(crate::span::Span::DETACHED, |h| h.span),
                 "this environment overrides the gateway, but the spec has no gateway",
                 "no gateway to override",
                 "declare `spec.gateway` first, or remove the override",
@@ -99,7 +122,9 @@ pub(crate) fn apply(ctx: &mut Ctx, base: &PlatformSpec, env: &Environment) -> Pl
                             codes::OVERLAY_UNKNOWN_TARGET,
                             name,
                             "rate limit",
-                            base.gateway.iter().flat_map(|g| g.rate_limits.keys().map(|k| k.value.as_str())),
+                            base.gateway
+                                .iter()
+                                .flat_map(|g| g.rate_limits.keys().map(|k| k.value.as_str())),
                         ),
                     }
                 }
@@ -118,11 +143,40 @@ fn apply_monitoring(ctx: &mut Ctx, spec: &mut PlatformSpec, m: &crate::model::Mo
     ];
     for (component, overlay) in parts {
         let Some(overlay) = overlay else { continue };
-        not_applicable(ctx, overlay, "a monitoring component", &[Field::Env, Field::Autoscaling, Field::Rollout, Field::Backup, Field::Replicas, Field::DisruptionBudget]);
+        not_applicable(
+            ctx,
+            overlay,
+            "a monitoring component",
+            &[
+                Field::Env,
+                Field::Autoscaling,
+                Field::Rollout,
+                Field::Backup,
+                Field::Replicas,
+                Field::DisruptionBudget,
+            ],
+        );
         let target = match component {
-            "prometheus" => monitoring.prometheus.as_mut().map(|p| (&mut p.version, &mut p.image, &mut p.resources, Some(&mut p.storage))),
-            "grafana" => monitoring.grafana.as_mut().map(|g| (&mut g.version, &mut g.image, &mut g.resources, Some(&mut g.storage))),
-            _ => monitoring.jaeger.as_mut().map(|j| (&mut j.version, &mut j.image, &mut j.resources, None)),
+            "prometheus" => monitoring.prometheus.as_mut().map(|p| {
+                (
+                    &mut p.version,
+                    &mut p.image,
+                    &mut p.resources,
+                    Some(&mut p.storage),
+                )
+            }),
+            "grafana" => monitoring.grafana.as_mut().map(|g| {
+                (
+                    &mut g.version,
+                    &mut g.image,
+                    &mut g.resources,
+                    Some(&mut g.storage),
+                )
+            }),
+            _ => monitoring
+                .jaeger
+                .as_mut()
+                .map(|j| (&mut j.version, &mut j.image, &mut j.resources, None)),
         };
         let Some((version, image, resources, storage)) = target else {
             let span = overlay_span(overlay);
@@ -177,8 +231,15 @@ fn not_applicable(ctx: &mut Ctx, o: &WorkloadOverlay, what: &str, fields: &[Fiel
             Field::Storage => o.storage.as_ref().map(|s| ("storage", s.size.span)),
             Field::Backup => o.backup.as_ref().map(|b| ("backup", b.full.span)),
             Field::Env => o.env.keys().next().map(|k| ("env", k.span)),
-            Field::Autoscaling => o.autoscaling.as_ref().map(|a| ("autoscaling", a.min_replicas.span)),
-            Field::Rollout => o.rollout.as_ref().and_then(|r| r.strategy.map(|s| s.span).or(r.active_slot.map(|s| s.span))).map(|s| ("rollout", s)),
+            Field::Autoscaling => o
+                .autoscaling
+                .as_ref()
+                .map(|a| ("autoscaling", a.min_replicas.span)),
+            Field::Rollout => o
+                .rollout
+                .as_ref()
+                .and_then(|r| r.strategy.map(|s| s.span).or(r.active_slot.map(|s| s.span)))
+                .map(|s| ("rollout", s)),
             Field::Replicas => o.replicas.map(|r| ("replicas", r.span)),
             Field::DisruptionBudget => o
                 .disruption_budget
@@ -203,12 +264,27 @@ fn overlay_span(o: &WorkloadOverlay) -> crate::span::Span {
         .as_ref()
         .map(|i| i.span)
         .or(o.version.as_ref().map(|v| v.span))
-        .or(o.resources.as_ref().and_then(|r| r.requests.cpu.as_ref().or(r.requests.memory.as_ref()).or(r.limits.cpu.as_ref()).or(r.limits.memory.as_ref())).map(|q| q.span))
+        .or(o
+            .resources
+            .as_ref()
+            .and_then(|r| {
+                r.requests
+                    .cpu
+                    .as_ref()
+                    .or(r.requests.memory.as_ref())
+                    .or(r.limits.cpu.as_ref())
+                    .or(r.limits.memory.as_ref())
+            })
+            .map(|q| q.span))
         .or(o.storage.as_ref().map(|s| s.size.span))
         .unwrap_or(crate::span::Span::DETACHED)
 }
 
-fn merge_env(ctx: &mut Ctx, base: &mut BTreeMap<Name, Spanned<String>>, overlay: &BTreeMap<Name, Spanned<String>>) {
+fn merge_env(
+    ctx: &mut Ctx,
+    base: &mut BTreeMap<Name, Spanned<String>>,
+    overlay: &BTreeMap<Name, Spanned<String>>,
+) {
     for (k, v) in overlay {
         if base.contains_key(k.value.as_str()) {
             // Replace the value but keep the overlay's key span for diagnostics.

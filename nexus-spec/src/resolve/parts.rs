@@ -22,19 +22,25 @@ pub(crate) fn ports(ctx: &mut Ctx, ports: &[model::Port]) -> Vec<ir::Port> {
             .and_then(|h| ctx.int_code(h, 1, 65535, "a host port", codes::PORT_RANGE));
         if let Some(prev) = out.iter().find(|q| q.port.value as u32 == number.value) {
             ctx.push(
-                crate::Diagnostic::error(codes::PORT_CLASH, format!("port {} is declared twice", number.value))
-                    .with_label(p.port.span, "declared again here")
-                    .with_label(prev.port.span, "first declared here")
-                    .with_help("give each port its own number"),
+                crate::Diagnostic::error(
+                    codes::PORT_CLASH,
+                    format!("port {} is declared twice", number.value),
+                )
+                .with_label(p.port.span, "declared again here")
+                .with_label(prev.port.span, "first declared here")
+                .with_help("give each port its own number"),
             );
             continue;
         }
         if let Some(prev) = out.iter().find(|q| q.name.value == p.name.value) {
             ctx.push(
-                crate::Diagnostic::error(codes::PORT_CLASH, format!("two ports are named `{}`", p.name.value))
-                    .with_label(p.name.span, "named again here")
-                    .with_label(prev.name.span, "first named here")
-                    .with_help("give each port its own name"),
+                crate::Diagnostic::error(
+                    codes::PORT_CLASH,
+                    format!("two ports are named `{}`", p.name.value),
+                )
+                .with_label(p.name.span, "named again here")
+                .with_label(prev.name.span, "first named here")
+                .with_help("give each port its own name"),
             );
             continue;
         }
@@ -51,10 +57,26 @@ pub(crate) fn ports(ctx: &mut Ctx, ports: &[model::Port]) -> Vec<ir::Port> {
 /// Requests and limits, parsed, with limits checked against requests.
 pub(crate) fn resources(ctx: &mut Ctx, r: &model::Resources) -> ir::Resources {
     let out = ir::Resources {
-        cpu_request: r.requests.cpu.as_ref().and_then(|q| ctx.quantity(q, "CPU request")),
-        memory_request: r.requests.memory.as_ref().and_then(|q| ctx.quantity(q, "memory request")),
-        cpu_limit: r.limits.cpu.as_ref().and_then(|q| ctx.quantity(q, "CPU limit")),
-        memory_limit: r.limits.memory.as_ref().and_then(|q| ctx.quantity(q, "memory limit")),
+        cpu_request: r
+            .requests
+            .cpu
+            .as_ref()
+            .and_then(|q| ctx.quantity(q, "CPU request")),
+        memory_request: r
+            .requests
+            .memory
+            .as_ref()
+            .and_then(|q| ctx.quantity(q, "memory request")),
+        cpu_limit: r
+            .limits
+            .cpu
+            .as_ref()
+            .and_then(|q| ctx.quantity(q, "CPU limit")),
+        memory_limit: r
+            .limits
+            .memory
+            .as_ref()
+            .and_then(|q| ctx.quantity(q, "memory limit")),
     };
     for (what, req, lim) in [
         ("CPU", &out.cpu_request, &out.cpu_limit),
@@ -66,11 +88,16 @@ pub(crate) fn resources(ctx: &mut Ctx, r: &model::Resources) -> ir::Resources {
             ctx.push(
                 crate::Diagnostic::error(
                     codes::LIMIT_BELOW_REQUEST,
-                    format!("the {what} limit `{}` is below the {what} request `{}`", lim.value, req.value),
+                    format!(
+                        "the {what} limit `{}` is below the {what} request `{}`",
+                        lim.value, req.value
+                    ),
                 )
                 .with_label(lim.span, "limit")
                 .with_label(req.span, "request")
-                .with_help(format!("raise the {what} limit to at least the request, or lower the request")),
+                .with_help(format!(
+                    "raise the {what} limit to at least the request, or lower the request"
+                )),
             );
         }
     }
@@ -78,7 +105,12 @@ pub(crate) fn resources(ctx: &mut Ctx, r: &model::Resources) -> ir::Resources {
 }
 
 /// Health checks: the spec's, or the component's built-in ones.
-pub(crate) fn health(ctx: &mut Ctx, h: &model::Health, ports: &[ir::Port], builtin: Option<(BuiltinProbe, BuiltinProbe)>) -> ir::Health {
+pub(crate) fn health(
+    ctx: &mut Ctx,
+    h: &model::Health,
+    ports: &[ir::Port],
+    builtin: Option<(BuiltinProbe, BuiltinProbe)>,
+) -> ir::Health {
     let from_builtin = |b: BuiltinProbe| builtin_probe(b, ports);
     ir::Health {
         readiness: match (&h.readiness, builtin) {
@@ -96,7 +128,12 @@ pub(crate) fn health(ctx: &mut Ctx, h: &model::Health, ports: &[ir::Port], built
 }
 
 fn builtin_probe(b: BuiltinProbe, ports: &[ir::Port]) -> Option<ir::Probe> {
-    let port = |name: &str| ports.iter().find(|p| p.name.value == name).map(|p| p.port.value);
+    let port = |name: &str| {
+        ports
+            .iter()
+            .find(|p| p.name.value == name)
+            .map(|p| p.port.value)
+    };
     let action = match b {
         BuiltinProbe::Http(path, name) => ir::ProbeAction::Http {
             path: path.into(),
@@ -126,7 +163,12 @@ fn probe(ctx: &mut Ctx, p: &model::Probe, ports: &[ir::Port]) -> Option<ir::Prob
         match ports.iter().find(|q| q.name.value == name.value) {
             Some(q) => Some(q.port.value),
             None => {
-                ctx.unresolved(codes::UNRESOLVED_REFERENCE, name, "port", ports.iter().map(|q| q.name.value.as_str()));
+                ctx.unresolved(
+                    codes::UNRESOLVED_REFERENCE,
+                    name,
+                    "port",
+                    ports.iter().map(|q| q.name.value.as_str()),
+                );
                 None
             }
         }
@@ -136,7 +178,13 @@ fn probe(ctx: &mut Ctx, p: &model::Probe, ports: &[ir::Port]) -> Option<ir::Prob
     if let Some(h) = &p.http {
         span = h.path.span;
         if !h.path.value.starts_with('/') {
-            ctx.error(codes::INVALID_VALUE, h.path.span, "a health check path must start with `/`", "not a path", "write `/health`");
+            ctx.error(
+                codes::INVALID_VALUE,
+                h.path.span,
+                "a health check path must start with `/`",
+                "not a path",
+                "write `/health`",
+            );
         }
         ctx.single_line(&h.path, "health check path");
         if let Some(port) = port_of(ctx, &h.port) {
@@ -156,21 +204,28 @@ fn probe(ctx: &mut Ctx, p: &model::Probe, ports: &[ir::Port]) -> Option<ir::Prob
             });
         }
     }
-    if let Some(e) = &p.exec {
-        if let Some(first) = e.command.first() {
-            span = first.span;
-            actions.push(ir::ProbeAction::Exec {
-                command: e.command.iter().map(|c| c.value.clone()).collect(),
-            });
-        }
+    if let Some(e) = &p.exec
+        && let Some(first) = e.command.first()
+    {
+        span = first.span;
+        actions.push(ir::ProbeAction::Exec {
+            command: e.command.iter().map(|c| c.value.clone()).collect(),
+        });
     }
-    let kinds = usize::from(p.http.is_some()) + usize::from(p.tcp.is_some()) + usize::from(p.exec.is_some());
+    let kinds = usize::from(p.http.is_some())
+        + usize::from(p.tcp.is_some())
+        + usize::from(p.exec.is_some());
     if kinds != 1 {
-        let at = p.initial_delay_seconds.or(p.period_seconds).map_or(span, |s| s.span);
+        let at = p
+            .initial_delay_seconds
+            .or(p.period_seconds)
+            .map_or(span, |s| s.span);
         ctx.error(
             codes::INVALID_VALUE,
             at,
-            format!("a health check needs exactly one of `http`, `tcp` or `exec`; this one has {kinds}"),
+            format!(
+                "a health check needs exactly one of `http`, `tcp` or `exec`; this one has {kinds}"
+            ),
             "ambiguous or empty health check",
             "keep one of `http`, `tcp`, `exec`",
         );
@@ -179,23 +234,52 @@ fn probe(ctx: &mut Ctx, p: &model::Probe, ports: &[ir::Port]) -> Option<ir::Prob
     let action = actions.pop()?;
     Some(ir::Probe {
         action,
-        initial_delay_seconds: ctx.int_or(p.initial_delay_seconds.as_ref(), 5, 0, 3600, "initialDelaySeconds").value,
-        period_seconds: ctx.int_or(p.period_seconds.as_ref(), 10, 1, 3600, "periodSeconds").value,
-        timeout_seconds: ctx.int_or(p.timeout_seconds.as_ref(), 3, 1, 3600, "timeoutSeconds").value,
-        failure_threshold: ctx.int_or(p.failure_threshold.as_ref(), 3, 1, 100, "failureThreshold").value,
+        initial_delay_seconds: ctx
+            .int_or(
+                p.initial_delay_seconds.as_ref(),
+                5,
+                0,
+                3600,
+                "initialDelaySeconds",
+            )
+            .value,
+        period_seconds: ctx
+            .int_or(p.period_seconds.as_ref(), 10, 1, 3600, "periodSeconds")
+            .value,
+        timeout_seconds: ctx
+            .int_or(p.timeout_seconds.as_ref(), 3, 1, 3600, "timeoutSeconds")
+            .value,
+        failure_threshold: ctx
+            .int_or(p.failure_threshold.as_ref(), 3, 1, 100, "failureThreshold")
+            .value,
         span,
     })
 }
 
 /// Autoscaling bounds checked.
 pub(crate) fn autoscaling(ctx: &mut Ctx, a: &model::Autoscaling) -> Option<ir::Autoscaling> {
-    let min = ctx.int_code(&a.min_replicas, 1, 10_000, "minReplicas", codes::AUTOSCALING_BOUNDS)?;
-    let max = ctx.int_code(&a.max_replicas, 1, 10_000, "maxReplicas", codes::AUTOSCALING_BOUNDS)?;
+    let min = ctx.int_code(
+        &a.min_replicas,
+        1,
+        10_000,
+        "minReplicas",
+        codes::AUTOSCALING_BOUNDS,
+    )?;
+    let max = ctx.int_code(
+        &a.max_replicas,
+        1,
+        10_000,
+        "maxReplicas",
+        codes::AUTOSCALING_BOUNDS,
+    )?;
     if min.value > max.value {
         ctx.push(
             crate::Diagnostic::error(
                 codes::AUTOSCALING_BOUNDS,
-                format!("autoscaling minReplicas ({}) is above maxReplicas ({})", min.value, max.value),
+                format!(
+                    "autoscaling minReplicas ({}) is above maxReplicas ({})",
+                    min.value, max.value
+                ),
             )
             .with_label(min.span, "minimum")
             .with_label(max.span, "maximum")
@@ -203,9 +287,19 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &model::Autoscaling) -> Option<ir::A
         );
         return None;
     }
-    let cpu = a.target_cpu_utilization.as_ref().and_then(|v| ctx.int(v, 1, 1000, "targetCpuUtilization"));
-    let memory = a.target_memory_utilization.as_ref().and_then(|v| ctx.int(v, 1, 1000, "targetMemoryUtilization"));
-    if cpu.is_none() && memory.is_none() && a.target_cpu_utilization.is_none() && a.target_memory_utilization.is_none() {
+    let cpu = a
+        .target_cpu_utilization
+        .as_ref()
+        .and_then(|v| ctx.int(v, 1, 1000, "targetCpuUtilization"));
+    let memory = a
+        .target_memory_utilization
+        .as_ref()
+        .and_then(|v| ctx.int(v, 1, 1000, "targetMemoryUtilization"));
+    if cpu.is_none()
+        && memory.is_none()
+        && a.target_cpu_utilization.is_none()
+        && a.target_memory_utilization.is_none()
+    {
         ctx.error(
             codes::MISSING_KEY,
             a.min_replicas.span,
@@ -224,12 +318,25 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &model::Autoscaling) -> Option<ir::A
 }
 
 /// A disruption budget: exactly one of the two fields.
-pub(crate) fn disruption_budget(ctx: &mut Ctx, d: &model::DisruptionBudget) -> Option<ir::DisruptionBudget> {
+pub(crate) fn disruption_budget(
+    ctx: &mut Ctx,
+    d: &model::DisruptionBudget,
+) -> Option<ir::DisruptionBudget> {
     match (&d.min_available, &d.max_unavailable) {
-        (Some(m), None) => ctx.int(m, 0, 10_000, "minAvailable").map(ir::DisruptionBudget::MinAvailable),
-        (None, Some(m)) => ctx.int(m, 0, 10_000, "maxUnavailable").map(ir::DisruptionBudget::MaxUnavailable),
+        (Some(m), None) => ctx
+            .int(m, 0, 10_000, "minAvailable")
+            .map(ir::DisruptionBudget::MinAvailable),
+        (None, Some(m)) => ctx
+            .int(m, 0, 10_000, "maxUnavailable")
+            .map(ir::DisruptionBudget::MaxUnavailable),
         (Some(a), Some(_)) => {
-            ctx.error(codes::INVALID_VALUE, a.span, "a disruption budget takes `minAvailable` or `maxUnavailable`, not both", "both given", "keep one of them");
+            ctx.error(
+                codes::INVALID_VALUE,
+                a.span,
+                "a disruption budget takes `minAvailable` or `maxUnavailable`, not both",
+                "both given",
+                "keep one of them",
+            );
             None
         }
         (None, None) => None,
@@ -237,14 +344,24 @@ pub(crate) fn disruption_budget(ctx: &mut Ctx, d: &model::DisruptionBudget) -> O
 }
 
 /// Rollout strategy, with blue-green's preview image defaulting to the service's image.
-pub(crate) fn rollout(ctx: &mut Ctx, r: Option<&model::Rollout>, image: &Spanned<ImageRef>) -> ir::Rollout {
+pub(crate) fn rollout(
+    ctx: &mut Ctx,
+    r: Option<&model::Rollout>,
+    image: &Spanned<ImageRef>,
+) -> ir::Rollout {
     let r = r.cloned().unwrap_or_default();
     let strategy = r.strategy.map(|s| s.value).unwrap_or_default();
     let surge_or = |ctx: &mut Ctx, v: &Option<Spanned<String>>, default: &str| -> String {
         match v {
             Some(v) if is_int_or_percent(&v.value) => v.value.clone(),
             Some(v) => {
-                ctx.error(codes::INVALID_VALUE, v.span, format!("`{}` is not a count or a percentage", v.value), "invalid", "write a count (`1`) or a percentage (`25%`)");
+                ctx.error(
+                    codes::INVALID_VALUE,
+                    v.span,
+                    format!("`{}` is not a count or a percentage", v.value),
+                    "invalid",
+                    "write a count (`1`) or a percentage (`25%`)",
+                );
                 default.to_owned()
             }
             None => default.to_owned(),
@@ -253,7 +370,13 @@ pub(crate) fn rollout(ctx: &mut Ctx, r: Option<&model::Rollout>, image: &Spanned
     match strategy {
         RolloutStrategy::Rolling => {
             if let Some(s) = &r.active_slot {
-                ctx.error(codes::INVALID_VALUE, s.span, "`activeSlot` applies to blue-green rollouts only", "not a blue-green rollout", "set `strategy: blue-green`, or remove `activeSlot`");
+                ctx.error(
+                    codes::INVALID_VALUE,
+                    s.span,
+                    "`activeSlot` applies to blue-green rollouts only",
+                    "not a blue-green rollout",
+                    "set `strategy: blue-green`, or remove `activeSlot`",
+                );
             }
             ir::Rollout::Rolling {
                 max_surge: surge_or(ctx, &r.max_surge, "25%"),
@@ -262,11 +385,23 @@ pub(crate) fn rollout(ctx: &mut Ctx, r: Option<&model::Rollout>, image: &Spanned
         }
         RolloutStrategy::BlueGreen => {
             for v in [&r.max_surge, &r.max_unavailable].into_iter().flatten() {
-                ctx.error(codes::INVALID_VALUE, v.span, "`maxSurge` and `maxUnavailable` apply to rolling rollouts only", "not a rolling rollout", "remove it; blue-green switches all traffic at once");
+                ctx.error(
+                    codes::INVALID_VALUE,
+                    v.span,
+                    "`maxSurge` and `maxUnavailable` apply to rolling rollouts only",
+                    "not a rolling rollout",
+                    "remove it; blue-green switches all traffic at once",
+                );
             }
-            let preview = r.preview_image.as_ref().and_then(|i| ctx.image(i)).unwrap_or_else(|| image.clone());
+            let preview = r
+                .preview_image
+                .as_ref()
+                .and_then(|i| ctx.image(i))
+                .unwrap_or_else(|| image.clone());
             ir::Rollout::BlueGreen {
-                active: r.active_slot.unwrap_or(Spanned::detached(model::Slot::Blue)),
+                active: r
+                    .active_slot
+                    .unwrap_or(Spanned::detached(model::Slot::Blue)),
                 preview_image: preview,
             }
         }
@@ -289,8 +424,18 @@ pub(crate) fn backup(ctx: &mut Ctx, b: &model::Backup) -> Option<ir::Backup> {
     };
     let incremental = b.incremental.as_ref().map(|i| cron(ctx, i));
     let full = cron(ctx, &b.full);
-    let keep_incremental = ctx.int_or(b.retention.incremental.as_ref(), 24, 1, 100_000, "retention.incremental").value;
-    let keep_full = ctx.int_or(b.retention.full.as_ref(), 7, 1, 100_000, "retention.full").value;
+    let keep_incremental = ctx
+        .int_or(
+            b.retention.incremental.as_ref(),
+            24,
+            1,
+            100_000,
+            "retention.incremental",
+        )
+        .value;
+    let keep_full = ctx
+        .int_or(b.retention.full.as_ref(), 7, 1, 100_000, "retention.full")
+        .value;
     Some(ir::Backup {
         incremental: match incremental {
             Some(None) => return None,
@@ -306,13 +451,24 @@ pub(crate) fn backup(ctx: &mut Ctx, b: &model::Backup) -> Option<ir::Backup> {
 }
 
 /// Security settings with hardened defaults.
-pub(crate) fn security(ctx: &mut Ctx, s: &model::Security, default_uid: u32, extra_writable: &[&str]) -> ir::Security {
+pub(crate) fn security(
+    ctx: &mut Ctx,
+    s: &model::Security,
+    default_uid: u32,
+    extra_writable: &[&str],
+) -> ir::Security {
     let b = |v: &Option<Spanned<bool>>, default: bool| v.unwrap_or(Spanned::detached(default));
     let id = |ctx: &mut Ctx, v: &Option<Spanned<i64>>, default: i64, what: &str| -> Spanned<i64> {
         match v {
             Some(v) if (0..=2_147_483_647).contains(&v.value) => *v,
             Some(v) => {
-                ctx.error(codes::INVALID_VALUE, v.span, format!("{what} must be from 0 to 2147483647"), "out of range", "use a non-zero id such as 10001");
+                ctx.error(
+                    codes::INVALID_VALUE,
+                    v.span,
+                    format!("{what} must be from 0 to 2147483647"),
+                    "out of range",
+                    "use a non-zero id such as 10001",
+                );
                 Spanned::new(default, v.span)
             }
             None => Spanned::detached(default),
@@ -323,11 +479,20 @@ pub(crate) fn security(ctx: &mut Ctx, s: &model::Security, default_uid: u32, ext
     let fs_group = id(ctx, &s.fs_group, run_as_group.value, "fsGroup").value;
     let caps = s.capabilities.clone().unwrap_or_default();
     for c in caps.add.iter().chain(caps.drop.iter().flatten()) {
-        if c.value.is_empty() || !c.value.chars().all(|ch| ch.is_ascii_uppercase() || ch == '_') {
+        if c.value.is_empty()
+            || !c
+                .value
+                .chars()
+                .all(|ch| ch.is_ascii_uppercase() || ch == '_')
+        {
             ctx.error(codes::INVALID_VALUE, c.span, format!("`{}` is not a capability name", c.value), "invalid", "write capability names in upper case without the CAP_ prefix (`NET_BIND_SERVICE`, `ALL`)");
         }
     }
-    let drop_span = caps.drop.as_ref().and_then(|d| d.first().map(|c| c.span)).unwrap_or(Span::DETACHED);
+    let drop_span = caps
+        .drop
+        .as_ref()
+        .and_then(|d| d.first().map(|c| c.span))
+        .unwrap_or(Span::DETACHED);
     let mut writable: Vec<String> = vec!["/tmp".to_owned()];
     writable.extend(extra_writable.iter().map(|p| (*p).to_owned()));
     for p in &s.writable_paths {
@@ -340,11 +505,14 @@ pub(crate) fn security(ctx: &mut Ctx, s: &model::Security, default_uid: u32, ext
     let host_paths = s
         .host_paths
         .iter()
-        .filter(|h| ctx.checked(&h.host_path, "host path", values::name::container_path) & ctx.checked(&h.mount_path, "mount path", values::name::container_path))
+        .filter(|h| {
+            ctx.checked(&h.host_path, "host path", values::name::container_path)
+                & ctx.checked(&h.mount_path, "mount path", values::name::container_path)
+        })
         .map(|h| ir::HostPath {
             host_path: h.host_path.clone(),
             mount_path: h.mount_path.value.clone(),
-            read_only: h.read_only.map_or(true, |r| r.value),
+            read_only: h.read_only.is_none_or(|r| r.value),
         })
         .collect();
     ir::Security {
@@ -356,9 +524,14 @@ pub(crate) fn security(ctx: &mut Ctx, s: &model::Security, default_uid: u32, ext
         allow_privilege_escalation: b(&s.allow_privilege_escalation, false),
         privileged: b(&s.privileged, false),
         capabilities_add: caps.add.clone(),
-        capabilities_drop: caps.drop.clone().unwrap_or_else(|| vec![Spanned::detached("ALL".to_owned())]),
+        capabilities_drop: caps
+            .drop
+            .clone()
+            .unwrap_or_else(|| vec![Spanned::detached("ALL".to_owned())]),
         capabilities_drop_span: drop_span,
-        seccomp: s.seccomp.unwrap_or(Spanned::detached(Seccomp::RuntimeDefault)),
+        seccomp: s
+            .seccomp
+            .unwrap_or(Spanned::detached(Seccomp::RuntimeDefault)),
         host_network: b(&s.host_network, false),
         host_pid: b(&s.host_pid, false),
         host_ipc: b(&s.host_ipc, false),

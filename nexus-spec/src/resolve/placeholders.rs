@@ -30,7 +30,12 @@ impl Directory {
     /// Resolves a value's placeholders. `owner` is the workload the value belongs to; hosts
     /// it names are returned in `hosts` so the caller can check they are declared
     /// dependencies.
-    pub fn resolve(&self, ctx: &mut Ctx, value: &Spanned<String>, hosts: &mut Vec<(String, Span)>) -> Option<Template> {
+    pub fn resolve(
+        &self,
+        ctx: &mut Ctx,
+        value: &Spanned<String>,
+        hosts: &mut Vec<(String, Span)>,
+    ) -> Option<Template> {
         let pieces = match scan(&value.value) {
             Ok(p) => p,
             Err((offset, len, msg)) => {
@@ -82,7 +87,9 @@ impl Directory {
                 [_, name] => Err((
                     format!("`${{{joined}}}` names the undeclared secret `{name}`"),
                     match crate::suggest::closest(name, self.secrets.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `${{secrets.{s}}}`? Secrets are declared under `spec.secrets`"),
+                        Some(s) => format!(
+                            "did you mean `${{secrets.{s}}}`? Secrets are declared under `spec.secrets`"
+                        ),
                         None => "declare the secret under `spec.secrets`".into(),
                     },
                 )),
@@ -93,7 +100,10 @@ impl Directory {
             };
         }
         let Some((workload, rest)) = parts.split_first() else {
-            return Err(("empty placeholder".into(), "write `${secrets.NAME}` or `${WORKLOAD.host}`".into()));
+            return Err((
+                "empty placeholder".into(),
+                "write `${secrets.NAME}` or `${WORKLOAD.host}`".into(),
+            ));
         };
         let Some(entry) = self.workloads.get(workload) else {
             let names: Vec<&str> = self.workloads.keys().map(String::as_str).collect();
@@ -112,7 +122,12 @@ impl Directory {
                 .ports
                 .first()
                 .map(|(_, n)| Segment::Text(n.to_string()))
-                .ok_or_else(|| (format!("`{workload}` has no ports"), "declare a port on it".into())),
+                .ok_or_else(|| {
+                    (
+                        format!("`{workload}` has no ports"),
+                        "declare a port on it".into(),
+                    )
+                }),
             [port, attr] if attr == "port" => entry
                 .ports
                 .iter()
@@ -120,18 +135,25 @@ impl Directory {
                 .map(|(_, n)| Segment::Text(n.to_string()))
                 .ok_or_else(|| {
                     let names: Vec<&str> = entry.ports.iter().map(|(n, _)| n.as_str()).collect();
-                    (format!("`{workload}` has no port named `{port}`"), format!("its ports: {}", list(&names)))
+                    (
+                        format!("`{workload}` has no port named `{port}`"),
+                        format!("its ports: {}", list(&names)),
+                    )
                 }),
-            [attr] if attr == "user" => entry
-                .user
-                .clone()
-                .map(Segment::Text)
-                .ok_or_else(|| (format!("`{workload}` has no credentials"), "declare `credentials` on it".into())),
-            [attr] if attr == "database" => entry
-                .database
-                .clone()
-                .map(Segment::Text)
-                .ok_or_else(|| (format!("`{workload}` declares no database"), "set `database` on it".into())),
+            [attr] if attr == "user" => entry.user.clone().map(Segment::Text).ok_or_else(|| {
+                (
+                    format!("`{workload}` has no credentials"),
+                    "declare `credentials` on it".into(),
+                )
+            }),
+            [attr] if attr == "database" => {
+                entry.database.clone().map(Segment::Text).ok_or_else(|| {
+                    (
+                        format!("`{workload}` declares no database"),
+                        "set `database` on it".into(),
+                    )
+                })
+            }
             _ => Err((
                 format!("`${{{joined}}}` asks for something a workload does not have"),
                 format!("a workload placeholder ends in {attrs}"),

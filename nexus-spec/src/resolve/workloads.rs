@@ -13,7 +13,12 @@ use crate::values::{self, ImageRef, Segment, Template};
 /// Hosts a workload's values name, with where they are named (for the dependency check).
 pub(crate) type HostUses = Vec<(String, Span)>;
 
-fn env_vars(ctx: &mut Ctx, dir: &Directory, env: &std::collections::BTreeMap<model::Name, Spanned<String>>, hosts: &mut HostUses) -> Vec<ir::EnvVar> {
+fn env_vars(
+    ctx: &mut Ctx,
+    dir: &Directory,
+    env: &std::collections::BTreeMap<model::Name, Spanned<String>>,
+    hosts: &mut HostUses,
+) -> Vec<ir::EnvVar> {
     let mut out = Vec::with_capacity(env.len());
     for (name, value) in env {
         ctx.name(name, "environment variable name", values::name::env_var);
@@ -37,15 +42,29 @@ fn literal_env(pairs: &[(&str, &str)]) -> Vec<ir::EnvVar> {
         .collect()
 }
 
-fn component_image(ctx: &mut Ctx, c: &Component, version: &Spanned<String>, image: Option<&Spanned<String>>) -> Option<Spanned<ImageRef>> {
+fn component_image(
+    ctx: &mut Ctx,
+    c: &Component,
+    version: &Spanned<String>,
+    image: Option<&Spanned<String>>,
+) -> Option<Spanned<ImageRef>> {
     match image {
         Some(i) => ctx.image(i),
         None => {
-            let text = Spanned::new(format!("{}:{}{}", c.image, version.value, c.tag_suffix), version.span);
+            let text = Spanned::new(
+                format!("{}:{}{}", c.image, version.value, c.tag_suffix),
+                version.span,
+            );
             match ImageRef::parse(&text.value) {
                 Ok(i) => Some(Spanned::new(i, version.span)),
                 Err(msg) => {
-                    ctx.error(codes::INVALID_VALUE, version.span, format!("`{}` cannot be an image tag: {msg}", version.value), "invalid version", "write the version as the image tag, such as `\"15\"` or `\"8.14.3\"`");
+                    ctx.error(
+                        codes::INVALID_VALUE,
+                        version.span,
+                        format!("`{}` cannot be an image tag: {msg}", version.value),
+                        "invalid version",
+                        "write the version as the image tag, such as `\"15\"` or `\"8.14.3\"`",
+                    );
                     None
                 }
             }
@@ -65,8 +84,14 @@ fn component_ports(c: &Component) -> Vec<ir::Port> {
         .collect()
 }
 
-fn credential_env(c: &Component, creds: &ir::Credentials, database: Option<&str>) -> Vec<ir::EnvVar> {
-    let Some(ce) = c.credentials else { return Vec::new() };
+fn credential_env(
+    c: &Component,
+    creds: &ir::Credentials,
+    database: Option<&str>,
+) -> Vec<ir::EnvVar> {
+    let Some(ce) = c.credentials else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     if let Some(var) = ce.user {
         out.push(ir::EnvVar {
@@ -88,7 +113,10 @@ fn credential_env(c: &Component, creds: &ir::Credentials, database: Option<&str>
     segments.push(Segment::Text(rest.to_owned()));
     out.push(ir::EnvVar {
         name: Spanned::detached(ce.password.to_owned()),
-        value: Spanned::new(Template::from_segments(segments), creds.password_secret.span),
+        value: Spanned::new(
+            Template::from_segments(segments),
+            creds.password_secret.span,
+        ),
     });
     if let (Some(var), Some(db)) = (ce.database, database) {
         out.push(ir::EnvVar {
@@ -106,24 +134,52 @@ fn sorted_env(mut env: Vec<ir::EnvVar>) -> Vec<ir::EnvVar> {
 }
 
 /// An application service.
-pub(crate) fn service(ctx: &mut Ctx, dir: &Directory, name: &model::Name, s: &model::Service, hosts: &mut HostUses) -> Option<ir::Workload> {
+pub(crate) fn service(
+    ctx: &mut Ctx,
+    dir: &Directory,
+    name: &model::Name,
+    s: &model::Service,
+    hosts: &mut HostUses,
+) -> Option<ir::Workload> {
     let image = ctx.image(&s.image);
     let ports = parts::ports(ctx, &s.ports);
     let env = env_vars(ctx, dir, &s.env, hosts);
     let resources = parts::resources(ctx, &s.resources);
     let health = parts::health(ctx, &s.health, &ports, None);
-    let autoscaling = s.autoscaling.as_ref().and_then(|a| parts::autoscaling(ctx, a));
-    let replicas = parts::replicas(ctx, s.replicas.as_ref(), autoscaling.as_ref().map_or(1, |a| a.min_replicas.value));
-    let disruption_budget = s.disruption_budget.as_ref().and_then(|d| parts::disruption_budget(ctx, d));
+    let autoscaling = s
+        .autoscaling
+        .as_ref()
+        .and_then(|a| parts::autoscaling(ctx, a));
+    let replicas = parts::replicas(
+        ctx,
+        s.replicas.as_ref(),
+        autoscaling.as_ref().map_or(1, |a| a.min_replicas.value),
+    );
+    let disruption_budget = s
+        .disruption_budget
+        .as_ref()
+        .and_then(|d| parts::disruption_budget(ctx, d));
     let security = parts::security(ctx, &s.security, catalog::DEFAULT_SERVICE_UID, &[]);
     let metrics = s.metrics.as_ref().and_then(|m| metrics(ctx, m, &ports));
     for arg in s.command.iter().flatten().chain(s.args.iter().flatten()) {
-        ctx.checked(arg, "command argument", |v| if v.contains('\0') { Err("a NUL byte".into()) } else { Ok(()) });
+        ctx.checked(arg, "command argument", |v| {
+            if v.contains('\0') {
+                Err("a NUL byte".into())
+            } else {
+                Ok(())
+            }
+        });
     }
     let image = image?;
     let migration = s.migrations.as_ref().and_then(|m| {
         if m.command.is_empty() {
-            ctx.error(codes::MISSING_KEY, name.span, "a migration needs a `command`", "empty migration command", "write the command that runs the migrations, such as `[alembic, upgrade, head]`");
+            ctx.error(
+                codes::MISSING_KEY,
+                name.span,
+                "a migration needs a `command`",
+                "empty migration command",
+                "write the command that runs the migrations, such as `[alembic, upgrade, head]`",
+            );
             return None;
         }
         let mimage = match &m.image {
@@ -133,8 +189,12 @@ pub(crate) fn service(ctx: &mut Ctx, dir: &Directory, name: &model::Name, s: &mo
         Some(ir::Migration {
             image: mimage,
             command: m.command.iter().map(|c| c.value.clone()).collect(),
-            backoff_limit: ctx.int_or(m.backoff_limit.as_ref(), 3, 0, 100, "backoffLimit").value,
-            timeout_seconds: ctx.int_or(m.timeout_seconds.as_ref(), 600, 1, 86_400, "timeoutSeconds").value,
+            backoff_limit: ctx
+                .int_or(m.backoff_limit.as_ref(), 3, 0, 100, "backoffLimit")
+                .value,
+            timeout_seconds: ctx
+                .int_or(m.timeout_seconds.as_ref(), 600, 1, 86_400, "timeoutSeconds")
+                .value,
             span: m.command.first().map_or(name.span, |c| c.span),
         })
     });
@@ -144,8 +204,14 @@ pub(crate) fn service(ctx: &mut Ctx, dir: &Directory, name: &model::Name, s: &mo
         kind: ir::WorkloadKind::Service,
         tier: s.tier.map_or(Tier::Backend, |t| t.value),
         image,
-        command: s.command.as_ref().map(|c| c.iter().map(|v| v.value.clone()).collect()),
-        args: s.args.as_ref().map(|c| c.iter().map(|v| v.value.clone()).collect()),
+        command: s
+            .command
+            .as_ref()
+            .map(|c| c.iter().map(|v| v.value.clone()).collect()),
+        args: s
+            .args
+            .as_ref()
+            .map(|c| c.iter().map(|v| v.value.clone()).collect()),
         ports,
         env: sorted_env(env),
         resources,
@@ -177,10 +243,18 @@ fn sorted_deps(deps: &[model::Name]) -> Vec<Spanned<String>> {
 fn metrics(ctx: &mut Ctx, m: &model::Metrics, ports: &[ir::Port]) -> Option<ir::Metrics> {
     let port = ports.iter().find(|p| p.name.value == m.port.value);
     let Some(port) = port else {
-        ctx.unresolved(codes::UNRESOLVED_REFERENCE, &m.port, "port", ports.iter().map(|p| p.name.value.as_str()));
+        ctx.unresolved(
+            codes::UNRESOLVED_REFERENCE,
+            &m.port,
+            "port",
+            ports.iter().map(|p| p.name.value.as_str()),
+        );
         return None;
     };
-    let path = m.path.clone().unwrap_or(Spanned::detached("/metrics".to_owned()));
+    let path = m
+        .path
+        .clone()
+        .unwrap_or(Spanned::detached("/metrics".to_owned()));
     ctx.checked(&path, "metrics path", values::name::url_path);
     Some(ir::Metrics {
         path: path.value,
@@ -190,7 +264,11 @@ fn metrics(ctx: &mut Ctx, m: &model::Metrics, ports: &[ir::Port]) -> Option<ir::
 }
 
 /// A typed backing service.
-pub(crate) fn backing(ctx: &mut Ctx, name: &model::Name, b: &model::BackingService) -> Option<ir::Workload> {
+pub(crate) fn backing(
+    ctx: &mut Ctx,
+    name: &model::Name,
+    b: &model::BackingService,
+) -> Option<ir::Workload> {
     let engine = b.engine.value;
     let c = catalog::engine(engine);
     let image = component_image(ctx, c, &b.version, b.image.as_ref());
@@ -201,7 +279,16 @@ pub(crate) fn backing(ctx: &mut Ctx, name: &model::Name, b: &model::BackingServi
     let storage = match (&b.storage, c.data_path) {
         (Some(s), Some(path)) => parts::storage(ctx, s, path),
         (None, _) if engine != Engine::Redis => {
-            ctx.error(codes::MISSING_KEY, name.span, format!("the {engine} backing service `{}` needs `storage`", name.value), "no storage", "add `storage: { size: 20Gi }` so its data survives restarts");
+            ctx.error(
+                codes::MISSING_KEY,
+                name.span,
+                format!(
+                    "the {engine} backing service `{}` needs `storage`",
+                    name.value
+                ),
+                "no storage",
+                "add `storage: { size: 20Gi }` so its data survives restarts",
+            );
             None
         }
         _ => None,
@@ -211,7 +298,14 @@ pub(crate) fn backing(ctx: &mut Ctx, name: &model::Name, b: &model::BackingServi
             ctx.single_line(u, "user name");
         }
         ir::Credentials {
-            user: cr.user.as_ref().map_or_else(|| c.credentials.map_or("admin", |ce| ce.default_user).to_owned(), |u| u.value.clone()),
+            user: cr.user.as_ref().map_or_else(
+                || {
+                    c.credentials
+                        .map_or("admin", |ce| ce.default_user)
+                        .to_owned()
+                },
+                |u| u.value.clone(),
+            ),
             password_secret: cr.password_secret.clone(),
         }
     });
@@ -224,7 +318,10 @@ pub(crate) fn backing(ctx: &mut Ctx, name: &model::Name, b: &model::BackingServi
         env.extend(credential_env(c, cr, database.as_deref()));
     }
     let backup = b.backup.as_ref().and_then(|bk| parts::backup(ctx, bk));
-    let disruption_budget = b.disruption_budget.as_ref().and_then(|d| parts::disruption_budget(ctx, d));
+    let disruption_budget = b
+        .disruption_budget
+        .as_ref()
+        .and_then(|d| parts::disruption_budget(ctx, d));
     let replicas = parts::replicas(ctx, b.replicas.as_ref(), 1);
     let image = image?;
     Some(ir::Workload {
@@ -280,7 +377,12 @@ pub(crate) fn monitoring(ctx: &mut Ctx, m: MonitoringInput<'_>) -> Option<ir::Wo
     let image = component_image(ctx, c, m.version, m.image);
     let ports = component_ports(c);
     let resources = parts::resources(ctx, m.resources);
-    let health = parts::health(ctx, &model::Health::default(), &ports, Some((c.readiness, c.liveness)));
+    let health = parts::health(
+        ctx,
+        &model::Health::default(),
+        &ports,
+        Some((c.readiness, c.liveness)),
+    );
     let security = parts::security(ctx, m.security, c.uid, c.writable_paths);
     let storage = match (m.storage, c.data_path) {
         (Some(s), Some(path)) => parts::storage(ctx, s, path),
