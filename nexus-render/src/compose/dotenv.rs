@@ -56,7 +56,10 @@ mod tests {
             },
         )]);
         let text = render("t", &vars);
-        let assignments: Vec<&str> = text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect();
+        let assignments: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect();
         assert_eq!(assignments, ["A="]);
     }
 }

@@ -19,7 +19,7 @@ use nexus_spec::catalog::NGINX_UID;
 use nexus_spec::ir;
 
 use super::health::{from_probe, http_test};
-use super::interpolate::literal;
+use super::interpolate::{literal, required};
 use super::model::{DependsOn, Deploy, Mount, PortMapping, Service};
 use super::network::{PUBLIC, Topology};
 use super::resources::deploy_resources;
@@ -34,7 +34,11 @@ pub const CERT_VAR: &str = "TLS_CERTIFICATE_FILE";
 pub const KEY_VAR: &str = "TLS_CERTIFICATE_KEY_FILE";
 
 /// The gateway service.
-pub fn service(gw: &ir::Gateway, topology: &Topology, labels: &BTreeMap<String, String>) -> Service {
+pub fn service(
+    gw: &ir::Gateway,
+    topology: &Topology,
+    labels: &BTreeMap<String, String>,
+) -> Service {
     let opts = NginxOptions::default();
     let bind = literal(&gw.nginx.bind_address.value);
     let mut ports = vec![PortMapping {
@@ -54,34 +58,54 @@ pub fn service(gw: &ir::Gateway, topology: &Topology, labels: &BTreeMap<String, 
             host_ip: bind,
             protocol: "tcp".into(),
         });
-        volumes.push(ro_bind(&required(CERT_VAR, "the TLS certificate file"), &literal(&tls.certificate)));
-        volumes.push(ro_bind(&required(KEY_VAR, "the TLS key file"), &literal(&tls.certificate_key)));
+        volumes.push(ro_bind(&required(CERT_VAR), &literal(&tls.certificate)));
+        volumes.push(ro_bind(&required(KEY_VAR), &literal(&tls.certificate_key)));
     }
     let depends_on = gw
         .routes
         .iter()
-        .map(|r| (r.workload.value.clone(), DependsOn { condition: "service_healthy".into() }))
+        .map(|r| {
+            (
+                r.workload.value.clone(),
+                DependsOn {
+                    condition: "service_healthy".into(),
+                },
+            )
+        })
         .collect();
     let mut networks = topology.outbound(NAME);
     networks.push(PUBLIC.to_owned());
     networks.sort();
     let probe = ir::Probe {
-        action: ir::ProbeAction::Exec { command: Vec::new() },
+        action: ir::ProbeAction::Exec {
+            command: Vec::new(),
+        },
         initial_delay_seconds: 5,
         period_seconds: 10,
         timeout_seconds: 3,
         failure_threshold: 3,
         span: gw.span,
     };
-    let mut l: BTreeMap<String, String> = labels.iter().map(|(k, v)| (k.clone(), literal(v))).collect();
+    let mut l: BTreeMap<String, String> = labels
+        .iter()
+        .map(|(k, v)| (k.clone(), literal(v)))
+        .collect();
     l.insert("nexus.dev/workload".into(), NAME.into());
     Service {
         image: literal(&gw.nginx.image.value.to_string()),
-        command: Some(vec!["nginx".into(), "-g".into(), "daemon off; pid /tmp/nginx.pid;".into()]),
+        command: Some(vec![
+            "nginx".into(),
+            "-g".into(),
+            "daemon off; pid /tmp/nginx.pid;".into(),
+        ]),
         user: Some(format!("{NGINX_UID}:{NGINX_UID}")),
         restart: RESTART.into(),
         depends_on,
-        healthcheck: Some(from_probe(&probe, http_test(opts.http_port, "/healthz"), None)),
+        healthcheck: Some(from_probe(
+            &probe,
+            http_test(opts.http_port, "/healthz"),
+            None,
+        )),
         deploy: deploy_resources(&gw.nginx.resources).map(|r| Deploy {
             replicas: None,
             resources: Some(r),
@@ -96,11 +120,6 @@ pub fn service(gw: &ir::Gateway, topology: &Topology, labels: &BTreeMap<String, 
         labels: l,
         ..Service::default()
     }
-}
-
-/// `${VAR:?message}` for a required host setting.
-fn required(var: &str, what: &str) -> String {
-    format!("${{{var}:?set {var} to the path of {what}, see .env.example}}")
 }
 
 fn ro_bind(source: &str, target: &str) -> Mount {

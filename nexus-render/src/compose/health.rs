@@ -29,7 +29,12 @@ pub fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
     let test = if w.kind == WorkloadKind::Backing(Engine::Minio)
         && matches!(probe.action, ProbeAction::Http { .. })
     {
-        vec!["CMD".to_owned(), "mc".to_owned(), "ready".to_owned(), "local".to_owned()]
+        vec![
+            "CMD".to_owned(),
+            "mc".to_owned(),
+            "ready".to_owned(),
+            "local".to_owned(),
+        ]
     } else {
         test(&probe.action)
     };
@@ -40,7 +45,8 @@ pub fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
 /// (period × failures) becomes the start period when it is longer.
 pub fn from_probe(probe: &Probe, test: Vec<String>, startup: Option<&Probe>) -> Healthcheck {
     let startup_budget = startup.map_or(0, |s| {
-        u64::from(s.initial_delay_seconds) + u64::from(s.period_seconds) * u64::from(s.failure_threshold)
+        u64::from(s.initial_delay_seconds)
+            + u64::from(s.period_seconds) * u64::from(s.failure_threshold)
     });
     let start = u64::from(probe.initial_delay_seconds).max(startup_budget);
     Healthcheck {
@@ -57,7 +63,9 @@ pub fn http_test(port: u16, path: &str) -> Vec<String> {
     let url = shell_quote(&format!("http://127.0.0.1:{port}{path}"));
     vec![
         "CMD-SHELL".to_owned(),
-        literal(&format!("wget -q -O /dev/null {url} || curl -fsS -o /dev/null {url}")),
+        literal(&format!(
+            "wget -q -O /dev/null {url} || curl -fsS -o /dev/null {url}"
+        )),
     ]
 }
 
@@ -116,7 +124,11 @@ mod tests {
     #[test]
     fn exec_probe_escapes_dollars() {
         let t = test(&ProbeAction::Exec {
-            command: vec!["sh".into(), "-c".into(), "pg_isready -U \"$POSTGRES_USER\"".into()],
+            command: vec![
+                "sh".into(),
+                "-c".into(),
+                "pg_isready -U \"$POSTGRES_USER\"".into(),
+            ],
         });
         assert_eq!(t, ["CMD", "sh", "-c", "pg_isready -U \"$$POSTGRES_USER\""]);
     }
@@ -131,6 +143,9 @@ mod tests {
         s.initial_delay_seconds = 0;
         s.failure_threshold = 30;
         let h = from_probe(&p, vec![], Some(&s));
-        assert_eq!((h.interval.as_str(), h.start_period.as_str(), h.retries), ("10s", "300s", 3));
+        assert_eq!(
+            (h.interval.as_str(), h.start_period.as_str(), h.retries),
+            ("10s", "300s", 3)
+        );
     }
 }

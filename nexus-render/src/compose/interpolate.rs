@@ -27,7 +27,9 @@ pub fn literal(text: &str) -> String {
 /// Whether `name` is a shell-style variable name (`[A-Za-z_][A-Za-z0-9_]*`).
 pub fn is_var_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -39,10 +41,12 @@ pub fn secret_ref(secret: &ir::Secret) -> Result<String, RenderError> {
             secret.name.value, secret.env_var
         )));
     }
-    Ok(format!(
-        "${{{}:?secret {} is required, see .env.example}}",
-        secret.env_var, secret.name.value
-    ))
+    Ok(required(&secret.env_var))
+}
+
+/// `${VAR:?see .env.example}`: the value of `VAR`, and a refusal to start without one.
+pub fn required(var: &str) -> String {
+    format!("${{{var}:?see .env.example}}")
 }
 
 /// Renders [`Template`]s for one platform.
@@ -65,7 +69,9 @@ impl<'a> Interpolator<'a> {
                 Segment::Text(text) => out.push_str(&literal(text)),
                 Segment::Secret(name) => {
                     let secret = self.platform.secret(name).ok_or_else(|| {
-                        RenderError::Unrenderable(format!("a value refers to the unknown secret `{name}`"))
+                        RenderError::Unrenderable(format!(
+                            "a value refers to the unknown secret `{name}`"
+                        ))
                     })?;
                     out.push_str(&secret_ref(secret)?);
                 }
@@ -91,9 +97,9 @@ pub fn argument(arg: &str, env: &BTreeMap<String, String>) -> String {
     while let Some(i) = rest.find('$') {
         out.push_str(&literal(&rest[..i]));
         let tail = &rest[i..];
-        if tail.starts_with("$$") {
+        if let Some(after) = tail.strip_prefix("$$") {
             out.push_str("$$");
-            rest = &tail[2..];
+            rest = after;
             continue;
         }
         if let Some(inner) = tail.strip_prefix("$(")

@@ -81,7 +81,11 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             );
             companions.push((job_name, job));
         }
-        if let Rollout::BlueGreen { active, preview_image } = &w.rollout {
+        if let Rollout::BlueGreen {
+            active,
+            preview_image,
+        } = &w.rollout
+        {
             let slot = match active.value {
                 Slot::Blue => Slot::Green,
                 Slot::Green => Slot::Blue,
@@ -90,16 +94,25 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             preview.image = literal(&preview_image.value.to_string());
             preview.profiles = vec![PREVIEW_PROFILE.into()];
             preview.depends_on.remove(&format!("{name}-migrate"));
-            preview.deploy = preview.deploy.map(|d| model::Deploy { replicas: None, ..d });
+            preview.deploy = service::deploy(None, &w.resources);
             set_networks(&mut preview, topology.outbound(name));
-            preview.labels.insert("nexus.dev/slot".into(), slot.as_str().into());
-            svc.labels.insert("nexus.dev/slot".into(), active.value.as_str().into());
+            preview
+                .labels
+                .insert("nexus.dev/slot".into(), slot.as_str().into());
+            svc.labels
+                .insert("nexus.dev/slot".into(), active.value.as_str().into());
             companions.push((format!("{name}-{}", slot.as_str()), preview));
         }
         for secret in w.secrets() {
-            let s = p.secret(secret).ok_or_else(|| RenderError::Unrenderable(format!("`{name}` uses the unknown secret `{secret}`")))?;
+            let s = p.secret(secret).ok_or_else(|| {
+                RenderError::Unrenderable(format!("`{name}` uses the unknown secret `{secret}`"))
+            })?;
             let v = vars.entry(s.env_var.clone()).or_default();
-            v.description = format!("Secret `{}`. {}", s.name.value, s.description.as_deref().unwrap_or(""));
+            v.description = format!(
+                "Secret `{}`. {}",
+                s.name.value,
+                s.description.as_deref().unwrap_or("")
+            );
             v.used_by.insert(name.clone());
             v.used_by.extend(companions.iter().map(|(n, _)| n.clone()));
         }
@@ -109,11 +122,20 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         }
     }
     if let Some(gw) = &p.gateway {
-        insert(&mut services, gateway::NAME.into(), gateway::service(gw, &topology, &labels))?;
+        insert(
+            &mut services,
+            gateway::NAME.into(),
+            gateway::service(gw, &topology, &labels),
+        )?;
         if gw.tls.is_some() {
-            for (var, what) in [(gateway::CERT_VAR, "certificate (PEM, full chain)"), (gateway::KEY_VAR, "private key (PEM)")] {
+            for (var, what) in [
+                (gateway::CERT_VAR, "certificate (PEM, full chain)"),
+                (gateway::KEY_VAR, "private key (PEM)"),
+            ] {
                 if vars.contains_key(var) {
-                    return Err(RenderError::Unrenderable(format!("a secret uses the variable `{var}`, which the gateway needs for its TLS files; give the secret another `env`")));
+                    return Err(RenderError::Unrenderable(format!(
+                        "a secret uses the variable `{var}`, which the gateway needs for its TLS files; give the secret another `env`"
+                    )));
                 }
                 vars.insert(
                     var.into(),
@@ -129,7 +151,14 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         .workloads
         .iter()
         .filter(|w| w.storage.is_some())
-        .map(|w| (service::data_volume(&w.name.value), Volume { labels: service::workload_labels(&labels, w) }))
+        .map(|w| {
+            (
+                service::data_volume(&w.name.value),
+                Volume {
+                    labels: service::workload_labels(&labels, w),
+                },
+            )
+        })
         .collect();
     let project = Project {
         name: p.namespace.value.clone(),
@@ -142,8 +171,14 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         p.name.value, p.version.value, p.environment.value
     );
     let mut plan = OutputPlan::new();
-    plan.add("compose.yaml", header + &crate::yaml::to_yaml(&project, "compose.yaml")?)?;
-    let title = format!("Variables of the Compose project {} ({} {}).", p.namespace.value, p.name.value, p.environment.value);
+    plan.add(
+        "compose.yaml",
+        header + &crate::yaml::to_yaml(&project, "compose.yaml")?,
+    )?;
+    let title = format!(
+        "Variables of the Compose project {} ({} {}).",
+        p.namespace.value, p.name.value, p.environment.value
+    );
     plan.add(".env.example", dotenv::render(&title, &vars))?;
     for (path, text) in extra_files {
         plan.add(path, text)?;
@@ -158,7 +193,11 @@ fn platform_labels(p: &ir::Platform) -> BTreeMap<String, String> {
     l
 }
 
-fn insert(services: &mut BTreeMap<String, Service>, name: String, svc: Service) -> Result<(), RenderError> {
+fn insert(
+    services: &mut BTreeMap<String, Service>,
+    name: String,
+    svc: Service,
+) -> Result<(), RenderError> {
     if services.contains_key(&name) {
         return Err(RenderError::Unrenderable(format!(
             "two Compose services would be called `{name}`; rename the workload that clashes with the gateway, a migration (`NAME-migrate`) or a preview slot (`NAME-blue`/`NAME-green`)"
@@ -174,9 +213,18 @@ fn depends_on(p: &ir::Platform, w: &ir::Workload) -> BTreeMap<String, DependsOn>
     w.depends_on
         .iter()
         .map(|d| {
-            let healthy = p.workload(&d.value).is_some_and(|t| service_has_healthcheck(t));
-            let condition = if healthy { "service_healthy" } else { "service_started" };
-            (d.value.clone(), DependsOn { condition: condition.into() })
+            let healthy = p.workload(&d.value).is_some_and(service_has_healthcheck);
+            let condition = if healthy {
+                "service_healthy"
+            } else {
+                "service_started"
+            };
+            (
+                d.value.clone(),
+                DependsOn {
+                    condition: condition.into(),
+                },
+            )
         })
         .collect()
 }
@@ -202,16 +250,22 @@ fn set_networks(svc: &mut Service, networks: Vec<String>) {
 fn migration(w: &ir::Workload, m: &ir::Migration, main: &Service, topology: &Topology) -> Service {
     let mut job = Service {
         image: literal(&m.image.value.to_string()),
-        entrypoint: Some(m.command.iter().map(|a| argument(a, &main.environment)).collect()),
+        entrypoint: Some(
+            m.command
+                .iter()
+                .map(|a| argument(a, &main.environment))
+                .collect(),
+        ),
         restart: "no".into(),
         depends_on: main.depends_on.clone(),
         environment: main.environment.clone(),
-        deploy: main.deploy.clone().map(|d| model::Deploy { replicas: None, ..d }),
+        deploy: service::deploy(None, &w.resources),
         labels: main.labels.clone(),
         ..Service::default()
     };
     service::harden(&mut job, &w.security);
-    job.labels.insert("nexus.dev/role".into(), "migration".into());
+    job.labels
+        .insert("nexus.dev/role".into(), "migration".into());
     set_networks(&mut job, topology.outbound(&w.name.value));
     job
 }

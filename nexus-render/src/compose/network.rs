@@ -45,7 +45,11 @@ impl Topology {
                 edges.insert((g.to_owned(), r.workload.value.clone()));
             }
         }
-        if let Some(prom) = p.workloads.iter().find(|w| w.kind == WorkloadKind::Prometheus) {
+        if let Some(prom) = p
+            .workloads
+            .iter()
+            .find(|w| w.kind == WorkloadKind::Prometheus)
+        {
             for w in p.workloads.iter().filter(|w| w.metrics.is_some()) {
                 if w.name.value != prom.name.value {
                     edges.insert((prom.name.value.clone(), w.name.value.clone()));
@@ -88,7 +92,11 @@ impl Topology {
     }
 
     /// The top-level `networks` section; `labels` go on every network.
-    pub fn networks(&self, labels: &BTreeMap<String, String>, with_public: bool) -> BTreeMap<String, Network> {
+    pub fn networks(
+        &self,
+        labels: &BTreeMap<String, String>,
+        with_public: bool,
+    ) -> BTreeMap<String, Network> {
         let mut out: BTreeMap<String, Network> = self
             .edges
             .iter()
@@ -96,7 +104,13 @@ impl Topology {
                 let mut l = labels.clone();
                 l.insert("nexus.dev/from".into(), c.clone());
                 l.insert("nexus.dev/to".into(), s.clone());
-                (Self::network_name(c, s), Network { internal: true, labels: l })
+                (
+                    Self::network_name(c, s),
+                    Network {
+                        internal: true,
+                        labels: l,
+                    },
+                )
             })
             .collect();
         if with_public {
@@ -118,6 +132,9 @@ mod tests {
 
     #[test]
     fn edge_names_cannot_collide() {
-        assert_ne!(Topology::network_name("a-to", "b"), Topology::network_name("a", "to-b"));
+        assert_ne!(
+            Topology::network_name("a-to", "b"),
+            Topology::network_name("a", "to-b")
+        );
     }
 }

@@ -19,7 +19,10 @@ pub fn deploy_resources(r: &Resources) -> Option<DeployResources> {
     };
     let limits = figures(r.cpu_limit.as_deref(), r.memory_limit.as_deref());
     let reservations = figures(r.cpu_request.as_deref(), r.memory_request.as_deref());
-    (limits.is_some() || reservations.is_some()).then_some(DeployResources { limits, reservations })
+    (limits.is_some() || reservations.is_some()).then_some(DeployResources {
+        limits,
+        reservations,
+    })
 }
 
 /// CPUs as an exact decimal.
@@ -54,8 +57,13 @@ pub fn cpus(q: &Quantity) -> String {
 /// ```
 pub fn memory(q: &Quantity) -> String {
     let bytes = q.ceil_units();
-    for (unit, size) in [("t", 1u128 << 40), ("g", 1 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
-        if bytes >= size && bytes % size == 0 {
+    for (unit, size) in [
+        ("t", 1u128 << 40),
+        ("g", 1 << 30),
+        ("m", 1 << 20),
+        ("k", 1 << 10),
+    ] {
+        if bytes >= size && bytes.is_multiple_of(size) {
             return format!("{}{unit}", bytes / size);
         }
     }

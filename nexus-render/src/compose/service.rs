@@ -20,7 +20,10 @@ pub fn data_volume(workload: &str) -> String {
 }
 
 /// The environment of a workload, as Compose text.
-pub fn environment(w: &ir::Workload, interp: &Interpolator<'_>) -> Result<BTreeMap<String, String>, crate::RenderError> {
+pub fn environment(
+    w: &ir::Workload,
+    interp: &Interpolator<'_>,
+) -> Result<BTreeMap<String, String>, crate::RenderError> {
     w.env
         .iter()
         .map(|e| Ok((e.name.value.clone(), interp.template(&e.value.value)?)))
@@ -34,17 +37,21 @@ pub fn service(
     labels: &BTreeMap<String, String>,
 ) -> Result<Service, crate::RenderError> {
     let environment = environment(w, interp)?;
-    let translate = |v: &Vec<String>| v.iter().map(|a| argument(a, &environment)).collect::<Vec<_>>();
+    let translate = |v: &Vec<String>| {
+        v.iter()
+            .map(|a| argument(a, &environment))
+            .collect::<Vec<_>>()
+    };
     let mut svc = Service {
         image: literal(&w.image.value.to_string()),
         entrypoint: w.command.as_ref().map(translate),
         command: w.args.as_ref().map(translate),
         restart: RESTART.to_owned(),
         healthcheck: health::healthcheck(w),
-        deploy: Some(Deploy {
-            replicas: (w.kind == WorkloadKind::Service).then_some(w.replicas.value),
-            resources: deploy_resources(&w.resources),
-        }),
+        deploy: deploy(
+            (w.kind == WorkloadKind::Service).then_some(w.replicas.value),
+            &w.resources,
+        ),
         labels: workload_labels(labels, w),
         ..Service::default()
     };
@@ -69,9 +76,24 @@ pub fn service(
     Ok(svc)
 }
 
+/// `deploy`, when there is anything to say.
+pub fn deploy(replicas: Option<u32>, r: &ir::Resources) -> Option<Deploy> {
+    let resources = deploy_resources(r);
+    (replicas.is_some() || resources.is_some()).then_some(Deploy {
+        replicas,
+        resources,
+    })
+}
+
 /// The platform's labels plus the workload's own.
-pub fn workload_labels(labels: &BTreeMap<String, String>, w: &ir::Workload) -> BTreeMap<String, String> {
-    let mut l: BTreeMap<String, String> = labels.iter().map(|(k, v)| (k.clone(), literal(v))).collect();
+pub fn workload_labels(
+    labels: &BTreeMap<String, String>,
+    w: &ir::Workload,
+) -> BTreeMap<String, String> {
+    let mut l: BTreeMap<String, String> = labels
+        .iter()
+        .map(|(k, v)| (k.clone(), literal(v)))
+        .collect();
     l.insert("nexus.dev/workload".into(), w.name.value.clone());
     l.insert("nexus.dev/tier".into(), w.tier.as_str().into());
     l
@@ -83,8 +105,16 @@ pub fn harden(svc: &mut Service, s: &ir::Security) {
     svc.user = Some(format!("{}:{}", s.run_as_user.value, s.run_as_group.value));
     svc.read_only = s.read_only_root_filesystem.value;
     svc.tmpfs = s.writable_paths.iter().map(|p| literal(p)).collect();
-    svc.cap_drop = s.capabilities_drop.iter().map(|c| literal(&c.value)).collect();
-    svc.cap_add = s.capabilities_add.iter().map(|c| literal(&c.value)).collect();
+    svc.cap_drop = s
+        .capabilities_drop
+        .iter()
+        .map(|c| literal(&c.value))
+        .collect();
+    svc.cap_add = s
+        .capabilities_add
+        .iter()
+        .map(|c| literal(&c.value))
+        .collect();
     if !s.allow_privilege_escalation.value {
         svc.security_opt.push("no-new-privileges:true".into());
     }

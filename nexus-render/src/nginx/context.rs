@@ -124,15 +124,26 @@ fn unrenderable(msg: String) -> RenderError {
 }
 
 /// Builds the context; `version`, `http_port` and `https_port` come from the options.
-pub fn build(p: &ir::Platform, gw: &ir::Gateway, version: NginxVersion, http_port: u16, https_port: u16) -> Result<Context, RenderError> {
+pub fn build(
+    p: &ir::Platform,
+    gw: &ir::Gateway,
+    version: NginxVersion,
+    http_port: u16,
+    https_port: u16,
+) -> Result<Context, RenderError> {
     let tls = gw.tls.as_ref().map(|t| Tls {
         certificate: t.certificate.clone(),
         certificate_key: t.certificate_key.clone(),
-        protocols: [TlsVersion::V1_0, TlsVersion::V1_1, TlsVersion::V1_2, TlsVersion::V1_3]
-            .into_iter()
-            .filter(|v| *v >= t.min_version.value)
-            .map(|v| v.as_str().to_owned())
-            .collect(),
+        protocols: [
+            TlsVersion::V1_0,
+            TlsVersion::V1_1,
+            TlsVersion::V1_2,
+            TlsVersion::V1_3,
+        ]
+        .into_iter()
+        .filter(|v| *v >= t.min_version.value)
+        .map(|v| v.as_str().to_owned())
+        .collect(),
     });
     let mut headers = Vec::new();
     if let (Some(h), Some(_)) = (&gw.hsts, &gw.tls) {
@@ -142,8 +153,16 @@ pub fn build(p: &ir::Platform, gw: &ir::Gateway, version: NginxVersion, http_por
         });
     }
     for h in &gw.headers {
-        if h.name.is_empty() || !h.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(unrenderable(format!("`{}` is not a header name Nginx can send", h.name.escape_debug())));
+        if h.name.is_empty()
+            || !h
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(unrenderable(format!(
+                "`{}` is not a header name Nginx can send",
+                h.name.escape_debug()
+            )));
         }
         headers.push(Header {
             name: h.name.clone(),
@@ -163,7 +182,10 @@ pub fn build(p: &ir::Platform, gw: &ir::Gateway, version: NginxVersion, http_por
     let mut seen_paths = BTreeSet::from([HEALTH_PATH.to_owned()]);
     for r in &gw.routes {
         if p.workload(&r.workload.value).is_none() {
-            return Err(unrenderable(format!("the route `{}` targets the unknown workload `{}`", r.path.value, r.workload.value)));
+            return Err(unrenderable(format!(
+                "the route `{}` targets the unknown workload `{}`",
+                r.path.value, r.workload.value
+            )));
         }
         let name = format!("{}_{}", r.workload.value, r.port_name);
         if !upstreams.iter().any(|u| u.name == name) {
@@ -174,15 +196,30 @@ pub fn build(p: &ir::Platform, gw: &ir::Gateway, version: NginxVersion, http_por
         }
         let locations = locations(&r.path.value)?;
         for l in &locations {
-            let key = if l.exact { l.path.clone() } else { format!("{} prefix", l.path) };
+            let key = if l.exact {
+                l.path.clone()
+            } else {
+                format!("{} prefix", l.path)
+            };
             if !seen_paths.insert(key) {
-                return Err(unrenderable(format!("the route `{}` matches the same path as another route or the gateway's `{HEALTH_PATH}`", r.path.value)));
+                return Err(unrenderable(format!(
+                    "the route `{}` matches the same path as another route or the gateway's `{HEALTH_PATH}`",
+                    r.path.value
+                )));
             }
         }
         let limit = match &r.rate_limit {
-            Some(n) => Some(gw.rate_limits.iter().find(|z| z.name.value == n.value).ok_or_else(|| {
-                unrenderable(format!("the route `{}` uses the unknown rate limit `{}`", r.path.value, n.value))
-            })?),
+            Some(n) => Some(
+                gw.rate_limits
+                    .iter()
+                    .find(|z| z.name.value == n.value)
+                    .ok_or_else(|| {
+                        unrenderable(format!(
+                            "the route `{}` uses the unknown rate limit `{}`",
+                            r.path.value, n.value
+                        ))
+                    })?,
+            ),
             None => None,
         };
         routes.push(Route {
@@ -197,7 +234,10 @@ pub fn build(p: &ir::Platform, gw: &ir::Gateway, version: NginxVersion, http_por
     }
     upstreams.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Context {
-        title: format!("{} {} ({})", p.name.value, p.version.value, p.environment.value),
+        title: format!(
+            "{} {} ({})",
+            p.name.value, p.version.value, p.environment.value
+        ),
         version: version.to_string(),
         http2_directive: version >= NginxVersion::new(1, 25, 1),
         reject_handshake: version >= NginxVersion::new(1, 19, 4),
@@ -217,12 +257,19 @@ pub fn build(p: &ir::Platform, gw: &ir::Gateway, version: NginxVersion, http_por
 /// The locations of a route path (see the module docs).
 pub fn locations(path: &str) -> Result<Vec<Location>, RenderError> {
     if !path.starts_with('/') {
-        return Err(unrenderable(format!("the route path `{}` does not start with `/`", path.escape_debug())));
+        return Err(unrenderable(format!(
+            "the route path `{}` does not start with `/`",
+            path.escape_debug()
+        )));
     }
-    escape::check(path).map_err(|why| unrenderable(format!("the route path `{}` {why}", path.escape_debug())))?;
+    escape::check(path)
+        .map_err(|why| unrenderable(format!("the route path `{}` {why}", path.escape_debug())))?;
     let trimmed = path.trim_end_matches('/');
     if trimmed.is_empty() {
-        return Ok(vec![Location { exact: false, path: "/".into() }]);
+        return Ok(vec![Location {
+            exact: false,
+            path: "/".into(),
+        }]);
     }
     Ok(vec![
         Location {
@@ -246,7 +293,7 @@ pub fn locations(path: &str) -> Result<Vec<Location>, RenderError> {
 /// ```
 pub fn size(bytes: u64) -> String {
     for (unit, n) in [("g", 1u64 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
-        if bytes >= n && bytes % n == 0 {
+        if bytes >= n && bytes.is_multiple_of(n) {
             return format!("{}{unit}", bytes / n);
         }
     }

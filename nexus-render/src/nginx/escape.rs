@@ -33,7 +33,11 @@ pub enum Refused {
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refused::Control(c) => write!(f, "holds the control character U+{:04X}, which could end the directive", u32::from(*c)),
+            Refused::Control(c) => write!(
+                f,
+                "holds the control character U+{:04X}, which could end the directive",
+                u32::from(*c)
+            ),
             Refused::Dollar => f.write_str("holds `$`, which Nginx would read as a variable"),
         }
     }
@@ -51,7 +55,11 @@ pub fn check(s: &str) -> Result<(), Refused> {
 }
 
 fn is_bare(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | ':' | '=' | '@' | '+' | ',' | '%' | '~' | '-')
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '.' | '_' | '/' | ':' | '=' | '@' | '+' | ',' | '%' | '~' | '-'
+        )
 }
 
 /// A string as one Nginx argument token: bare when it can be, else double-quoted.
@@ -84,7 +92,10 @@ pub fn argument(s: &str) -> Result<String, Refused> {
 /// The minijinja formatter of Nginx templates (see the module docs).
 pub fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
     if *state.auto_escape() != AutoEscape::Custom(MODE.into()) {
-        return Err(Error::new(ErrorKind::InvalidOperation, "only Nginx templates are rendered here"));
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "only Nginx templates are rendered here",
+        ));
     }
     let text = match value.kind() {
         ValueKind::Number if value.is_integer() => value
@@ -94,11 +105,20 @@ pub fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(
         ValueKind::String => {
             let s = value.as_str().unwrap_or_default();
             argument(s).map_err(|why| {
-                Error::new(ErrorKind::InvalidOperation, format!("refusing to write `{}` into the Nginx config: it {why}", s.escape_debug()))
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!(
+                        "refusing to write `{}` into the Nginx config: it {why}",
+                        s.escape_debug()
+                    ),
+                )
             })?
         }
         other => {
-            return Err(Error::new(ErrorKind::InvalidOperation, format!("refusing to print a {other} into the Nginx config")));
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("refusing to print a {other} into the Nginx config"),
+            ));
         }
     };
     out.write_str(&text).map_err(Error::from)
@@ -110,14 +130,18 @@ mod tests {
 
     #[test]
     fn refuses_line_breaks_controls_and_dollars() {
-        for bad in ["a\nb", "a\rb", "a\tb", "a\0b", "a\u{7f}b", "a\u{85}b", "$x", "a${b}"] {
+        for bad in [
+            "a\nb", "a\rb", "a\tb", "a\0b", "a\u{7f}b", "a\u{85}b", "$x", "a${b}",
+        ] {
             assert!(argument(bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn quotes_everything_tokenizer_relevant() {
-        for s in ["", "a b", "a;b", "a{b", "a}b", "a#b", "a'b", "\"", "\\", "a\\nb"] {
+        for s in [
+            "", "a b", "a;b", "a{b", "a}b", "a#b", "a'b", "\"", "\\", "a\\nb",
+        ] {
             let q = argument(s).unwrap();
             assert!(q.starts_with('"') && q.ends_with('"'), "{s:?} -> {q}");
             let inner = &q[1..q.len() - 1];

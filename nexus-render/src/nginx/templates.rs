@@ -12,14 +12,38 @@ use crate::error::RenderError;
 
 /// Every template, by name. The names without `partials/` are whole files.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("nginx.conf", include_str!("../../templates/nginx/nginx.conf.j2")),
-    ("limits.conf", include_str!("../../templates/nginx/limits.conf.j2")),
-    ("upstreams.conf", include_str!("../../templates/nginx/upstreams.conf.j2")),
-    ("http.conf", include_str!("../../templates/nginx/http.conf.j2")),
-    ("https.conf", include_str!("../../templates/nginx/https.conf.j2")),
-    ("partials/headers.conf", include_str!("../../templates/nginx/partials/headers.conf.j2")),
-    ("partials/health.conf", include_str!("../../templates/nginx/partials/health.conf.j2")),
-    ("partials/routes.conf", include_str!("../../templates/nginx/partials/routes.conf.j2")),
+    (
+        "nginx.conf",
+        include_str!("../../templates/nginx/nginx.conf.j2"),
+    ),
+    (
+        "limits.conf",
+        include_str!("../../templates/nginx/limits.conf.j2"),
+    ),
+    (
+        "upstreams.conf",
+        include_str!("../../templates/nginx/upstreams.conf.j2"),
+    ),
+    (
+        "http.conf",
+        include_str!("../../templates/nginx/http.conf.j2"),
+    ),
+    (
+        "https.conf",
+        include_str!("../../templates/nginx/https.conf.j2"),
+    ),
+    (
+        "partials/headers.conf",
+        include_str!("../../templates/nginx/partials/headers.conf.j2"),
+    ),
+    (
+        "partials/health.conf",
+        include_str!("../../templates/nginx/partials/health.conf.j2"),
+    ),
+    (
+        "partials/routes.conf",
+        include_str!("../../templates/nginx/partials/routes.conf.j2"),
+    ),
 ];
 
 fn template_error(name: &str, e: &minijinja::Error) -> RenderError {
@@ -50,14 +74,21 @@ pub fn environment() -> Result<Environment<'static>, RenderError> {
     env.set_formatter(escape::formatter);
     env.set_recursion_limit(32);
     for (name, source) in TEMPLATES {
-        env.add_template(name, source).map_err(|e| template_error(name, &e))?;
+        env.add_template(name, source)
+            .map_err(|e| template_error(name, &e))?;
     }
     Ok(env)
 }
 
 /// Renders one template with `ctx`.
-pub fn render<S: serde::Serialize>(env: &Environment<'_>, name: &str, ctx: &S) -> Result<String, RenderError> {
-    let template = env.get_template(name).map_err(|e| template_error(name, &e))?;
+pub fn render<S: serde::Serialize>(
+    env: &Environment<'_>,
+    name: &str,
+    ctx: &S,
+) -> Result<String, RenderError> {
+    let template = env
+        .get_template(name)
+        .map_err(|e| template_error(name, &e))?;
     template
         .render(minijinja::Value::from(minijinja::value::Serde(ctx)))
         .map_err(|e| template_error(name, &e))
