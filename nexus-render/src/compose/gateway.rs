@@ -86,10 +86,7 @@ pub fn service(
         failure_threshold: 3,
         span: gw.span,
     };
-    let mut l: BTreeMap<String, String> = labels
-        .iter()
-        .map(|(k, v)| (k.clone(), literal(v)))
-        .collect();
+    let mut l = labels.clone();
     l.insert("nexus.dev/workload".into(), NAME.into());
     Service {
         image: literal(&gw.nginx.image.value.to_string()),

@@ -186,8 +186,13 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     Ok(plan)
 }
 
+/// The platform's labels, values escaped for Compose, plus nexus's own.
 fn platform_labels(p: &ir::Platform) -> BTreeMap<String, String> {
-    let mut l = p.labels.clone();
+    let mut l: BTreeMap<String, String> = p
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), literal(v)))
+        .collect();
     l.insert("nexus.dev/platform".into(), p.name.value.clone());
     l.insert("nexus.dev/environment".into(), p.environment.value.clone());
     l

@@ -85,15 +85,12 @@ pub fn deploy(replicas: Option<u32>, r: &ir::Resources) -> Option<Deploy> {
     })
 }
 
-/// The platform's labels plus the workload's own.
+/// The platform's labels (values already escaped) plus the workload's own.
 pub fn workload_labels(
     labels: &BTreeMap<String, String>,
     w: &ir::Workload,
 ) -> BTreeMap<String, String> {
-    let mut l: BTreeMap<String, String> = labels
-        .iter()
-        .map(|(k, v)| (k.clone(), literal(v)))
-        .collect();
+    let mut l = labels.clone();
     l.insert("nexus.dev/workload".into(), w.name.value.clone());
     l.insert("nexus.dev/tier".into(), w.tier.as_str().into());
     l
