@@ -14,6 +14,7 @@ fn platforms() -> Vec<(String, ir::Platform)> {
     bare.gateway = None;
     out.push(("fixture-no-gateway".to_owned(), bare));
     out.extend(compose_nginx_support::spec_platforms());
+    out.extend(compose_nginx_support::fixture_platforms());
     out
 }
 

@@ -19,6 +19,7 @@ fn platforms() -> Vec<(String, ir::Platform)> {
     }
     out.push(("fixture-plain-http".to_owned(), plain));
     out.extend(compose_nginx_support::spec_platforms());
+    out.extend(compose_nginx_support::fixture_platforms());
     out
 }
 
