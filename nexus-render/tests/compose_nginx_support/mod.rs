@@ -6,6 +6,7 @@
 pub mod specs;
 pub mod tools;
 
+#[allow(unused_imports)]
 pub use specs::{fixture_platforms, spec_platforms};
 
 use std::collections::BTreeMap;
