@@ -7,7 +7,9 @@
 //!   gateway (see [`gateway`]), one internal network per allowed connection (see
 //!   [`network`]) and a named volume per workload with storage;
 //! - `.env.example`: every variable the project needs, without values (see [`dotenv`]);
-//! - `prometheus/prometheus.yml` when the platform has Prometheus (see [`prometheus`]).
+//! - `prometheus/prometheus.yml` when the platform has Prometheus (see [`prometheus`]);
+//! - `grafana/datasources.yaml` when Grafana has Prometheus or Jaeger to read (see
+//!   [`grafana`]).
 //!
 //! Secrets never appear: each is a `${VAR:?message}` interpolation (see [`interpolate`]).
 //!
@@ -25,6 +27,7 @@
 
 pub mod dotenv;
 pub mod gateway;
+pub mod grafana;
 pub mod health;
 pub mod interpolate;
 pub mod model;
@@ -66,6 +69,17 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
                 kind: "bind".into(),
                 source: format!("./{}", prometheus::PATH),
                 target: prometheus::TARGET.into(),
+                read_only: true,
+            });
+        }
+        if w.kind == WorkloadKind::Grafana
+            && let Some(text) = grafana::render(p)?
+        {
+            extra_files.push((grafana::PATH, text));
+            svc.volumes.push(Mount {
+                kind: "bind".into(),
+                source: format!("./{}", grafana::PATH),
+                target: grafana::TARGET.into(),
                 read_only: true,
             });
         }

@@ -9,7 +9,10 @@
 //! Edges:
 //! - every `dependsOn` (the client reaches the dependency);
 //! - the gateway to every workload a route targets;
-//! - Prometheus to every workload with a metrics endpoint.
+//! - Prometheus to every workload with a metrics endpoint;
+//! - Grafana to Prometheus and Jaeger (its provisioned data sources).
+//!
+//! These are the flows the Kubernetes NetworkPolicies allow.
 //!
 //! `internal: true` also cuts every edge network off from outside. Only the gateway joins the
 //! one non-internal network, [`PUBLIC`], to publish its ports. A workload with no edge gets
@@ -54,6 +57,11 @@ impl Topology {
                 if w.name.value != prom.name.value {
                     edges.insert((prom.name.value.clone(), w.name.value.clone()));
                 }
+            }
+        }
+        if let Some(grafana) = p.workloads.iter().find(|w| w.kind == WorkloadKind::Grafana) {
+            for source in super::grafana::sources(p) {
+                edges.insert((grafana.name.value.clone(), source.name.value.clone()));
             }
         }
         Topology { edges }
