@@ -8,6 +8,7 @@
 
 mod compose_nginx_support;
 
+use compose_nginx_support::nginx_parse::{Directive, parse};
 use compose_nginx_support::{platform, s};
 use nexus_render::nginx::{NginxOptions, render};
 use nexus_spec::ir::Platform;
@@ -43,105 +44,6 @@ const REFUSED: &[&str] = &[
     "x\u{7f}",
     "\u{2028}\u{85}",
 ];
-
-/// A directive as Nginx reads it: depth, name, arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Directive {
-    depth: usize,
-    name: String,
-    args: Vec<String>,
-}
-
-/// Nginx's tokenizer (ngx_conf_read_token), enough of it to read directives: whitespace
-/// separates, `;` ends a directive, `{` opens and `}` closes a block, `#` at the start of a
-/// token starts a comment, a token starting with `"` or `'` runs to the matching quote with
-/// `\` escaping the next character, and `$` followed by `{` does not open a block.
-fn parse(text: &str) -> Vec<Directive> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut words: Vec<String> = Vec::new();
-    let mut chars = text.chars().peekable();
-    let finish = |words: &mut Vec<String>, depth: usize, out: &mut Vec<Directive>| {
-        let mut w = std::mem::take(words).into_iter();
-        let name = w.next().expect("a directive has a name");
-        out.push(Directive {
-            depth,
-            name,
-            args: w.collect(),
-        });
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {}
-            ';' => finish(&mut words, depth, &mut out),
-            '{' => {
-                finish(&mut words, depth, &mut out);
-                depth += 1;
-            }
-            '}' => {
-                assert!(words.is_empty(), "unexpected }} after {words:?}");
-                depth = depth.checked_sub(1).expect("balanced braces");
-            }
-            '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '"' | '\'' => {
-                let quote = c;
-                let mut w = String::new();
-                loop {
-                    let c = chars.next().expect("closed quote");
-                    match c {
-                        '\\' => {
-                            let n = chars.next().expect("escaped char");
-                            match n {
-                                '"' | '\'' | '\\' => w.push(n),
-                                't' => w.push('\t'),
-                                'r' => w.push('\r'),
-                                'n' => w.push('\n'),
-                                other => {
-                                    w.push('\\');
-                                    w.push(other);
-                                }
-                            }
-                        }
-                        c if c == quote => break,
-                        c => w.push(c),
-                    }
-                }
-                let next = chars.peek().copied();
-                assert!(
-                    matches!(next, Some(c) if c.is_whitespace() || c == ';' || c == '{'),
-                    "a quoted token must be followed by a separator"
-                );
-                words.push(w);
-            }
-            c => {
-                let mut w = String::from(c);
-                let mut prev = c;
-                while let Some(&n) = chars.peek() {
-                    if n.is_whitespace()
-                        || n == ';'
-                        || (n == '{' && prev != '$')
-                        || n == '}' && !w.contains("${")
-                    {
-                        break;
-                    }
-                    w.push(n);
-                    prev = n;
-                    chars.next();
-                }
-                words.push(w);
-            }
-        }
-    }
-    assert_eq!(depth, 0, "balanced braces");
-    assert!(words.is_empty(), "a directive without `;`: {words:?}");
-    out
-}
 
 fn config(p: &Platform) -> Result<Vec<Directive>, String> {
     let plan = render(p, &NginxOptions::default()).map_err(|e| e.to_string())?;

@@ -3,6 +3,7 @@
 //! escaping), plus helpers shared by the conformance tests.
 #![allow(dead_code)]
 
+pub mod nginx_parse;
 pub mod specs;
 pub mod tools;
 
