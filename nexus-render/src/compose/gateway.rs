@@ -20,7 +20,7 @@ use nexus_spec::ir;
 
 use super::health::{from_probe, http_test};
 use super::interpolate::{literal, required};
-use super::model::{DependsOn, Deploy, Mount, PortMapping, Service};
+use super::model::{Deploy, Mount, PortMapping, Service};
 use super::network::{PUBLIC, Topology};
 use super::resources::deploy_resources;
 use super::service::RESTART;
@@ -35,6 +35,7 @@ pub const KEY_VAR: &str = "TLS_CERTIFICATE_KEY_FILE";
 
 /// The gateway service.
 pub fn service(
+    p: &ir::Platform,
     gw: &ir::Gateway,
     topology: &Topology,
     labels: &BTreeMap<String, String>,
@@ -64,14 +65,7 @@ pub fn service(
     let depends_on = gw
         .routes
         .iter()
-        .map(|r| {
-            (
-                r.workload.value.clone(),
-                DependsOn {
-                    condition: "service_healthy".into(),
-                },
-            )
-        })
+        .map(|r| super::wait_for(p, &r.workload.value))
         .collect();
     let mut networks = topology.outbound(NAME);
     networks.push(PUBLIC.to_owned());

@@ -139,7 +139,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         insert(
             &mut services,
             gateway::NAME.into(),
-            gateway::service(gw, &topology, &labels),
+            gateway::service(p, gw, &topology, &labels),
         )?;
         if gw.tls.is_some() {
             for (var, what) in [
@@ -226,30 +226,28 @@ fn insert(
     Ok(())
 }
 
-/// `depends_on` following the workload's dependencies: healthy when the dependency has a
-/// health check, started otherwise.
+/// `depends_on` following the workload's dependencies (see [`wait_for`]).
 fn depends_on(p: &ir::Platform, w: &ir::Workload) -> BTreeMap<String, DependsOn> {
-    w.depends_on
-        .iter()
-        .map(|d| {
-            let healthy = p.workload(&d.value).is_some_and(service_has_healthcheck);
-            let condition = if healthy {
-                "service_healthy"
-            } else {
-                "service_started"
-            };
-            (
-                d.value.clone(),
-                DependsOn {
-                    condition: condition.into(),
-                },
-            )
-        })
-        .collect()
+    w.depends_on.iter().map(|d| wait_for(p, &d.value)).collect()
 }
 
-fn service_has_healthcheck(w: &ir::Workload) -> bool {
-    health::healthcheck(w).is_some()
+/// A `depends_on` entry for `name`: healthy when it has a health check, started otherwise
+/// (Compose refuses `service_healthy` on a service without one).
+pub fn wait_for(p: &ir::Platform, name: &str) -> (String, DependsOn) {
+    let healthy = p
+        .workload(name)
+        .is_some_and(|t| health::healthcheck(t).is_some());
+    let condition = if healthy {
+        "service_healthy"
+    } else {
+        "service_started"
+    };
+    (
+        name.to_owned(),
+        DependsOn {
+            condition: condition.into(),
+        },
+    )
 }
 
 /// Joins `networks`, or no network at all when there are none (never the default network).
