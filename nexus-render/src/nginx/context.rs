@@ -299,3 +299,30 @@ pub fn size(bytes: u64) -> String {
     }
     bytes.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(p: &str) -> Vec<(bool, String)> {
+        locations(p)
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.exact, l.path))
+            .collect()
+    }
+
+    #[test]
+    fn routes_follow_ingress_prefix_semantics() {
+        assert_eq!(paths("/"), [(false, "/".to_owned())]);
+        assert_eq!(
+            paths("/api"),
+            [(true, "/api".to_owned()), (false, "/api/".to_owned())]
+        );
+        assert_eq!(paths("/api/"), paths("/api"));
+        assert_eq!(paths("//"), paths("/"));
+        for bad in ["api", "", "~", "=", "@x", "/a\nb", "/$uri"] {
+            assert!(locations(bad).is_err(), "{bad:?}");
+        }
+    }
+}
