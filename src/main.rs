@@ -1,2 +1,22 @@
+//! The `nexus` command line. It parses arguments, calls the library, prints, and picks the
+//! exit code: 0 clean, 1 invalid input / findings at or above the threshold / drift,
+//! 2 usage or I/O error. Machine-readable output goes to stdout, diagnostics to stderr.
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    cli::run(args)
+}

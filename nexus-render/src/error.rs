@@ -7,11 +7,19 @@ use std::path::PathBuf;
 pub enum RenderError {
     /// An output path that is not a safe relative path.
     #[error("refusing to render to the unsafe path `{0}`")]
-    #[diagnostic(code(nexus::render::unsafe_path), help("output paths are built from DNS-1123 names; this is a bug in nexus if it comes from a validated spec"))]
+    #[diagnostic(
+        code(nexus::render::unsafe_path),
+        help(
+            "output paths are built from DNS-1123 names; this is a bug in nexus if it comes from a validated spec"
+        )
+    )]
     UnsafePath(String),
     /// Two outputs claim the same path.
     #[error("two rendered files claim the path `{0}`")]
-    #[diagnostic(code(nexus::render::duplicate_path), help("two objects got the same file name; rename one of them"))]
+    #[diagnostic(
+        code(nexus::render::duplicate_path),
+        help("two objects got the same file name; rename one of them")
+    )]
     DuplicatePath(String),
     /// Serialization failed.
     #[error("could not serialize {what}: {message}")]

@@ -31,7 +31,11 @@ impl OutputPlan {
     }
 
     /// Adds a file; fails on an unsafe path or a path already in the plan.
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<(), RenderError> {
+    pub fn add(
+        &mut self,
+        path: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Result<(), RenderError> {
         let path = path.into();
         check_path(&path)?;
         if self.files.contains_key(&path) {
@@ -106,7 +110,9 @@ mod tests {
 
     #[test]
     fn refuses_unsafe_paths() {
-        for bad in ["", "/abs", "a/../b", "a//b", "a/./b", "a\\b", "a b", "a/b\n", "..", "a;b"] {
+        for bad in [
+            "", "/abs", "a/../b", "a//b", "a/./b", "a\\b", "a b", "a/b\n", "..", "a;b",
+        ] {
             assert!(check_path(bad).is_err(), "{bad:?}");
         }
         assert!(check_path("staging/k8s/10-backend-deployment.yaml").is_ok());

@@ -58,7 +58,21 @@ mod tests {
     /// Strings that YAML 1.1 readers would retype must come out quoted.
     #[test]
     fn quotes_yaml11_lookalikes() {
-        let words = ["yes", "no", "on", "off", "y", "n", "~", "null", "0755", "1e3", "12:30", "true", "2024-01-01"];
+        let words = [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "n",
+            "~",
+            "null",
+            "0755",
+            "1e3",
+            "12:30",
+            "true",
+            "2024-01-01",
+        ];
         let map: BTreeMap<&str, &str> = words.iter().map(|w| (*w, *w)).collect();
         let yaml = to_yaml(&map, "test").unwrap();
         insta::assert_snapshot!(yaml);

@@ -76,8 +76,16 @@ const POSTGRES: Component = Component {
     ports: &[("postgres", 5432)],
     data_path: Some("/var/lib/postgresql/data"),
     uid: 999,
-    readiness: BuiltinProbe::Exec(&["sh", "-c", "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""]),
-    liveness: BuiltinProbe::Exec(&["sh", "-c", "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""]),
+    readiness: BuiltinProbe::Exec(&[
+        "sh",
+        "-c",
+        "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"",
+    ]),
+    liveness: BuiltinProbe::Exec(&[
+        "sh",
+        "-c",
+        "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"",
+    ]),
     writable_paths: &["/var/run/postgresql"],
     env: &[("PGDATA", "/var/lib/postgresql/data/pgdata")],
     credentials: Some(CredentialEnv {
@@ -96,7 +104,11 @@ const REDIS: Component = Component {
     ports: &[("redis", 6379)],
     data_path: Some("/data"),
     uid: 999,
-    readiness: BuiltinProbe::Exec(&["sh", "-c", "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG"]),
+    readiness: BuiltinProbe::Exec(&[
+        "sh",
+        "-c",
+        "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG",
+    ]),
     liveness: BuiltinProbe::Tcp("redis"),
     writable_paths: &[],
     env: &[],
@@ -107,7 +119,13 @@ const REDIS: Component = Component {
         database: None,
         default_user: "default",
     }),
-    args: &["redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--appendonly", "yes"],
+    args: &[
+        "redis-server",
+        "--requirepass",
+        "$(REDIS_PASSWORD)",
+        "--appendonly",
+        "yes",
+    ],
 };
 
 const ELASTICSEARCH: Component = Component {
@@ -118,7 +136,10 @@ const ELASTICSEARCH: Component = Component {
     uid: 1000,
     readiness: BuiltinProbe::Tcp("http"),
     liveness: BuiltinProbe::Tcp("transport"),
-    writable_paths: &["/usr/share/elasticsearch/logs", "/usr/share/elasticsearch/config/tmp"],
+    writable_paths: &[
+        "/usr/share/elasticsearch/logs",
+        "/usr/share/elasticsearch/config/tmp",
+    ],
     env: &[
         ("discovery.type", "single-node"),
         ("ES_JAVA_OPTS", "-Xms1g -Xmx1g"),
@@ -219,7 +240,10 @@ pub const GRAFANA: Component = Component {
     readiness: BuiltinProbe::Http("/api/health", "http"),
     liveness: BuiltinProbe::Http("/api/health", "http"),
     writable_paths: &["/var/log/grafana"],
-    env: &[("GF_AUTH_ANONYMOUS_ENABLED", "false"), ("GF_USERS_ALLOW_SIGN_UP", "false")],
+    env: &[
+        ("GF_AUTH_ANONYMOUS_ENABLED", "false"),
+        ("GF_USERS_ALLOW_SIGN_UP", "false"),
+    ],
     credentials: Some(CredentialEnv {
         user: Some("GF_SECURITY_ADMIN_USER"),
         password: "GF_SECURITY_ADMIN_PASSWORD",
@@ -234,7 +258,12 @@ pub const GRAFANA: Component = Component {
 pub const JAEGER: Component = Component {
     image: "docker.io/jaegertracing/all-in-one",
     tag_suffix: "",
-    ports: &[("ui", 16686), ("otlp-grpc", 4317), ("otlp-http", 4318), ("admin", 14269)],
+    ports: &[
+        ("ui", 16686),
+        ("otlp-grpc", 4317),
+        ("otlp-http", 4318),
+        ("admin", 14269),
+    ],
     data_path: None,
     uid: 10001,
     readiness: BuiltinProbe::Http("/", "admin"),

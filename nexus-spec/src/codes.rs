@@ -75,3 +75,7 @@ pub const INVALID_DURATION: &str = "nexus::spec::invalid_duration";
 pub const ROUTE_CLASH: &str = "nexus::spec::route_clash";
 /// A value contains characters that cannot be rendered safely.
 pub const UNSAFE_VALUE: &str = "nexus::spec::unsafe_value";
+/// A workload names another in a placeholder without declaring it a dependency.
+pub const UNDECLARED_DEPENDENCY: &str = "nexus::spec::undeclared_dependency";
+/// A waiver that is malformed.
+pub const INVALID_WAIVER: &str = "nexus::spec::invalid_waiver";

@@ -272,7 +272,9 @@ impl std::error::Error for Diagnostics {}
 
 impl miette::Diagnostic for Diagnostics {
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        Some(Box::new(self.0.iter().map(|d| d as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.0.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
     }
 }
 

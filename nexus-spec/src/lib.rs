@@ -13,8 +13,14 @@ pub mod diagnostic;
 pub mod ir;
 pub mod load;
 pub mod model;
-pub mod values;
+pub mod resolve;
+pub mod schema;
 pub mod span;
+mod spec;
+pub mod suggest;
+pub mod values;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
+pub use load::Limits;
 pub use span::{FileId, Span, Spanned};
+pub use spec::{Spec, discover};

@@ -201,7 +201,10 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Spanned<T> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a spanned value")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut span = Span::default();
                 let mut value = None;
                 while let Some(key) = map.next_key::<&str>()? {
@@ -217,7 +220,8 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Spanned<T> {
                         }
                     }
                 }
-                let value = value.ok_or_else(|| serde::de::Error::missing_field(SPANNED_FIELDS[5]))?;
+                let value =
+                    value.ok_or_else(|| serde::de::Error::missing_field(SPANNED_FIELDS[5]))?;
                 Ok(Spanned { value, span })
             }
         }

@@ -22,7 +22,10 @@ pub enum WorkloadKind {
 impl WorkloadKind {
     /// Whether the workload keeps data (rendered as a StatefulSet with volumes).
     pub fn is_stateful(self) -> bool {
-        matches!(self, WorkloadKind::Backing(_) | WorkloadKind::Prometheus | WorkloadKind::Grafana)
+        matches!(
+            self,
+            WorkloadKind::Backing(_) | WorkloadKind::Prometheus | WorkloadKind::Grafana
+        )
     }
 
     /// A short name for the kind (`service`, `postgres`, `prometheus`).
@@ -347,7 +350,11 @@ impl Workload {
 
     /// The secrets the workload's environment uses, sorted and deduplicated.
     pub fn secrets(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.env.iter().flat_map(|e| e.value.value.secrets()).collect();
+        let mut v: Vec<&str> = self
+            .env
+            .iter()
+            .flat_map(|e| e.value.value.secrets())
+            .collect();
         v.sort_unstable();
         v.dedup();
         v

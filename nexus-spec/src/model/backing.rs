@@ -5,12 +5,14 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{DisruptionBudget, Health, Resources, Security, Storage};
 use super::Name;
+use super::common::{DisruptionBudget, Health, Resources, Security, Storage};
 use crate::span::Spanned;
 
 /// A database, cache, queue or object store engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Engine {
     /// PostgreSQL.

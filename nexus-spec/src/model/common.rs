@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::span::Spanned;
 
 /// Which tier a workload belongs to; network rules between tiers are a lint policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     /// User-facing web front ends.
@@ -260,7 +262,20 @@ pub enum RolloutStrategy {
 }
 
 /// One of the two copies of a blue-green workload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Slot {
     /// The blue copy.
@@ -301,7 +316,6 @@ pub struct Rollout {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<Spanned<String>>,
 }
-
 
 /// A database migration run before a new release takes traffic.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

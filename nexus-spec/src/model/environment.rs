@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Autoscaling, DisruptionBudget, Resources, Rollout, Storage};
-use super::backing::Backup;
-use super::gateway::{RateLimit, Tls};
 use super::Name;
+use super::backing::Backup;
+use super::common::{Autoscaling, DisruptionBudget, Resources, Rollout, Storage};
+use super::gateway::{RateLimit, Tls};
 use crate::span::Spanned;
 
 /// One environment (`staging`, `production`).

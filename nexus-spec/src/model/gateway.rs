@@ -6,8 +6,8 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{QuantityText, Resources};
 use super::Name;
+use super::common::{QuantityText, Resources};
 use crate::span::Spanned;
 
 /// The platform's front door.
@@ -39,7 +39,9 @@ pub struct Gateway {
 }
 
 /// A TLS protocol version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum TlsVersion {
     /// TLS 1.0 (obsolete).
     #[serde(rename = "TLSv1")]

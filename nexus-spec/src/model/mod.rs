@@ -14,11 +14,11 @@ mod secret;
 mod service;
 mod waiver;
 
-pub use backing::{Backup, BackingService, Credentials, Engine, Retention};
+pub use backing::{BackingService, Backup, Credentials, Engine, Retention};
 pub use common::{
     Autoscaling, Capabilities, DisruptionBudget, ExecProbe, Exposure, Health, HostPathMount,
-    HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, ResourceFigures, RolloutStrategy,
-    Resources, Rollout, Seccomp, Security, Slot, Storage, TcpProbe, Tier,
+    HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, ResourceFigures, Resources,
+    Rollout, RolloutStrategy, Seccomp, Security, Slot, Storage, TcpProbe, Tier,
 };
 pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, WorkloadOverlay};
 pub use gateway::{Gateway, Headers, Hsts, NginxSettings, RateLimit, Route, Tls, TlsVersion};
@@ -45,7 +45,10 @@ pub const KIND_PLATFORM: &str = "Platform";
 /// A spec file: a Kubernetes-style envelope around a [`PlatformSpec`].
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(title = "nexus Platform", description = "A whole platform for nexus to validate, lint and render.")]
+#[schemars(
+    title = "nexus Platform",
+    description = "A whole platform for nexus to validate, lint and render."
+)]
 pub struct PlatformFile {
     /// Must be `nexus.dev/v1alpha1`.
     #[schemars(extend("const" = "nexus.dev/v1alpha1"))]

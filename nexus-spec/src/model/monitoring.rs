@@ -3,8 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Exposure, Resources, Security, Storage};
 use super::Name;
+use super::common::{Exposure, Resources, Security, Storage};
 use crate::span::Spanned;
 
 /// The monitoring stack. Each part is a workload named after its component

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{
-    Autoscaling, DisruptionBudget, Exposure, Health, Metrics, Migration, Port, Resources,
-    Rollout, Security, Tier,
-};
 use super::Name;
+use super::common::{
+    Autoscaling, DisruptionBudget, Exposure, Health, Metrics, Migration, Port, Resources, Rollout,
+    Security, Tier,
+};
 use crate::span::Spanned;
 
 /// An application service: a stateless workload built by the platform's team.

@@ -141,11 +141,10 @@ fn parse_field(field: &str, (name, lo, hi): (&str, u32, u32)) -> Result<u64, Str
     for part in field.split(',') {
         let (range, step) = match part.split_once('/') {
             Some((r, s)) => {
-                let step: u32 = s
-                    .parse()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .ok_or_else(|| format!("the {name} step `{s}` must be a positive number"))?;
+                let step: u32 =
+                    s.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                        format!("the {name} step `{s}` must be a positive number")
+                    })?;
                 (r, step)
             }
             None => (part, 1),
@@ -185,14 +184,26 @@ mod tests {
     fn gaps() {
         assert_eq!(Cron::parse("*/15 * * * *").unwrap().max_gap_minutes(), 15);
         assert_eq!(Cron::parse("0 2 * * *").unwrap().max_gap_minutes(), 1440);
-        assert_eq!(Cron::parse("0 3 * * 0").unwrap().max_gap_minutes(), 7 * 1440);
+        assert_eq!(
+            Cron::parse("0 3 * * 0").unwrap().max_gap_minutes(),
+            7 * 1440
+        );
         assert_eq!(Cron::parse("0 0,12 * * *").unwrap().max_gap_minutes(), 720);
         assert!(Cron::parse("0 0 1 * *").unwrap().max_gap_minutes() >= 31 * 1440);
     }
 
     #[test]
     fn rejects() {
-        for bad in ["", "* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "*/0 * * * *", "5-1 * * * *", "a * * * *"] {
+        for bad in [
+            "",
+            "* * * *",
+            "60 * * * *",
+            "* 24 * * *",
+            "* * 0 * *",
+            "*/0 * * * *",
+            "5-1 * * * *",
+            "a * * * *",
+        ] {
             assert!(Cron::parse(bad).is_err(), "{bad}");
         }
     }

@@ -33,7 +33,9 @@ pub fn parse_seconds(text: &str) -> Result<u64, String> {
             }
         };
         if number.is_empty() || unit >= last_unit {
-            return Err(format!("`{text}` is not a duration like `30s`, `5m` or `1h30m`"));
+            return Err(format!(
+                "`{text}` is not a duration like `30s`, `5m` or `1h30m`"
+            ));
         }
         let n: u64 = number
             .parse()

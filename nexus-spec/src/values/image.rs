@@ -91,8 +91,9 @@ impl fmt::Display for ImageRef {
 
 fn check_component(c: &str) -> Result<(), String> {
     let ok = !c.is_empty()
-        && c.chars()
-            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '_' | '-'))
+        && c.chars().all(|ch| {
+            ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '_' | '-')
+        })
         && c.starts_with(|ch: char| ch.is_ascii_alphanumeric())
         && c.ends_with(|ch: char| ch.is_ascii_alphanumeric());
     if ok {
@@ -120,27 +121,36 @@ fn parse_tag(t: &str) -> Result<String, String> {
     let ok = !t.is_empty()
         && t.len() <= 128
         && t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if ok {
         Ok(t.to_owned())
     } else {
-        Err(format!("tag `{t}` must be 1 to 128 letters, digits, `_`, `.` or `-`"))
+        Err(format!(
+            "tag `{t}` must be 1 to 128 letters, digits, `_`, `.` or `-`"
+        ))
     }
 }
 
 fn parse_digest(d: &str) -> Result<String, String> {
     let Some((algo, hex)) = d.split_once(':') else {
-        return Err(format!("digest `{d}` must look like `sha256:<64 hex digits>`"));
+        return Err(format!(
+            "digest `{d}` must look like `sha256:<64 hex digits>`"
+        ));
     };
     let ok = match algo {
         "sha256" => hex.len() == 64,
         "sha512" => hex.len() == 128,
         _ => false,
-    } && hex.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+    } && hex
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
     if ok {
         Ok(d.to_owned())
     } else {
-        Err(format!("digest `{d}` must look like `sha256:<64 lowercase hex digits>`"))
+        Err(format!(
+            "digest `{d}` must look like `sha256:<64 lowercase hex digits>`"
+        ))
     }
 }
 
@@ -151,7 +161,10 @@ mod tests {
     #[test]
     fn parses_forms() {
         let i = ImageRef::parse("postgres:15").unwrap();
-        assert_eq!((i.registry, i.repository.as_str(), i.tag.as_deref()), (None, "postgres", Some("15")));
+        assert_eq!(
+            (i.registry, i.repository.as_str(), i.tag.as_deref()),
+            (None, "postgres", Some("15"))
+        );
         let i = ImageRef::parse("localhost:5000/a/b").unwrap();
         assert_eq!(i.registry.as_deref(), Some("localhost:5000"));
         assert_eq!(i.tag, None);
@@ -162,7 +175,18 @@ mod tests {
 
     #[test]
     fn rejects_bad() {
-        for bad in ["", "UPPER", "a b", "a:", "a:-x", "a@sha256:xyz", "a//b", "-a", "a;b", "a:1\nb"] {
+        for bad in [
+            "",
+            "UPPER",
+            "a b",
+            "a:",
+            "a:-x",
+            "a@sha256:xyz",
+            "a//b",
+            "-a",
+            "a;b",
+            "a:1\nb",
+        ] {
             assert!(ImageRef::parse(bad).is_err(), "{bad:?}");
         }
     }

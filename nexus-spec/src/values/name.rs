@@ -17,9 +17,16 @@ pub fn dns1123_label(s: &str) -> Result<(), String> {
         return Err("a name cannot be empty".into());
     }
     if s.len() > 63 {
-        return Err(format!("`{}` is {} characters long; the limit is 63", shorten(s), s.len()));
+        return Err(format!(
+            "`{}` is {} characters long; the limit is 63",
+            shorten(s),
+            s.len()
+        ));
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
         return Err(format!(
             "`{}` contains {}; only lowercase letters, digits and `-` are allowed",
             shorten(s),
@@ -87,10 +94,17 @@ pub fn url_path(s: &str) -> Result<(), String> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~')))
     {
-        return Err(format!("path `{}` contains {}", shorten(s), describe_char(c)));
+        return Err(format!(
+            "path `{}` contains {}",
+            shorten(s),
+            describe_char(c)
+        ));
     }
     if s.split('/').any(|seg| seg == ".." || seg == ".") || s.contains("//") {
-        return Err(format!("path `{}` must not contain `.`, `..` or empty segments", shorten(s)));
+        return Err(format!(
+            "path `{}` must not contain `.`, `..` or empty segments",
+            shorten(s)
+        ));
     }
     Ok(())
 }
@@ -104,7 +118,11 @@ pub fn container_path(s: &str) -> Result<(), String> {
     if let Some(c) = s.chars().find(|c| {
         !c.is_ascii_graphic() || matches!(c, '"' | '\'' | ';' | '{' | '}' | '$' | '#' | '\\' | '`')
     }) {
-        return Err(format!("path `{}` contains {}", shorten(s), describe_char(c)));
+        return Err(format!(
+            "path `{}` contains {}",
+            shorten(s),
+            describe_char(c)
+        ));
     }
     if s.split('/').any(|seg| seg == "..") {
         return Err(format!("path `{}` must not contain `..`", shorten(s)));
@@ -135,7 +153,10 @@ pub fn describe_char(c: char) -> String {
 
 /// Shortens long text for messages.
 pub fn shorten(s: &str) -> String {
-    let cleaned: String = s.chars().map(|c| if c.is_control() { '�' } else { c }).collect();
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() { '�' } else { c })
+        .collect();
     if cleaned.chars().count() > 60 {
         let head: String = cleaned.chars().take(57).collect();
         format!("{head}...")
@@ -153,7 +174,18 @@ mod tests {
         for ok in ["a", "nexus", "a-b-1", "0db"] {
             assert!(dns1123_label(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-a", "a-", "A", "a_b", "a.b", "../x", "a b", "a/b", &"x".repeat(64)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "A",
+            "a_b",
+            "a.b",
+            "../x",
+            "a b",
+            "a/b",
+            &"x".repeat(64),
+        ] {
             assert!(dns1123_label(bad).is_err(), "{bad}");
         }
     }

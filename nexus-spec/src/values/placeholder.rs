@@ -172,7 +172,9 @@ pub fn scan(value: &str) -> Result<Vec<RawPiece>, (usize, usize, String)> {
                 return Err((
                     i,
                     len,
-                    format!("`${{{inner}}}` is not a placeholder like `${{secrets.NAME}}` or `${{postgres.host}}`"),
+                    format!(
+                        "`${{{inner}}}` is not a placeholder like `${{secrets.NAME}}` or `${{postgres.host}}`"
+                    ),
                 ));
             }
             if !text.is_empty() {
@@ -204,7 +206,10 @@ mod tests {
     fn scans() {
         let p = scan("postgresql://u:${secrets.pg}@${postgres.host}:5432").unwrap();
         assert_eq!(p.len(), 5);
-        assert_eq!(scan("$${literal}").unwrap(), vec![RawPiece::Text("${literal}".into())]);
+        assert_eq!(
+            scan("$${literal}").unwrap(),
+            vec![RawPiece::Text("${literal}".into())]
+        );
         assert!(scan("${a b}").is_err());
         assert!(scan("${}").is_err());
         assert!(scan("${a..b}").is_err());
@@ -213,7 +218,10 @@ mod tests {
 
     #[test]
     fn display_round_trips_escapes() {
-        let t = Template::from_segments(vec![Segment::Text("a${b".into()), Segment::Secret("s".into())]);
+        let t = Template::from_segments(vec![
+            Segment::Text("a${b".into()),
+            Segment::Secret("s".into()),
+        ]);
         assert_eq!(t.to_string(), "a$${b${secrets.s}");
     }
 }

@@ -149,12 +149,25 @@ mod tests {
         assert_eq!(m("512Mi"), 512 * 1024u128.pow(2) * 1000);
         assert_eq!(m("1G"), 1000u128.pow(3) * 1000);
         assert_eq!(m("1e3"), 1_000_000);
-        assert_eq!(Quantity::parse("1Gi").unwrap(), Quantity::parse("1024Mi").unwrap());
+        assert_eq!(
+            Quantity::parse("1Gi").unwrap(),
+            Quantity::parse("1024Mi").unwrap()
+        );
     }
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "abc", "1Gb", "1 Gi", "-1", "1..2", "1e99", "Gi", "99999999999999999999999999Ei"] {
+        for bad in [
+            "",
+            "abc",
+            "1Gb",
+            "1 Gi",
+            "-1",
+            "1..2",
+            "1e99",
+            "Gi",
+            "99999999999999999999999999Ei",
+        ] {
             assert!(Quantity::parse(bad).is_err(), "{bad}");
         }
     }

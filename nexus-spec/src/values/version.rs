@@ -23,18 +23,26 @@ pub struct NginxVersion {
 impl NginxVersion {
     /// A version from its parts.
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
-        NginxVersion { major, minor, patch }
+        NginxVersion {
+            major,
+            minor,
+            patch,
+        }
     }
 
     /// Parses `1.27` or `1.25.1`.
     pub fn parse(text: &str) -> Result<NginxVersion, String> {
         let parts: Vec<&str> = text.split('.').collect();
         if !(2..=3).contains(&parts.len()) {
-            return Err(format!("`{text}` is not an Nginx version like `1.27` or `1.25.1`"));
+            return Err(format!(
+                "`{text}` is not an Nginx version like `1.27` or `1.25.1`"
+            ));
         }
         let num = |s: &str| -> Result<u32, String> {
             if s.is_empty() || s.len() > 6 || !s.chars().all(|c| c.is_ascii_digit()) {
-                return Err(format!("`{text}` is not an Nginx version like `1.27` or `1.25.1`"));
+                return Err(format!(
+                    "`{text}` is not an Nginx version like `1.27` or `1.25.1`"
+                ));
             }
             s.parse().map_err(|_| format!("`{text}` is not a version"))
         };

@@ -1,0 +1,552 @@
+//! Resolution: from a spec file and an environment name to the IR ([`crate::ir::Platform`]),
+//! with every problem reported as a diagnostic.
+
+mod ctx;
+mod gateway;
+mod graph;
+mod overlay;
+mod parts;
+mod placeholders;
+mod workloads;
+
+use std::collections::BTreeSet;
+
+use ctx::Ctx;
+use placeholders::{Directory, Entry};
+
+use crate::catalog::{self, Component};
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::{self, WorkloadKind};
+use crate::model::{self, PlatformFile, PlatformSpec};
+use crate::span::{Span, Spanned};
+use crate::values::{self, Template};
+
+/// Resolves one environment of a spec file. Every problem found is returned, not the first
+/// only.
+pub fn resolve(file: &PlatformFile, environment: &str) -> Result<ir::Platform, Diagnostics> {
+    let mut ctx = Ctx::new();
+    let platform = resolve_in(&mut ctx, file, environment);
+    match platform {
+        Some(p) if !ctx.diags.has_errors() => Ok(p),
+        _ => Err(ctx.diags),
+    }
+}
+
+/// Validates a spec file: resolves every environment and returns all problems found, each
+/// once (a problem in the base spec shows up in every environment but is reported once).
+pub fn validate(file: &PlatformFile) -> Diagnostics {
+    let mut all = Diagnostics::new();
+    let mut seen = BTreeSet::new();
+    let envs: Vec<String> = file
+        .spec
+        .environments
+        .keys()
+        .map(|k| k.value.clone())
+        .collect();
+    if envs.is_empty() {
+        let mut ctx = Ctx::new();
+        resolve_in(&mut ctx, file, "");
+        return ctx.diags;
+    }
+    for env in envs {
+        if let Err(diags) = resolve(file, &env) {
+            for d in diags {
+                let span = d.primary_span().unwrap_or(Span::DETACHED);
+                if seen.insert((span.file, span.offset, d.code, d.message.clone())) {
+                    all.push(d);
+                }
+            }
+        }
+    }
+    all
+}
+
+fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<ir::Platform> {
+    envelope(ctx, file);
+    let meta = &file.metadata;
+    ctx.name(&meta.name, "platform name", values::name::dns1123_label);
+    let version = match semver::Version::parse(&meta.version.value) {
+        Ok(v) => Some(Spanned::new(v, meta.version.span)),
+        Err(e) => {
+            ctx.error(
+                codes::INVALID_SEMVER,
+                meta.version.span,
+                format!(
+                    "`{}` is not a semantic version: {e}",
+                    values::name::shorten(&meta.version.value)
+                ),
+                "not MAJOR.MINOR.PATCH",
+                "write the platform release as `1.4.0` (pre-releases like `1.4.0-rc.1` are fine)",
+            );
+            None
+        }
+    };
+    for (k, v) in meta.labels.iter().chain(meta.annotations.iter()) {
+        ctx.checked(k, "label or annotation key", label_key);
+        ctx.single_line(v, "label or annotation value");
+    }
+    for name in file.spec.environments.keys() {
+        ctx.name(name, "environment name", values::name::dns1123_label);
+    }
+    let env_key = file
+        .spec
+        .environments
+        .keys()
+        .find(|k| k.value == environment);
+    let (env_name, env) = match env_key {
+        Some(k) => (k.clone(), file.spec.environments.get(k.value.as_str())),
+        None => {
+            let names: Vec<&str> = file
+                .spec
+                .environments
+                .keys()
+                .map(|k| k.value.as_str())
+                .collect();
+            let msg = if names.is_empty() {
+                "the spec defines no environments".to_owned()
+            } else {
+                format!("the spec has no environment `{environment}`")
+            };
+            ctx.push(
+                Diagnostic::error(codes::UNKNOWN_ENVIRONMENT, msg)
+                    .with_label(meta.name.span, "in this platform")
+                    .with_help(if names.is_empty() {
+                        "add `spec.environments` with at least one environment, such as `staging: {}`".to_owned()
+                    } else {
+                        format!("environments: {}", ctx::list(&names))
+                    }),
+            );
+            (Spanned::detached(environment.to_owned()), None)
+        }
+    };
+    let spec = match env {
+        Some(e) => overlay::apply(ctx, &file.spec, e),
+        None => file.spec.clone(),
+    };
+    let namespace = match env.and_then(|e| e.namespace.clone()) {
+        Some(ns) => {
+            ctx.name(&ns, "namespace", values::name::dns1123_label);
+            ns
+        }
+        None => Spanned::detached(format!("{}-{}", meta.name.value, env_name.value)),
+    };
+    let secrets = secrets(ctx, &spec);
+    let dir = directory(&spec, &secrets);
+    let mut uses = Vec::new();
+    let mut workloads = Vec::new();
+    for (name, s) in &spec.services {
+        ctx.name(name, "service name", values::name::dns1123_label);
+        let mut hosts = Vec::new();
+        if let Some(w) = workloads::service(ctx, &dir, name, s, &mut hosts) {
+            workloads.push(w);
+        }
+        uses.push((name.value.clone(), hosts));
+    }
+    for (name, b) in &spec.backing_services {
+        ctx.name(name, "backing service name", values::name::dns1123_label);
+        if let Some(w) = workloads::backing(ctx, name, b) {
+            workloads.push(w);
+        }
+    }
+    let scrape_interval_seconds = monitoring(ctx, &spec, &mut workloads);
+    unique_names(ctx, &mut workloads);
+    for w in &workloads {
+        if let Some(c) = &w.credentials
+            && !secrets
+                .iter()
+                .any(|s| s.name.value == c.password_secret.value)
+        {
+            ctx.unresolved(
+                codes::UNKNOWN_SECRET,
+                &c.password_secret,
+                "secret",
+                secrets.iter().map(|s| s.name.value.as_str()),
+            );
+        }
+        if let Some(dest) = w.backup.as_ref().and_then(|b| b.destination.as_ref())
+            && !workloads.iter().any(|t| {
+                t.name.value == dest.value && t.kind == WorkloadKind::Backing(model::Engine::Minio)
+            })
+        {
+            let minios: Vec<&str> = workloads
+                .iter()
+                .filter(|t| t.kind == WorkloadKind::Backing(model::Engine::Minio))
+                .map(|t| t.name.value.as_str())
+                .collect();
+            ctx.unresolved(
+                codes::UNRESOLVED_REFERENCE,
+                dest,
+                "MinIO backing service",
+                minios,
+            );
+        }
+    }
+    graph::check(ctx, &workloads, &uses);
+    let gateway = spec
+        .gateway
+        .as_ref()
+        .and_then(|g| gateway::gateway(ctx, &meta.name.value, g, &workloads));
+    let waivers = waivers(ctx, &spec, &env_name.value);
+    Some(ir::Platform {
+        name: meta.name.clone(),
+        version: version?,
+        description: meta.description.as_ref().map(|d| d.value.clone()),
+        environment: env_name,
+        namespace,
+        labels: meta
+            .labels
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect(),
+        annotations: meta
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect(),
+        workloads,
+        secrets,
+        gateway,
+        scrape_interval_seconds,
+        waivers,
+        span: meta.name.span,
+    })
+}
+
+fn envelope(ctx: &mut Ctx, file: &PlatformFile) {
+    if file.api_version.value != model::API_VERSION {
+        ctx.error(
+            codes::ENVELOPE,
+            file.api_version.span,
+            format!(
+                "nexus reads `apiVersion: {}`, not `{}`",
+                model::API_VERSION,
+                values::name::shorten(&file.api_version.value)
+            ),
+            "unsupported apiVersion",
+            format!("write `apiVersion: {}`", model::API_VERSION),
+        );
+    }
+    if file.kind.value != model::KIND_PLATFORM {
+        ctx.error(
+            codes::ENVELOPE,
+            file.kind.span,
+            format!(
+                "nexus reads `kind: {}`, not `{}`",
+                model::KIND_PLATFORM,
+                values::name::shorten(&file.kind.value)
+            ),
+            "unsupported kind",
+            format!("write `kind: {}`", model::KIND_PLATFORM),
+        );
+    }
+}
+
+fn label_key(s: &str) -> Result<(), String> {
+    let (prefix, name) = s.rsplit_once('/').map_or((None, s), |(p, n)| (Some(p), n));
+    if let Some(p) = prefix {
+        values::name::host_name(p)?;
+    }
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a Kubernetes label key",
+            values::name::shorten(s)
+        ))
+    }
+}
+
+fn secrets(ctx: &mut Ctx, spec: &PlatformSpec) -> Vec<ir::Secret> {
+    let mut out = Vec::new();
+    for (name, s) in &spec.secrets {
+        ctx.name(name, "secret name", values::name::dns1123_label);
+        let env_var = match &s.env {
+            Some(e) => {
+                ctx.name(e, "environment variable name", values::name::env_var);
+                e.value.clone()
+            }
+            None => name.value.to_ascii_uppercase().replace('-', "_"),
+        };
+        if let Some(d) = &s.description {
+            ctx.single_line(d, "secret description");
+        }
+        let external = s.external.as_ref().map(|x| {
+            ctx.name(&x.store, "secret store name", values::name::dns1123_label);
+            ctx.single_line(&x.key, "secret store key");
+            if let Some(p) = &x.property {
+                ctx.single_line(p, "secret store property");
+            }
+            ir::ExternalSecret {
+                store: x.store.clone(),
+                store_kind: x.store_kind.map(|k| k.value).unwrap_or_default(),
+                key: x.key.value.clone(),
+                property: x.property.as_ref().map(|p| p.value.clone()),
+            }
+        });
+        out.push(ir::Secret {
+            name: name.clone(),
+            env_var,
+            description: s.description.as_ref().map(|d| d.value.clone()),
+            external,
+        });
+    }
+    let mut vars: Vec<(&str, &Spanned<String>)> =
+        out.iter().map(|s| (s.env_var.as_str(), &s.name)).collect();
+    vars.sort_by(|a, b| a.0.cmp(b.0));
+    for pair in vars.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            ctx.error(
+                codes::DUPLICATE_NAME,
+                pair[1].1.span,
+                format!(
+                    "secrets `{}` and `{}` both use the variable `{}`",
+                    pair[0].1.value, pair[1].1.value, pair[0].0
+                ),
+                "same variable",
+                "give one of them another `env` name",
+            );
+        }
+    }
+    out
+}
+
+fn entry(c: &Component, user: Option<String>, database: Option<String>) -> Entry {
+    Entry {
+        ports: c.ports.iter().map(|(n, p)| ((*n).to_owned(), *p)).collect(),
+        user,
+        database,
+    }
+}
+
+fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
+    let mut dir = Directory {
+        secrets: secrets.iter().map(|s| s.name.value.clone()).collect(),
+        ..Directory::default()
+    };
+    for (name, s) in &spec.services {
+        let ports = s
+            .ports
+            .iter()
+            .filter_map(|p| {
+                u16::try_from(p.port.value)
+                    .ok()
+                    .map(|n| (p.name.value.clone(), n))
+            })
+            .collect();
+        dir.workloads.insert(
+            name.value.clone(),
+            Entry {
+                ports,
+                user: None,
+                database: None,
+            },
+        );
+    }
+    for (name, b) in &spec.backing_services {
+        let c = catalog::engine(b.engine.value);
+        let user = b.credentials.as_ref().map(|cr| {
+            cr.user.as_ref().map_or_else(
+                || {
+                    c.credentials
+                        .map_or("admin", |ce| ce.default_user)
+                        .to_owned()
+                },
+                |u| u.value.clone(),
+            )
+        });
+        dir.workloads.insert(
+            name.value.clone(),
+            entry(c, user, b.database.as_ref().map(|d| d.value.clone())),
+        );
+    }
+    if let Some(m) = &spec.monitoring {
+        if m.prometheus.is_some() {
+            dir.workloads
+                .insert("prometheus".into(), entry(&catalog::PROMETHEUS, None, None));
+        }
+        if m.grafana.is_some() {
+            dir.workloads.insert(
+                "grafana".into(),
+                entry(&catalog::GRAFANA, Some("admin".into()), None),
+            );
+        }
+        if m.jaeger.is_some() {
+            dir.workloads
+                .insert("jaeger".into(), entry(&catalog::JAEGER, None, None));
+        }
+    }
+    dir
+}
+
+fn monitoring(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut Vec<ir::Workload>) -> u64 {
+    let Some(m) = &spec.monitoring else { return 30 };
+    let mut interval = 30;
+    if let Some(p) = &m.prometheus {
+        interval = p
+            .scrape_interval
+            .as_ref()
+            .and_then(|s| ctx.duration(s, "scrape interval"))
+            .unwrap_or(30);
+        let retention = match &p.retention {
+            Some(r) => {
+                ctx.duration(r, "retention");
+                r.value.clone()
+            }
+            None => "15d".into(),
+        };
+        let args = vec![
+            "--config.file=/etc/prometheus/prometheus.yml".to_owned(),
+            "--storage.tsdb.path=/prometheus".to_owned(),
+            format!("--storage.tsdb.retention.time={retention}"),
+        ];
+        workloads.extend(workloads::monitoring(
+            ctx,
+            workloads::MonitoringInput {
+                kind: WorkloadKind::Prometheus,
+                component: &catalog::PROMETHEUS,
+                version: &p.version,
+                image: p.image.as_ref(),
+                resources: &p.resources,
+                storage: p.storage.as_ref(),
+                security: &p.security,
+                exposure: None,
+                args,
+                env: Vec::new(),
+                credentials: None,
+                span: p.version.span,
+            },
+        ));
+    }
+    if let Some(g) = &m.grafana {
+        let mut env = Vec::new();
+        if let Some(sub) = &g.sub_path {
+            ctx.checked(sub, "Grafana sub-path", values::name::url_path);
+            for (k, v) in [
+                (
+                    "GF_SERVER_ROOT_URL",
+                    format!(
+                        "%(protocol)s://%(domain)s:%(http_port)s{}/",
+                        sub.value.trim_end_matches('/')
+                    ),
+                ),
+                ("GF_SERVER_SERVE_FROM_SUB_PATH", "true".to_owned()),
+            ] {
+                env.push(ir::EnvVar {
+                    name: Spanned::detached(k.to_owned()),
+                    value: Spanned::new(Template::literal(v), sub.span),
+                });
+            }
+        }
+        workloads.extend(workloads::monitoring(
+            ctx,
+            workloads::MonitoringInput {
+                kind: WorkloadKind::Grafana,
+                component: &catalog::GRAFANA,
+                version: &g.version,
+                image: g.image.as_ref(),
+                resources: &g.resources,
+                storage: g.storage.as_ref(),
+                security: &g.security,
+                exposure: g.exposure,
+                args: Vec::new(),
+                env,
+                credentials: Some(ir::Credentials {
+                    user: "admin".into(),
+                    password_secret: g.admin_password_secret.clone(),
+                }),
+                span: g.version.span,
+            },
+        ));
+    }
+    if let Some(j) = &m.jaeger {
+        workloads.extend(workloads::monitoring(
+            ctx,
+            workloads::MonitoringInput {
+                kind: WorkloadKind::Jaeger,
+                component: &catalog::JAEGER,
+                version: &j.version,
+                image: j.image.as_ref(),
+                resources: &j.resources,
+                storage: None,
+                security: &j.security,
+                exposure: None,
+                args: Vec::new(),
+                env: Vec::new(),
+                credentials: None,
+                span: j.version.span,
+            },
+        ));
+    }
+    u64::from(u32::try_from(interval).unwrap_or(u32::MAX))
+}
+
+fn unique_names(ctx: &mut Ctx, workloads: &mut Vec<ir::Workload>) {
+    workloads.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let mut i = 1;
+    while i < workloads.len() {
+        if workloads[i].name.value == workloads[i - 1].name.value {
+            let (a, b) = (&workloads[i - 1], &workloads[i]);
+            ctx.push(
+                Diagnostic::error(codes::DUPLICATE_NAME, format!("two workloads are named `{}`", b.name.value))
+                    .with_label(b.span, format!("a {}", b.kind.as_str()))
+                    .with_label(a.span, format!("a {}", a.kind.as_str()))
+                    .with_help("services, backing services and monitoring components share one namespace of names; rename one"),
+            );
+            workloads.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn waivers(ctx: &mut Ctx, spec: &PlatformSpec, env: &str) -> Vec<model::Waiver> {
+    let mut out = Vec::new();
+    for w in &spec.waivers {
+        if w.reason.value.trim().is_empty() {
+            ctx.error(
+                codes::INVALID_WAIVER,
+                w.reason.span,
+                "a waiver needs a reason",
+                "empty reason",
+                "say why the finding is accepted, so reviewers can judge it",
+            );
+        }
+        ctx.single_line(&w.reason, "waiver reason");
+        if let Some(e) = &w.expires
+            && !is_date(&e.value)
+        {
+            ctx.error(
+                codes::INVALID_WAIVER,
+                e.span,
+                format!("`{}` is not a date", values::name::shorten(&e.value)),
+                "not YYYY-MM-DD",
+                "write the expiry as `2027-03-31`",
+            );
+        }
+        if w.environments.is_empty() || w.environments.iter().any(|e| e.value == env) {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
+/// Whether `s` is a calendar date `YYYY-MM-DD`.
+pub(crate) fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(_), Some(m), Some(d)) => (1..=12).contains(&m) && (1..=31).contains(&d),
+        _ => false,
+    }
+}

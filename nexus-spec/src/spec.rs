@@ -1,0 +1,195 @@
+//! [`Spec`]: one loaded spec file, ready to validate and resolve.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceMap};
+use crate::ir;
+use crate::load::{self, Limits};
+use crate::model::PlatformFile;
+use crate::span::Span;
+
+/// A loaded spec file: its typed content and its source text (for diagnostics).
+///
+/// ```
+/// let text = r#"
+/// apiVersion: nexus.dev/v1alpha1
+/// kind: Platform
+/// metadata: { name: demo, version: 1.0.0 }
+/// spec:
+///   services:
+///     web:
+///       image: registry.example.com/demo/web:1.0.0
+///       ports: [{ name: http, port: 8080 }]
+///   environments:
+///     staging: {}
+/// "#;
+/// let spec = nexus_spec::Spec::from_str("demo.yaml", text).unwrap();
+/// assert_eq!(spec.environments(), vec!["staging".to_string()]);
+/// let platform = spec.resolve("staging").unwrap();
+/// assert_eq!(platform.namespace.value, "demo-staging");
+/// assert_eq!(platform.workloads[0].replicas.value, 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Spec {
+    sources: SourceMap,
+    file: PlatformFile,
+    name: String,
+}
+
+impl Spec {
+    /// Loads a spec from text; `name` is what diagnostics call the file.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(name: &str, text: &str) -> Result<Spec, Diagnostics> {
+        Self::load(name, text.as_bytes(), &Limits::default())
+    }
+
+    /// Loads a spec from bytes with explicit limits.
+    pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> Result<Spec, Diagnostics> {
+        let mut sources = SourceMap::new();
+        // Register the text first (lossy for diagnostics if it is not UTF-8) so that every
+        // diagnostic can show it.
+        let shown =
+            String::from_utf8_lossy(&bytes[..bytes.len().min(limits.max_bytes)]).into_owned();
+        let id = sources.add(name, shown);
+        let fail = |mut d: Diagnostics| {
+            d.finish(&sources);
+            d
+        };
+        let text = load::decode(bytes, id, limits).map_err(fail)?;
+        let node = load::parse(text, id, limits).map_err(fail)?;
+        let file: PlatformFile = load::from_node(&node).map_err(fail)?;
+        Ok(Spec {
+            sources,
+            file,
+            name: name.to_owned(),
+        })
+    }
+
+    /// Loads a spec file from disk. Files larger than the size cap are refused before they
+    /// are read whole.
+    pub fn from_path(path: &Path) -> Result<Spec, Diagnostics> {
+        let limits = Limits::default();
+        let name = path.display().to_string();
+        let bytes = read_capped(path, limits.max_bytes).map_err(|d| Diagnostics(vec![d]))?;
+        Self::load(&name, &bytes, &limits)
+    }
+
+    /// The file name diagnostics use.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The typed content.
+    pub fn file(&self) -> &PlatformFile {
+        &self.file
+    }
+
+    /// The source text, for rendering diagnostics.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// The environments, sorted.
+    pub fn environments(&self) -> Vec<String> {
+        self.file
+            .spec
+            .environments
+            .keys()
+            .map(|k| k.value.clone())
+            .collect()
+    }
+
+    /// Every problem of the spec, across all environments, each once, sorted by position.
+    pub fn validate(&self) -> Diagnostics {
+        let mut d = crate::resolve::validate(&self.file);
+        d.finish(&self.sources);
+        d
+    }
+
+    /// Resolves one environment to the IR.
+    pub fn resolve(&self, environment: &str) -> Result<ir::Platform, Diagnostics> {
+        crate::resolve::resolve(&self.file, environment).map_err(|mut d| {
+            d.finish(&self.sources);
+            d
+        })
+    }
+
+    /// Resolves every environment, in sorted order.
+    pub fn resolve_all(&self) -> Result<Vec<ir::Platform>, Diagnostics> {
+        let mut out = Vec::new();
+        let mut all = Diagnostics::new();
+        for env in self.environments() {
+            match self.resolve(&env) {
+                Ok(p) => out.push(p),
+                Err(d) => all.extend(d),
+            }
+        }
+        if all.is_empty() { Ok(out) } else { Err(all) }
+    }
+}
+
+fn io_error(path: &Path, what: &str, e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        codes::IO,
+        format!("cannot {what} `{}`: {e}", path.display()),
+    )
+    .with_label(Span::DETACHED, "")
+    .with_help("check the path and its permissions")
+}
+
+fn read_capped(path: &Path, max: usize) -> Result<Vec<u8>, Diagnostic> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, "open", e))?;
+    let mut bytes = Vec::new();
+    file.take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, "read", e))?;
+    Ok(bytes)
+}
+
+/// The spec files named by `paths`: a file as given, a folder walked recursively in sorted
+/// order for `*.yaml` / `*.yml` files (symbolic links are not followed; policy files named
+/// `nexus-policy*.yaml` are skipped). An unreadable path is an error with code `nexus::io`.
+///
+/// ```
+/// let files = nexus_spec::discover(&[std::path::PathBuf::from("../specs")]).unwrap();
+/// assert!(files.iter().any(|f| f.ends_with("nexus.yaml")));
+/// ```
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| io_error(p, "read", e))?;
+        if meta.is_dir() {
+            walk(p, &mut out, 0)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), Diagnostic> {
+    if depth > 32 {
+        return Err(io_error(dir, "walk", "folders nest deeper than 32 levels"));
+    }
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
+        .map_err(|e| io_error(dir, "list", e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| io_error(dir, "list", e))?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let ty = e.file_type().map_err(|err| io_error(&path, "read", err))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if ty.is_dir() {
+            walk(&path, out, depth + 1)?;
+        } else if ty.is_file()
+            && (name.ends_with(".yaml") || name.ends_with(".yml"))
+            && !name.starts_with("nexus-policy")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Subcommands, one module each.
+
+mod output;
+mod schema;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// nexus: one typed platform spec in; validated, linted and rendered to Kubernetes,
+/// Docker Compose and Nginx.
+#[derive(Debug, Parser)]
+#[command(name = "nexus", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check specs: every problem, with file:line:column, at once.
+    Validate(validate::Args),
+    /// Print the spec's JSON Schema.
+    Schema,
+}
+
+/// Exit code for invalid input, lint findings or drift.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code for usage and I/O errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The default spec location.
+pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("specs")]
+    } else {
+        paths
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Validate(a) => validate::run(a),
+        Command::Schema => schema::run(),
+    }
+}
