@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod k8s;
 pub mod plan;
 pub mod yaml;
 
