@@ -64,6 +64,25 @@ pub(crate) fn unsupported(p: &ir::Platform, w: &ir::Workload) -> Option<String> 
     plan(p, w).err()
 }
 
+/// What the backup pods of `w` connect to: the dump port of `w` and the S3 port of the
+/// MinIO they write to (nothing when its backups are not rendered).
+pub(crate) fn reach<'a>(
+    p: &'a ir::Platform,
+    w: &'a ir::Workload,
+) -> Vec<(&'a ir::Workload, &'a ir::Port)> {
+    let Ok(plan) = plan(p, w) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(port) = w.port(plan.dump.port_name).or_else(|| w.main_port()) {
+        out.push((w, port));
+    }
+    if let Some(port) = plan.dest.main_port() {
+        out.push((plan.dest, port));
+    }
+    out
+}
+
 /// Renders the backups of `w`, if it has any the Kubernetes target supports.
 pub(crate) fn render(
     ctx: &Ctx<'_>,

@@ -23,8 +23,10 @@
 //!
 //! Inside a file, objects come in this order: Namespace, ExternalSecret, ServiceAccount,
 //! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler,
-//! PodDisruptionBudget, NetworkPolicy, Ingress; objects of one kind by name (blue before
-//! green).
+//! PodDisruptionBudget, NetworkPolicy, Ingress. Several objects of one kind come in a fixed
+//! order: ExternalSecrets by name; a workload's env ConfigMap before its mounted one;
+//! Services `<name>`, `<name>-blue`, `<name>-green`, `<name>-headless`; blue before green;
+//! the full backup before the incremental one; Ingresses in route order.
 //!
 //! # Names and labels
 //!

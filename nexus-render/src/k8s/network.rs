@@ -7,7 +7,8 @@
 //! * the ingress controller reaches each routed workload, on the routed ports;
 //! * Prometheus reaches each workload that declares `metrics`, on the metrics port;
 //! * Grafana reaches Prometheus and Jaeger (its provisioned data sources);
-//! * a backup job reaches the service it backs up and the MinIO it writes to.
+//! * a backup job reaches the port its dump tool uses on the service it backs up, and the
+//!   S3 port of the MinIO it writes to.
 //!
 //! Pod groups are told apart by `app.kubernetes.io/name`: `<workload>` for its servers,
 //! `<workload>-migrate` for its migration, `<workload>-backup` for its backups.
@@ -21,6 +22,7 @@ use k8s_openapi::api::networking::v1::{
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::ir::{self, WorkloadKind};
 
+use super::backup;
 use super::meta::{Ctx, Labels, NAME_LABEL, selector};
 use super::pod::protocol;
 
@@ -82,12 +84,9 @@ impl Flows {
                     }
                 }
             }
-            if let Some(b) = &w.backup {
-                let group = backup_group(name);
-                f.allow(Peer::Pods(group.clone()), w, all_ports(w));
-                if let Some(dest) = b.destination.as_ref().and_then(|d| find(&d.value)) {
-                    f.allow(Peer::Pods(group), dest, all_ports(dest));
-                }
+            for (target, port) in backup::reach(p, w) {
+                let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
+                f.allow(Peer::Pods(backup_group(name)), target, ports);
             }
         }
         let by_kind = |k: WorkloadKind| p.workloads.iter().find(|w| w.kind == k);
