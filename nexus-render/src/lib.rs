@@ -8,6 +8,7 @@
 pub mod compose;
 pub mod error;
 pub mod nginx;
+pub mod k8s;
 pub mod plan;
 pub mod yaml;
 
