@@ -211,5 +211,9 @@ fn min_severity_hides_but_counts() {
     let run = in_fixture("NX-AVL-002", &["fail.yaml", "--min-severity", "warning"]);
     assert!(!run.stderr.contains(": info\n"), "{}", run.stderr);
     assert!(run.stderr.contains("NX-AVL-002"));
-    assert!(run.stderr.contains("below warning not shown"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("below warning not shown"),
+        "{}",
+        run.stderr
+    );
 }

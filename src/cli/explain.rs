@@ -48,7 +48,8 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let hint = nexus::spec::suggest::closest(&id, rules::all().iter().map(|r| r.id))
+            let ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
+            let hint = nexus::spec::suggest::did_you_mean(&id, &ids)
                 .map(|c| format!("; did you mean {c}?"))
                 .unwrap_or_default();
             eprintln!(
