@@ -7,8 +7,8 @@
 
 pub mod compose;
 pub mod error;
-pub mod nginx;
 pub mod k8s;
+pub mod nginx;
 pub mod plan;
 pub mod yaml;
 
