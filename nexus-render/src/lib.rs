@@ -5,7 +5,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod compose;
 pub mod error;
+pub mod k8s;
+pub mod nginx;
 pub mod plan;
 pub mod yaml;
 

@@ -100,9 +100,7 @@ pub struct Diagnostic {
     /// How to fix it.
     pub help: Option<String>,
     /// The source file of the primary label, attached by [`Diagnostic::attach_source`].
-    source: Option<Arc<SourceFile>>,
-    /// The same, as miette draws it.
-    located: Option<Located>,
+    source: Option<Located>,
 }
 
 impl Diagnostic {
@@ -115,7 +113,6 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             source: None,
-            located: None,
         }
     }
 
@@ -150,8 +147,7 @@ impl Diagnostic {
         if let Some(span) = self.primary_span()
             && !span.is_detached()
         {
-            self.source = sources.get(span.file).cloned();
-            self.located = self.source.clone().map(|file| Located {
+            self.source = sources.get(span.file).cloned().map(|file| Located {
                 file,
                 lines: sources
                     .lines
@@ -164,7 +160,7 @@ impl Diagnostic {
 
     /// The file name of the primary location, if known.
     pub fn file_name(&self) -> Option<&str> {
-        self.source.as_deref().map(|s| s.name.as_str())
+        self.source.as_ref().map(|s| s.file.name.as_str())
     }
 
     /// `file:line:column` of the primary location, if known.
@@ -206,7 +202,7 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.located.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

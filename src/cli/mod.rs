@@ -1,5 +1,7 @@
 //! Subcommands, one module each.
 
+mod explain;
+mod lint;
 mod output;
 mod schema;
 mod validate;
@@ -24,6 +26,10 @@ enum Command {
     Validate(validate::Args),
     /// Print the spec's JSON Schema.
     Schema,
+    /// Check specs against security and resource policy.
+    Lint(lint::Args),
+    /// What a lint rule checks, why, and how to fix or waive it.
+    Explain(explain::Args),
 }
 
 /// Exit code for invalid input, lint findings or drift.
@@ -45,5 +51,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Validate(a) => validate::run(a),
         Command::Schema => schema::run(),
+        Command::Lint(a) => lint::run(a),
+        Command::Explain(a) => explain::run(a),
     }
 }
