@@ -8,6 +8,9 @@ pub mod sarif;
 
 pub use location::Location;
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
 use nexus_spec::{FileId, Severity, SourceMap, Span};
 
 use crate::finding::Finding;
@@ -39,8 +42,17 @@ impl Report {
     /// that lists every environment, then all are sorted.
     pub fn new(findings: Vec<Finding>, environments: Vec<String>) -> Report {
         let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+        // Findings by a hash of what `same` compares, so that merging is not a scan of every
+        // finding so far (that made linting quadratic in the number of workloads).
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::with_capacity(findings.len());
         for f in findings {
-            match merged.iter_mut().find(|m| same(m, &f)) {
+            let candidates = index.entry(identity(&f)).or_default();
+            match candidates
+                .iter()
+                .copied()
+                .find(|&i| same(&merged[i], &f))
+                .map(|i| &mut merged[i])
+            {
                 Some(m) => {
                     for e in f.environments {
                         if !m.environments.contains(&e) {
@@ -48,7 +60,10 @@ impl Report {
                         }
                     }
                 }
-                None => merged.push(f),
+                None => {
+                    candidates.push(merged.len());
+                    merged.push(f);
+                }
             }
         }
         for f in &mut merged {
@@ -124,6 +139,21 @@ impl Report {
     pub(crate) fn is_partial(&self, f: &Finding) -> bool {
         f.environments.len() < self.environments.len()
     }
+}
+
+/// A hash of the fields [`same`] compares but the waiver.
+fn identity(f: &Finding) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        f.rule.id,
+        &f.object,
+        &f.container,
+        &f.span,
+        &f.message,
+        f.severity,
+    )
+        .hash(&mut h);
+    h.finish()
 }
 
 fn same(a: &Finding, b: &Finding) -> bool {

@@ -32,6 +32,9 @@ pub const PUBLIC: &str = "public";
 #[derive(Debug, Clone, Default)]
 pub struct Topology {
     edges: BTreeSet<(String, String)>,
+    /// The same edges as (server, client), so that a workload's inbound edges are a range,
+    /// not a scan of every edge (which made rendering quadratic in the number of workloads).
+    reversed: BTreeSet<(String, String)>,
 }
 
 impl Topology {
@@ -64,7 +67,17 @@ impl Topology {
                 edges.insert((grafana.name.value.clone(), source.name.value.clone()));
             }
         }
-        Topology { edges }
+        let reversed = edges.iter().map(|(c, s)| (s.clone(), c.clone())).collect();
+        Topology { edges, reversed }
+    }
+
+    /// The edges whose first end is `name`, in order of the other end.
+    fn from<'a>(
+        set: &'a BTreeSet<(String, String)>,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a (String, String)> + 'a {
+        set.range((name.to_owned(), String::new())..)
+            .take_while(move |(first, _)| first == name)
     }
 
     /// The name of the network of one edge.
@@ -74,19 +87,15 @@ impl Topology {
 
     /// Networks a service joins to reach what `client` may reach.
     pub fn outbound(&self, client: &str) -> Vec<String> {
-        self.edges
-            .iter()
-            .filter(|(c, _)| c == client)
+        Self::from(&self.edges, client)
             .map(|(c, s)| Self::network_name(c, s))
             .collect()
     }
 
     /// Networks a service joins to be reached as `server`.
     pub fn inbound(&self, server: &str) -> Vec<String> {
-        self.edges
-            .iter()
-            .filter(|(_, s)| s == server)
-            .map(|(c, s)| Self::network_name(c, s))
+        Self::from(&self.reversed, server)
+            .map(|(s, c)| Self::network_name(c, s))
             .collect()
     }
 

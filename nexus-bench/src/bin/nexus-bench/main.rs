@@ -129,7 +129,7 @@ fn run(o: &Options) -> Result<(), String> {
             let input = stage.prepare(text.as_bytes(), &dir)?;
             for _ in 0..o.runs {
                 let start = Instant::now();
-                stage.run(&input)?;
+                std::hint::black_box(stage.run(&input)?);
                 times.push(start.elapsed());
             }
             let peak = child_peak(&me, stage, &file, &dir);
@@ -285,7 +285,7 @@ fn child(args: &[String]) -> ExitCode {
     let result = std::fs::read(file)
         .map_err(|e| e.to_string())
         .and_then(|bytes| stage.prepare(&bytes, Path::new(dir)))
-        .and_then(|input| stage.run(&input));
+        .and_then(|input| stage.run(&input).map(drop));
     if let Err(e) = result {
         eprintln!("{e}");
         return ExitCode::FAILURE;

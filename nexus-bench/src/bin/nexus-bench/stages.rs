@@ -2,6 +2,9 @@
 
 use std::path::Path;
 
+use nexus_lint::{Date, LintOptions, Linter, Policy};
+use nexus_render::nginx::NginxOptions;
+use nexus_spec::ir::Platform;
 use nexus_spec::{Limits, Spec};
 
 /// One stage of the pipeline, measured on its own: its input is prepared (untimed) by
@@ -14,22 +17,43 @@ pub enum Stage {
     Validate,
     /// Every environment resolved to the IR (`Spec::resolve_all`).
     Resolve,
+    /// The built-in lint policy over every environment.
+    Lint,
+    /// Kubernetes manifests of every environment.
+    RenderK8s,
+    /// The Compose project of every environment.
+    RenderCompose,
+    /// The Nginx configuration of every environment.
+    RenderNginx,
 }
 
 /// What a stage starts from.
 pub enum Input {
     Bytes(Vec<u8>),
     Spec(Box<Spec>),
+    Platforms(Vec<Platform>),
 }
 
 impl Stage {
-    pub const ALL: [Stage; 3] = [Stage::Load, Stage::Validate, Stage::Resolve];
+    pub const ALL: [Stage; 7] = [
+        Stage::Load,
+        Stage::Validate,
+        Stage::Resolve,
+        Stage::Lint,
+        Stage::RenderK8s,
+        Stage::RenderCompose,
+        Stage::RenderNginx,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Stage::Load => "load",
             Stage::Validate => "validate",
             Stage::Resolve => "resolve (all envs)",
+            Stage::Lint => "lint",
+            Stage::RenderK8s => "render k8s",
+            Stage::RenderCompose => "render compose",
+            Stage::RenderNginx => "render nginx",
         }
     }
 
@@ -37,26 +61,60 @@ impl Stage {
         Ok(match self {
             Stage::Load => Input::Bytes(bytes.to_vec()),
             Stage::Validate | Stage::Resolve => Input::Spec(Box::new(load(bytes)?)),
+            Stage::Lint | Stage::RenderK8s | Stage::RenderCompose | Stage::RenderNginx => {
+                Input::Platforms(resolve(&load(bytes)?)?)
+            }
         })
     }
 
-    pub fn run(self, input: &Input) -> Result<(), String> {
+    /// Runs the stage; returns a figure of its output (bytes rendered, findings) so that
+    /// nothing is optimized away.
+    pub fn run(self, input: &Input) -> Result<usize, String> {
         match (self, input) {
-            (Stage::Load, Input::Bytes(b)) => load(b).map(drop),
+            (Stage::Load, Input::Bytes(b)) => load(b).map(|s| s.environments().len()),
             (Stage::Validate, Input::Spec(spec)) => {
                 let d = spec.validate();
                 if d.has_errors() {
                     return Err(format!("synthetic spec invalid: {:?}", d.0.first()));
                 }
-                Ok(())
+                Ok(d.len())
             }
-            (Stage::Resolve, Input::Spec(spec)) => spec
-                .resolve_all()
-                .map(drop)
-                .map_err(|d| format!("{:?}", d.0.first())),
+            (Stage::Resolve, Input::Spec(spec)) => resolve(spec).map(|p| p.len()),
+            (Stage::Lint, Input::Platforms(ps)) => {
+                let options = LintOptions {
+                    today: Date::new(2026, 1, 1).ok_or("date")?,
+                };
+                let policy = Policy::default();
+                let mut linter = Linter::new(&policy, options);
+                for p in ps {
+                    linter.check(p);
+                }
+                let report = linter.finish();
+                Ok(report.findings.len())
+            }
+            (Stage::RenderK8s, Input::Platforms(ps)) => rendered(ps, |p| {
+                nexus_render::k8s::render(p).map(|o| o.total_bytes())
+            }),
+            (Stage::RenderCompose, Input::Platforms(ps)) => rendered(ps, |p| {
+                nexus_render::compose::render(p).map(|o| o.total_bytes())
+            }),
+            (Stage::RenderNginx, Input::Platforms(ps)) => rendered(ps, |p| {
+                nexus_render::nginx::render(p, &NginxOptions::default()).map(|o| o.total_bytes())
+            }),
             _ => Err("stage and input do not match".to_owned()),
         }
     }
+}
+
+fn rendered<E: std::fmt::Display>(
+    ps: &[Platform],
+    f: impl Fn(&Platform) -> Result<usize, E>,
+) -> Result<usize, String> {
+    let mut total = 0;
+    for p in ps {
+        total += f(p).map_err(|e| format!("{}: {e}", p.environment.value))?;
+    }
+    Ok(total)
 }
 
 fn load(bytes: &[u8]) -> Result<Spec, String> {
@@ -64,11 +122,23 @@ fn load(bytes: &[u8]) -> Result<Spec, String> {
         .map_err(|d| format!("synthetic spec does not load: {:?}", d.0.first()))
 }
 
+fn resolve(spec: &Spec) -> Result<Vec<Platform>, String> {
+    spec.resolve_all()
+        .map_err(|d| format!("synthetic spec does not resolve: {:?}", d.0.first()))
+}
+
 /// Whole-process commands: (label, arguments of `nexus`).
 pub fn commands(specs: &Path, _dir: &Path) -> Vec<(String, Vec<String>)> {
     let specs = specs.display().to_string();
-    vec![(
-        "process: nexus validate".to_owned(),
-        vec!["validate".to_owned(), specs],
-    )]
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    vec![
+        (
+            "process: nexus validate".to_owned(),
+            args(&["validate", &specs]),
+        ),
+        (
+            "process: nexus lint".to_owned(),
+            args(&["lint", &specs, "--today", "2026-01-01"]),
+        ),
+    ]
 }
