@@ -70,20 +70,43 @@ fn not_utf8() {
 /// Hostile inputs: refused with exit 1 or 2 within a second, with a message, no panic.
 fn refused_fast(path: &str, expect_code: &str) {
     let run = nexus(&["validate", path]);
-    assert!(run.code == 1 || run.code == 2, "{path}: exit {} {}", run.code, run.stderr);
-    assert!(run.stderr.contains(expect_code), "{path}: expected {expect_code} in\n{}", run.stderr);
-    assert!(!run.stderr.contains("panicked"), "{path}: panicked\n{}", run.stderr);
-    assert!(run.elapsed.as_secs_f64() < 1.0, "{path}: took {:?}", run.elapsed);
+    assert!(
+        run.code == 1 || run.code == 2,
+        "{path}: exit {} {}",
+        run.code,
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(expect_code),
+        "{path}: expected {expect_code} in\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("panicked"),
+        "{path}: panicked\n{}",
+        run.stderr
+    );
+    assert!(
+        run.elapsed.as_secs_f64() < 1.0,
+        "{path}: took {:?}",
+        run.elapsed
+    );
 }
 
 #[test]
 fn alias_bomb_is_refused() {
-    refused_fast("tests/fixtures/invalid/alias-bomb.yaml", "nexus::yaml::alias_budget");
+    refused_fast(
+        "tests/fixtures/invalid/alias-bomb.yaml",
+        "nexus::yaml::alias_budget",
+    );
 }
 
 #[test]
 fn deep_nesting_is_refused() {
-    refused_fast("tests/fixtures/invalid/deep-nesting.yaml", "nexus::yaml::too_deep");
+    refused_fast(
+        "tests/fixtures/invalid/deep-nesting.yaml",
+        "nexus::yaml::too_deep",
+    );
 }
 
 #[test]
@@ -128,7 +151,11 @@ fn the_real_spec_is_valid() {
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("nexus-test-{}-{}", std::process::id(), rand_suffix()));
+    let dir = std::env::temp_dir().join(format!(
+        "nexus-test-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
