@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod graph;
 pub mod output;
 pub mod plan;
 pub mod yaml;
