@@ -96,6 +96,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The source file of the primary label, attached by [`Diagnostic::attach_source`].
     source: Option<Arc<SourceFile>>,
+    /// The same, named, as miette draws it.
+    named: Option<NamedSource<Arc<str>>>,
 }
 
 impl Diagnostic {
@@ -108,6 +110,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             source: None,
+            named: None,
         }
     }
 
@@ -143,6 +146,7 @@ impl Diagnostic {
             && !span.is_detached()
         {
             self.source = sources.get(span.file).cloned();
+            self.named = self.source.as_deref().map(named_source);
         }
     }
 
@@ -190,7 +194,7 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| &s.text as &dyn SourceCode)
+        self.named.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -59,7 +59,7 @@ impl Spec {
         };
         let text = load::decode(bytes, id, limits).map_err(fail)?;
         let node = load::parse(text, id, limits).map_err(fail)?;
-        let file: PlatformFile = load::from_node(&node).map_err(fail)?;
+        let file: PlatformFile = load::from_node_with_source(&node, text).map_err(fail)?;
         Ok(Spec {
             sources,
             file,

@@ -1,56 +1,57 @@
-//! YAML loading with spans. TEMPORARY: the real loader lands from the `load` branch; these
-//! signatures are its contract so that dependent code compiles meanwhile.
+//! YAML loading with a source span for every value, and every structural problem of a file
+//! reported at once.
+//!
+//! Loading goes in three steps, each of which can also be used alone:
+//!
+//! 1. [`decode()`]: raw bytes to text, refusing oversized files and invalid UTF-8;
+//! 2. [`parse()`]: text to a [`Node`] tree (YAML 1.2 core schema, one document, spans on every
+//!    value, duplicate keys, tags, merge keys and complex keys refused, aliases expanded under
+//!    a budget, nesting bounded);
+//! 3. [`from_node`]: the tree to a typed value through serde, collecting every unknown key,
+//!    wrong type and missing key instead of stopping at the first.
+//!
+//! [`from_str`] does steps 2 and 3. All problems are [`Diagnostic`](crate::Diagnostic)s with a
+//! code from [`crate::codes`], a label on the offending span and a help line. Nothing here
+//! panics on any input or prints anything. The resource limits are in [`Limits`].
+//!
+//! [`node_to_json`] turns a tree into a `serde_json::Value`, for JSON-Schema validation.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+mod de;
+mod decode;
+mod json;
+mod limits;
+mod node;
+mod parse;
+mod scalar;
+mod suggest;
+
+#[cfg(test)]
+mod tests;
+
+pub use de::{MAX_PASSES, from_node, from_node_with_source};
+pub use decode::decode;
+pub use json::node_to_json;
+pub use limits::Limits;
+pub use node::{Node, NodeKind};
+pub use parse::parse;
+
+use crate::diagnostic::Diagnostics;
 use crate::span::FileId;
 
-/// Loader limits.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Largest file, in bytes.
-    pub max_bytes: usize,
-    /// Deepest nesting.
-    pub max_depth: usize,
-    /// Most nodes after alias expansion.
-    pub max_nodes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_bytes: 16 << 20,
-            max_depth: 64,
-            max_nodes: 2_000_000,
-        }
-    }
-}
-
-/// A YAML node (placeholder).
-#[derive(Debug)]
-pub struct Node;
-
-fn pending() -> Diagnostics {
-    Diagnostics(vec![Diagnostic::error(
-        crate::codes::IO,
-        "the YAML loader is being merged",
-    )])
-}
-
-/// Decodes bytes as UTF-8.
-pub fn decode<'b>(
-    bytes: &'b [u8],
-    _file: FileId,
-    _limits: &Limits,
-) -> Result<&'b str, Diagnostics> {
-    std::str::from_utf8(bytes).map_err(|_| pending())
-}
-
-/// Parses YAML.
-pub fn parse(_text: &str, _file: FileId, _limits: &Limits) -> Result<Node, Diagnostics> {
-    Err(pending())
-}
-
-/// Deserializes a node.
-pub fn from_node<T>(_node: &Node) -> Result<T, Diagnostics> {
-    Err(pending())
+/// Parses `text` and deserializes it: [`parse()`], then [`from_node_with_source`].
+///
+/// ```
+/// use nexus_spec::{FileId, load::{from_str, Limits}};
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Port { port: u16 }
+/// let errors = from_str::<Port>("port: 70000\n", FileId(0), &Limits::default()).unwrap_err();
+/// assert_eq!(errors.0[0].code, nexus_spec::codes::INVALID_VALUE);
+/// ```
+pub fn from_str<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<T, Diagnostics> {
+    let node = parse(text, file, limits)?;
+    from_node_with_source(&node, text)
 }

@@ -35,8 +35,13 @@ pub(crate) fn check(ctx: &mut Ctx, workloads: &[ir::Workload], uses: &[(String, 
         let Some(w) = index(owner).map(|i| &workloads[i]) else {
             continue;
         };
+        let mut reported: Vec<&str> = Vec::new();
         for (target, span) in hosts {
-            if target != owner && !w.depends_on.iter().any(|d| &d.value == target) {
+            if target != owner
+                && !w.depends_on.iter().any(|d| &d.value == target)
+                && !reported.contains(&target.as_str())
+            {
+                reported.push(target);
                 ctx.error(
                     codes::UNDECLARED_DEPENDENCY,
                     *span,
