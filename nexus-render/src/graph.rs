@@ -94,7 +94,10 @@ pub struct Graph {
 const TIERS: [Tier; 4] = [Tier::Frontend, Tier::Backend, Tier::Data, Tier::Monitoring];
 
 fn workload_id(name: &str) -> String {
-    format!("w_{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+    format!(
+        "w_{}",
+        name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    )
 }
 
 fn workload_node(w: &Workload) -> Node {
@@ -155,7 +158,12 @@ impl Graph {
             }
         }
         for tier in TIERS {
-            nodes.extend(p.workloads.iter().filter(|w| w.tier == tier).map(workload_node));
+            nodes.extend(
+                p.workloads
+                    .iter()
+                    .filter(|w| w.tier == tier)
+                    .map(workload_node),
+            );
         }
         for w in &p.workloads {
             if w.exposure.value == Exposure::Public && !routed.contains(&w.name.value.as_str()) {
@@ -225,7 +233,13 @@ impl Graph {
                 EdgeKind::Public => "-.->",
             };
             let _ = match &e.label {
-                Some(l) => writeln!(out, "  {} {arrow}|\"{}\"| {}", e.from, mermaid_text(l), e.to),
+                Some(l) => writeln!(
+                    out,
+                    "  {} {arrow}|\"{}\"| {}",
+                    e.from,
+                    mermaid_text(l),
+                    e.to
+                ),
                 None => writeln!(out, "  {} {arrow} {}", e.from, e.to),
             };
         }

@@ -1,7 +1,10 @@
 //! Subcommands, one module each.
 
+mod graph;
 mod output;
+mod render;
 mod schema;
+mod specs;
 mod validate;
 
 use std::path::PathBuf;
@@ -24,6 +27,10 @@ enum Command {
     Validate(validate::Args),
     /// Print the spec's JSON Schema.
     Schema,
+    /// Render every environment into generated/ (all-or-nothing), or check it is current.
+    Render(render::Args),
+    /// Print the dependency and exposure graph (Mermaid or DOT).
+    Graph(graph::Args),
 }
 
 /// Exit code for invalid input, lint findings or drift.
@@ -45,5 +52,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Validate(a) => validate::run(a),
         Command::Schema => schema::run(),
+        Command::Render(a) => render::run(a),
+        Command::Graph(a) => graph::run(a),
     }
 }
