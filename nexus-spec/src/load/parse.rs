@@ -347,20 +347,19 @@ impl<'t> Builder<'t> {
         } else {
             value.into_owned()
         };
-        let kind = if plain {
-            resolve_plain(&text)
-        } else {
-            NodeKind::Str(text.clone())
+        let resolve = |text: String| {
+            if plain {
+                resolve_plain(text)
+            } else {
+                NodeKind::Str(text)
+            }
         };
         if anchor != 0 {
-            let key = text.clone();
-            self.anchors.insert(
-                anchor,
-                Anchor::Scalar {
-                    kind: kind.clone(),
-                    key,
-                },
-            );
+            let scalar = Anchor::Scalar {
+                kind: resolve(text.clone()),
+                key: text.clone(),
+            };
+            self.anchors.insert(anchor, scalar);
         }
         if self.in_key_position() {
             if plain && text == "<<" {
@@ -378,7 +377,7 @@ impl<'t> Builder<'t> {
             }
             return ControlFlow::Continue(());
         }
-        self.attach(Node::new(span, kind), 1);
+        self.attach(Node::new(span, resolve(text)), 1);
         ControlFlow::Continue(())
     }
 
@@ -749,8 +748,12 @@ fn syntax_help(kind: &ErrorKind) -> String {
              is indented further than the key"
                 .into()
         }
+        ErrorKind::UnexpectedCharacter { character } if character.is_control() => format!(
+            "remove the control character U+{:04X}: YAML text cannot contain it",
+            u32::from(*character)
+        ),
         ErrorKind::UnexpectedCharacter { character } => {
-            format!("`{character}` cannot start a plain value here: quote the value")
+            format!("`{character}` is not allowed here unquoted: quote the value")
         }
         _ => "fix the YAML syntax here; quoting a value that contains `:`, `#`, `[` or `{` \
               often helps"

@@ -6,8 +6,9 @@
 
 use super::node::NodeKind;
 
-/// Resolves the text of a plain scalar to a typed value.
-pub(crate) fn resolve_plain(s: &str) -> NodeKind {
+/// Resolves the text of a plain scalar to a typed value (a string keeps the allocation).
+pub(crate) fn resolve_plain(text: String) -> NodeKind {
+    let s = text.as_str();
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
         "true" | "True" | "TRUE" => return NodeKind::Bool(true),
@@ -31,9 +32,10 @@ pub(crate) fn resolve_plain(s: &str) -> NodeKind {
         return match s.parse::<i64>() {
             Ok(i) => NodeKind::Int(i),
             // Too large for i64: keep the magnitude so range errors can say what was written.
-            Err(_) => s
-                .parse::<f64>()
-                .map_or_else(|_| NodeKind::Str(s.to_owned()), NodeKind::Float),
+            Err(_) => match s.parse::<f64>() {
+                Ok(f) => NodeKind::Float(f),
+                Err(_) => NodeKind::Str(text),
+            },
         };
     }
     if is_float(s)
@@ -41,7 +43,7 @@ pub(crate) fn resolve_plain(s: &str) -> NodeKind {
     {
         return NodeKind::Float(f);
     }
-    NodeKind::Str(s.to_owned())
+    NodeKind::Str(text)
 }
 
 /// `0x`/`0o` digits: an integer, a float when it does not fit `i64`, `None` when not digits.
@@ -141,12 +143,12 @@ mod tests {
             ("v1", str("v1")),
         ];
         for (text, want) in cases {
-            assert_eq!(&resolve_plain(text), want, "{text:?}");
+            assert_eq!(&resolve_plain((*text).to_owned()), want, "{text:?}");
         }
-        assert!(matches!(resolve_plain(".nan"), Float(f) if f.is_nan()));
-        assert_eq!(resolve_plain("99999999999999999999"), Float(1e20));
+        assert!(matches!(resolve_plain(".nan".into()), Float(f) if f.is_nan()));
+        assert_eq!(resolve_plain("99999999999999999999".into()), Float(1e20));
         assert_eq!(
-            resolve_plain("0xFFFFFFFFFFFFFFFFFF"),
+            resolve_plain("0xFFFFFFFFFFFFFFFFFF".into()),
             Float(4722366482869645213696.0)
         );
     }

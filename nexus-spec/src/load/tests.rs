@@ -290,6 +290,14 @@ fn syntax_errors_carry_the_parser_message_and_position() {
     assert_eq!(codes_of(&d), [codes::SYNTAX]);
     assert!(d.0[0].help.as_deref().unwrap().contains("anchor"));
 
+    let d = err("kind: Plat\0form\n");
+    assert_eq!(codes_of(&d), [codes::SYNTAX]);
+    assert_eq!(
+        d.0[0].help.as_deref(),
+        Some("remove the control character U+0000: YAML text cannot contain it")
+    );
+    assert_eq!(d.0[0].labels[0].span.column, 11);
+
     // Problems found before the syntax error are kept.
     let d = err("a: 1\na: 2\nb: [\n");
     assert_eq!(codes_of(&d), [codes::DUPLICATE_KEY, codes::SYNTAX]);

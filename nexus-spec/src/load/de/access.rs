@@ -17,13 +17,16 @@ use super::report;
 pub(crate) struct SeqDe<'de, 'c> {
     items: std::slice::Iter<'de, Node>,
     ctx: &'c Ctx<'c>,
+    place: Place<'de>,
 }
 
 impl<'de, 'c> SeqDe<'de, 'c> {
-    pub(crate) fn new(items: &'de [Node], ctx: &'c Ctx<'c>) -> Self {
+    /// The items of the sequence at `place`.
+    pub(crate) fn new(items: &'de [Node], ctx: &'c Ctx<'c>, place: Place<'de>) -> Self {
         SeqDe {
             items: items.iter(),
             ctx,
+            place: place.items(),
         }
     }
 
@@ -43,7 +46,7 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_> {
         let Some(item) = self.items.next() else {
             return Ok(None);
         };
-        let de = NodeDe::new(item, self.ctx, Place::Item);
+        let de = NodeDe::new(item, self.ctx, self.place);
         de.locate(seed.deserialize(de)).map(Some)
     }
 

@@ -52,8 +52,18 @@ pub(crate) enum Place<'de> {
     Root,
     /// The value of this key.
     Key(&'de str),
-    /// An item of a sequence.
-    Item,
+    /// An item of a sequence, itself the value of this key (if any).
+    Item(Option<&'de str>),
+}
+
+impl<'de> Place<'de> {
+    /// The place of the items of a sequence found here.
+    pub(crate) fn items(self) -> Place<'de> {
+        match self {
+            Place::Key(k) => Place::Item(Some(k)),
+            _ => Place::Item(None),
+        }
+    }
 }
 
 /// Shared by all deserializers of one `from_node` call.

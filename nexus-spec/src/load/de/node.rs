@@ -76,20 +76,26 @@ impl<'de, 'c> NodeDe<'de, 'c> {
 
     /// The node as an integer of type `T`, or the diagnostic saying why not.
     fn integer<T: IntTarget>(&self) -> Result<T, Diagnostic> {
-        let n: i128 = match self.node.kind {
-            NodeKind::Int(i) => i128::from(i),
-            // JSON Schema counts a number without a fractional part as an integer.
-            NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e38 => f as i128,
-            NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 => i128::MAX,
-            _ => return Err(self.wrong_type(Expect::Int)),
-        };
-        T::try_from(n).map_err(|_| {
+        let out_of_range = || {
             let (min, max) = T::bounds();
             let value = report::raw(self.ctx, self.node);
             self.report(report::out_of_range(
                 self.node, self.place, &value, min, max,
             ))
-        })
+        };
+        let n: i128 = match self.node.kind {
+            NodeKind::Int(i) => i128::from(i),
+            // JSON Schema counts a number without a fractional part as an integer.
+            NodeKind::Float(f) if f.is_finite() && f.fract() == 0.0 => {
+                // Within ±1e38 the conversion is exact; beyond, no target type can hold it.
+                if f.abs() >= 1e38 {
+                    return Err(out_of_range());
+                }
+                f as i128
+            }
+            _ => return Err(self.wrong_type(Expect::Int)),
+        };
+        T::try_from(n).map_err(|_| out_of_range())
     }
 
     fn number(&self) -> Result<f64, Diagnostic> {
@@ -177,7 +183,8 @@ macro_rules! int_method {
     )*};
 }
 
-/// Checks the replay, then matches the node; `$dummy` is the dummy call for mismatches.
+/// If this node failed in an earlier pass, reports that again and returns `$dummy` (a dummy
+/// value of the type asked for) instead of reading the node.
 macro_rules! replay_or {
     ($self:ident, $dummy:expr) => {
         if let Some(diag) = $self.replay() {
@@ -210,7 +217,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
             NodeKind::Int(i) => visitor.visit_i64(*i),
             NodeKind::Float(f) => visitor.visit_f64(*f),
             NodeKind::Str(s) => visitor.visit_borrowed_str(s),
-            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx)),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx, self.place)),
             NodeKind::Map(entries) => visitor.visit_map(MapDe::new(entries, self.ctx)),
         };
         self.locate(result)
@@ -346,7 +353,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         replay_or!(self, DummyDe::default().deserialize_seq(visitor));
         let result = match &self.node.kind {
-            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx)),
+            NodeKind::Seq(items) => visitor.visit_seq(SeqDe::new(items, self.ctx, self.place)),
             _ => {
                 let diag = self.wrong_type(Expect::Seq);
                 self.dummy(diag, DummyDe::default().deserialize_seq(visitor))
@@ -359,7 +366,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de, '_> {
         replay_or!(self, DummyDe::default().deserialize_tuple(len, visitor));
         let result = match &self.node.kind {
             NodeKind::Seq(items) => {
-                let mut access = SeqDe::new(items, self.ctx);
+                let mut access = SeqDe::new(items, self.ctx, self.place);
                 let value = visitor.visit_seq(&mut access);
                 if value.is_ok() && access.remaining() > 0 {
                     self.ctx.record(report::too_many_items(

@@ -45,7 +45,7 @@ impl Expect {
 fn example(place: Place<'_>, value: &str) -> String {
     match place {
         Place::Key(k) => format!("{k}: {value}"),
-        Place::Item => format!("- {value}"),
+        Place::Item(_) => format!("- {value}"),
         Place::Root => value.to_owned(),
     }
 }
@@ -54,6 +54,16 @@ fn example(place: Place<'_>, value: &str) -> String {
 fn for_place(place: Place<'_>) -> String {
     match place {
         Place::Key(k) => format!(" for `{k}`"),
+        Place::Item(Some(k)) => format!(" for an item of `{k}`"),
+        _ => String::new(),
+    }
+}
+
+/// ` in `key``, to name the mapping a key belongs to.
+fn in_place(place: Place<'_>) -> String {
+    match place {
+        Place::Key(k) => format!(" in `{k}`"),
+        Place::Item(Some(k)) => format!(" in an item of `{k}`"),
         _ => String::new(),
     }
 }
@@ -209,10 +219,7 @@ pub(crate) fn out_of_range(
 
 /// A key a struct does not have ([`codes::UNKNOWN_KEY`]).
 pub(crate) fn unknown_key(span: Span, key: &str, fields: &[&str], place: Place<'_>) -> Diagnostic {
-    let within = match place {
-        Place::Key(k) => format!(" in `{k}`"),
-        _ => String::new(),
-    };
+    let within = in_place(place);
     Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{key}`{within}"))
         .with_label(span, "unknown key")
         .with_help(suggest::help_for(key, "key", fields))
@@ -238,10 +245,7 @@ pub(crate) fn unknown_variant(
 
 /// A required key that is absent ([`codes::MISSING_KEY`]), labelled on the mapping.
 pub(crate) fn missing_key(span: Span, field: &str, place: Place<'_>) -> Diagnostic {
-    let within = match place {
-        Place::Key(k) => format!(" in `{k}`"),
-        _ => String::new(),
-    };
+    let within = in_place(place);
     Diagnostic::error(
         codes::MISSING_KEY,
         format!("missing required key `{field}`{within}"),

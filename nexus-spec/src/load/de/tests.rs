@@ -256,6 +256,17 @@ fn integers_out_of_range_are_reported_with_the_range() {
         "{}",
         d.0[0].message
     );
+    #[derive(Debug, Deserialize)]
+    struct Wide {
+        #[allow(dead_code)]
+        n: i128,
+    }
+    assert_eq!(
+        codes_of(&fails::<Wide>("n: 1e300\n")),
+        [codes::INVALID_VALUE]
+    );
+    let wide = load::<Wide>("n: 1e20\n").map(|w| w.n).ok();
+    assert_eq!(wide, Some(100_000_000_000_000_000_000));
 }
 
 #[test]
@@ -295,8 +306,16 @@ fn missing_keys_are_all_reported_on_their_mappings() {
                 "missing required key `image` in `a`",
                 "replicas: 2"
             ),
-            (codes::MISSING_KEY, "missing required key `name`", "{}"),
-            (codes::MISSING_KEY, "missing required key `port`", "{}"),
+            (
+                codes::MISSING_KEY,
+                "missing required key `name` in an item of `ports`",
+                "{}"
+            ),
+            (
+                codes::MISSING_KEY,
+                "missing required key `port` in an item of `ports`",
+                "{}"
+            ),
             (
                 codes::MISSING_KEY,
                 "missing required key `image` in `c`",
@@ -383,7 +402,10 @@ fn enums_unit_variants_as_strings_and_data_variants_as_single_key_maps() {
         help(&d.0[1]),
         "write it as a mapping with its settings: `blue-green: {...}`"
     );
-    assert_eq!(d.0[0].message, "unknown value `blue-gren`");
+    assert_eq!(
+        d.0[0].message,
+        "unknown value `blue-gren` for an item of `s`"
+    );
     assert!(help(&d.0[8]).starts_with("expected one of `rolling`, `recreate`"));
 }
 
