@@ -31,6 +31,7 @@ pub mod manifest;
 mod reconcile;
 mod scan;
 pub mod semantic;
+mod txn;
 mod udiff;
 mod write;
 
