@@ -94,10 +94,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
-    /// The source file of the primary label, attached by [`Diagnostic::attach_source`].
-    source: Option<Arc<SourceFile>>,
-    /// The same, named, as miette draws it.
-    named: Option<NamedSource<Arc<str>>>,
+    /// The source file of the primary label, named, attached by [`Diagnostic::attach_source`].
+    source: Option<Arc<NamedSource<Arc<str>>>>,
 }
 
 impl Diagnostic {
@@ -110,7 +108,6 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             source: None,
-            named: None,
         }
     }
 
@@ -145,14 +142,13 @@ impl Diagnostic {
         if let Some(span) = self.primary_span()
             && !span.is_detached()
         {
-            self.source = sources.get(span.file).cloned();
-            self.named = self.source.as_deref().map(named_source);
+            self.source = sources.get(span.file).map(|f| Arc::new(named_source(f)));
         }
     }
 
     /// The file name of the primary location, if known.
     pub fn file_name(&self) -> Option<&str> {
-        self.source.as_deref().map(|s| s.name.as_str())
+        self.source.as_deref().map(|s| s.name())
     }
 
     /// `file:line:column` of the primary location, if known.
@@ -194,7 +190,7 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.named.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.as_deref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -23,7 +23,6 @@ mod limits;
 mod node;
 mod parse;
 mod scalar;
-mod suggest;
 
 #[cfg(test)]
 mod tests;

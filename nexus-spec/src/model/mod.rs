@@ -1,7 +1,7 @@
 //! The spec as written: the types a spec file deserializes into.
 //!
 //! Leaf values that need parsing (quantities, images, versions, schedules, durations, names)
-//! are kept as spanned text here and parsed by [`crate::validate`], so that every problem of a
+//! are kept as spanned text here and parsed by [`crate::resolve`], so that every problem of a
 //! file is reported in one run with its exact position. The resolved, parsed form is
 //! [`crate::ir`].
 

@@ -197,10 +197,10 @@ impl Ctx {
         candidates: impl IntoIterator<Item = &'a str>,
     ) {
         let candidates: Vec<&str> = candidates.into_iter().collect();
-        let help = match suggest::closest(&name.value, candidates.iter().copied()) {
+        let help = match suggest::did_you_mean(&name.value, &candidates) {
             Some(s) => format!("did you mean `{s}`?"),
             None if candidates.is_empty() => format!("declare the {what} first"),
-            None => format!("declared {what}s: {}", list(&candidates)),
+            None => format!("declared {what}s: {}", suggest::list(&candidates)),
         };
         self.error(
             code,
@@ -210,16 +210,6 @@ impl Ctx {
             help,
         );
     }
-}
-
-/// A readable list of names: `a`, `b`, `c`.
-pub(crate) fn list(names: &[&str]) -> String {
-    let shown: Vec<String> = names.iter().take(12).map(|n| format!("`{n}`")).collect();
-    let mut s = shown.join(", ");
-    if names.len() > 12 {
-        s.push_str(&format!(" and {} more", names.len() - 12));
-    }
-    s
 }
 
 fn name_help(what: &str) -> String {

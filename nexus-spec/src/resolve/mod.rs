@@ -114,7 +114,7 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
                     .with_help(if names.is_empty() {
                         "add `spec.environments` with at least one environment, such as `staging: {}`".to_owned()
                     } else {
-                        format!("environments: {}", ctx::list(&names))
+                        format!("environments: {}", crate::suggest::list(&names))
                     }),
             );
             (Spanned::detached(environment.to_owned()), None)

@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ctx::{Ctx, list};
+use super::ctx::Ctx;
 use crate::codes;
 use crate::span::{Span, Spanned};
+use crate::suggest::list;
 use crate::values::placeholder::{RawPiece, scan};
 use crate::values::{Segment, Template};
 
@@ -86,7 +87,10 @@ impl Directory {
                 [_, name] if self.secrets.contains(name) => Ok(Segment::Secret(name.clone())),
                 [_, name] => Err((
                     format!("`${{{joined}}}` names the undeclared secret `{name}`"),
-                    match crate::suggest::closest(name, self.secrets.iter().map(String::as_str)) {
+                    match crate::suggest::did_you_mean(
+                        name,
+                        &self.secrets.iter().map(String::as_str).collect::<Vec<_>>(),
+                    ) {
                         Some(s) => format!(
                             "did you mean `${{secrets.{s}}}`? Secrets are declared under `spec.secrets`"
                         ),
@@ -109,7 +113,7 @@ impl Directory {
             let names: Vec<&str> = self.workloads.keys().map(String::as_str).collect();
             return Err((
                 format!("`${{{joined}}}` names the unknown workload `{workload}`"),
-                match crate::suggest::closest(workload, names.iter().copied()) {
+                match crate::suggest::did_you_mean(workload, &names) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("workloads: {}", list(&names)),
                 },

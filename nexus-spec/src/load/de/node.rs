@@ -4,8 +4,8 @@ use serde::de::{self, Deserializer as _, Visitor};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::node::{Node, NodeKind};
-use crate::load::suggest;
 use crate::span::{SPANNED_STRUCT, Spanned};
+use crate::suggest;
 
 use super::access::{EnumDe, MapDe, SeqDe, SpannedAccess, StructDe};
 use super::ctx::{Addr, Ctx, Place, StructId, node_addr, with_dummy};

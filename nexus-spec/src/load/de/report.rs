@@ -3,8 +3,8 @@
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::load::node::{Node, NodeKind};
-use crate::load::suggest;
 use crate::span::Span;
+use crate::suggest;
 
 use super::ctx::{Ctx, Place};
 use super::error::SerdeError;
