@@ -55,14 +55,21 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
         "Thick arrow: traffic from the internet; arrows from the gateway: its routes; other\n\
          solid arrows: declared dependencies; dashed: public without a gateway route.\n\n",
     );
-    out.push_str("## Files\n\n| file | what | count |\n| --- | --- | ---: |\n");
+    out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
     for (path, bytes) in files.files() {
         if path == README_NAME {
             continue;
         }
-        for (kind, count) in describe(path, bytes) {
-            let _ = writeln!(out, "| `{path}` | {} | {count} |", cell(&kind));
-        }
+        let kinds = describe(path, bytes);
+        let total: usize = kinds.iter().map(|(_, n)| n).sum();
+        let what: Vec<String> = kinds
+            .iter()
+            .map(|(kind, n)| match n {
+                1 => cell(kind),
+                n => format!("{} ×{n}", cell(kind)),
+            })
+            .collect();
+        let _ = writeln!(out, "| `{path}` | {} | {total} |", what.join(", "));
     }
     out
 }

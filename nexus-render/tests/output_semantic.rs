@@ -95,6 +95,19 @@ fn objects_added_removed_and_moved_between_files() {
 }
 
 #[test]
+fn config_map_keys_are_listed() {
+    let before = "kind: ConfigMap\nmetadata: { name: api-env }\ndata: { A: \"1\", B: \"2\" }\n";
+    let after = "kind: ConfigMap\nmetadata: { name: api-env }\ndata: { A: \"1\", C: \"3\" }\n";
+    let s = summarize(&[changed("staging/k8s/api.yaml", before, after)]);
+    let lines: Vec<_> = s[0]
+        .details
+        .iter()
+        .map(|d| (d.aspect, d.text.as_str()))
+        .collect();
+    assert_eq!(lines, [(Aspect::Data, "- B"), (Aspect::Data, "+ C")]);
+}
+
+#[test]
 fn ingress_routes_are_named_by_host_and_path() {
     let ingress = |paths: &str| {
         format!(

@@ -47,7 +47,11 @@ fn classify(leaf: &Leaf) -> Option<Detail> {
     let detail = |aspect, text| Some(Detail { aspect, text });
 
     if let Some(i) = p.find_key("env").or_else(|| p.find_key("environment")) {
-        return env_detail(leaf, i);
+        return keyed_detail(leaf, i, Aspect::Env);
+    }
+    if matches!(p.0.first(), Some(Seg::Key(k)) if matches!(k.as_str(), "data" | "stringData" | "binaryData"))
+    {
+        return keyed_detail(leaf, 0, Aspect::Data);
     }
     if let Some(i) = p.find_key("resources") {
         let who = p.id_before(i).map(|c| format!("{c} ")).unwrap_or_default();
@@ -72,8 +76,9 @@ fn classify(leaf: &Leaf) -> Option<Detail> {
     None
 }
 
-/// `+ KEY`, `- KEY`, `~ KEY` for env entries (Kubernetes lists by name, Compose maps).
-fn env_detail(leaf: &Leaf, at: usize) -> Option<Detail> {
+/// `+ KEY`, `- KEY`, `~ KEY` for env entries (Kubernetes lists by name, Compose maps) and
+/// ConfigMap keys.
+fn keyed_detail(leaf: &Leaf, at: usize, aspect: Aspect) -> Option<Detail> {
     let key = match leaf.path.0.get(at + 1) {
         Some(Seg::Id(k)) | Some(Seg::Key(k)) => Some(k.clone()),
         _ => None,
@@ -103,10 +108,7 @@ fn env_detail(leaf: &Leaf, at: usize) -> Option<Detail> {
             }
         }
     };
-    Some(Detail {
-        aspect: Aspect::Env,
-        text,
-    })
+    Some(Detail { aspect, text })
 }
 
 fn env_names(v: Option<&Value>) -> Vec<String> {

@@ -39,6 +39,8 @@ pub enum Aspect {
     Resources,
     /// Environment variables (keys only: values may be long, and are in the diff).
     Env,
+    /// Keys of a ConfigMap's or Secret's data.
+    Data,
     /// Gateway routes and ingress rules.
     Routes,
     /// Lines of a text file.
@@ -55,6 +57,7 @@ impl Aspect {
             Aspect::Replicas => "replicas",
             Aspect::Resources => "resources",
             Aspect::Env => "env",
+            Aspect::Data => "data",
             Aspect::Routes => "routes",
             Aspect::Lines => "lines",
             Aspect::Other => "other",
