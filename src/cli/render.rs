@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let specs = match specs::load(args.paths) {
+    let specs = match specs::load_except(args.paths, Some(&args.out)) {
         Ok(s) => s,
         Err(code) => return code,
     };
