@@ -14,12 +14,29 @@ pub struct Target {
     pub render: fn(&Platform) -> Result<OutputPlan, RenderError>,
 }
 
-/// The built-in targets, in the order they render.
-///
-/// WIRING: the Kubernetes, Compose and Nginx generators are merged from their branches;
-/// each lands here as one entry (`Target { folder: "k8s", render: nexus_render::k8s::render }`).
+/// The built-in targets, in the order they render: Kubernetes manifests, the Compose
+/// project, and the Nginx configuration (only when the platform has a gateway).
 pub fn builtin() -> &'static [Target] {
     &BUILTIN
 }
 
-const BUILTIN: [Target; 0] = [];
+const BUILTIN: [Target; 3] = [
+    Target {
+        folder: "k8s",
+        render: nexus_render::k8s::render,
+    },
+    Target {
+        folder: "compose",
+        render: nexus_render::compose::render,
+    },
+    Target {
+        folder: "nginx",
+        render: nginx,
+    },
+];
+
+/// Nginx with the default options (the version the spec names, unprivileged ports); it
+/// renders nothing for a platform without a gateway.
+fn nginx(p: &Platform) -> Result<OutputPlan, RenderError> {
+    nexus_render::nginx::render(p, &nexus_render::nginx::NginxOptions::default())
+}

@@ -256,7 +256,11 @@ fn several_specs_render_side_by_side_under_their_names() {
     let r = nexus_in(dir.path(), &["render", "."]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // generated/ lies inside `.`: its files are output, not specs, on the second run too.
-    fs::write(dir.path().join("generated/shop/stray.yaml"), "kind: Deployment\n").unwrap();
+    fs::write(
+        dir.path().join("generated/shop/stray.yaml"),
+        "kind: Deployment\n",
+    )
+    .unwrap();
     let r = nexus_in(dir.path(), &["render", "."]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let t = tree(&dir.path().join("generated"));

@@ -5,8 +5,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod compose;
 pub mod error;
 pub mod graph;
+pub mod k8s;
+pub mod nginx;
 pub mod output;
 pub mod plan;
 pub mod readme;

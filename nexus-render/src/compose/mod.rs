@@ -1,0 +1,288 @@
+//! The Compose generator: one Compose project per environment, from the same IR as the
+//! Kubernetes output.
+//!
+//! [`render`] writes, relative to the environment's `compose/` folder:
+//! - `compose.yaml`: every workload as a service (see [`service`]), its migration as a
+//!   one-shot `NAME-migrate` service that must finish before the workload starts, the
+//!   gateway (see [`gateway`]), one internal network per allowed connection (see
+//!   [`network`]) and a named volume per workload with storage;
+//! - `.env.example`: every variable the project needs, without values (see [`dotenv`]);
+//! - `prometheus/prometheus.yml` when the platform has Prometheus (see [`prometheus`]);
+//! - `grafana/datasources.yaml` when Grafana has Prometheus or Jaeger to read (see
+//!   [`grafana`]).
+//!
+//! Secrets never appear: each is a `${VAR:?message}` interpolation (see [`interpolate`]).
+//!
+//! Blue-green: Compose cannot hold two copies behind one name and move traffic between
+//! them, so the service `NAME` runs the active slot's image and is the one the gateway and
+//! other services reach. The other slot is rendered as `NAME-SLOT` (`backend-green`) with the
+//! preview image, under the Compose profile `preview`: it starts only with
+//! `docker compose --profile preview up`, is reachable by nothing, and lets the preview
+//! image be smoke-tested against the same backing services. Switching slots is a change of
+//! `activeSlot` in the spec and a re-render; `docker compose up -d` then recreates `NAME`.
+//!
+//! Not rendered for Compose: backups (Kubernetes CronJobs; Compose has no scheduler),
+//! autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
+//! ports). Stateful workloads run one container, whatever their replica count.
+
+pub mod dotenv;
+pub mod gateway;
+pub mod grafana;
+pub mod health;
+pub mod interpolate;
+pub mod model;
+pub mod network;
+pub mod prometheus;
+pub mod resources;
+pub mod service;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use nexus_spec::ir::{self, Rollout, WorkloadKind};
+use nexus_spec::model::Slot;
+
+use crate::error::RenderError;
+use crate::plan::OutputPlan;
+use interpolate::{Interpolator, argument, literal};
+use model::{DependsOn, Mount, Project, Service, Volume};
+use network::Topology;
+
+/// The Compose profile of blue-green preview slots.
+pub const PREVIEW_PROFILE: &str = "preview";
+
+/// Renders the Compose project of one environment.
+pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
+    let interp = Interpolator::new(p);
+    let labels = platform_labels(p);
+    let topology = Topology::new(p, p.gateway.as_ref().map(|_| gateway::NAME));
+    let mut services = BTreeMap::new();
+    let mut vars: BTreeMap<String, dotenv::Variable> = BTreeMap::new();
+    let mut extra_files = Vec::new();
+    for w in &p.workloads {
+        let name = &w.name.value;
+        let mut svc = service::service(w, &interp, &labels)?;
+        svc.depends_on = depends_on(p, w);
+        set_networks(&mut svc, topology.of(name));
+        if w.kind == WorkloadKind::Prometheus {
+            extra_files.push((prometheus::PATH, prometheus::render(p, w)?));
+            svc.volumes.push(Mount {
+                kind: "bind".into(),
+                source: format!("./{}", prometheus::PATH),
+                target: prometheus::TARGET.into(),
+                read_only: true,
+            });
+        }
+        if w.kind == WorkloadKind::Grafana
+            && let Some(text) = grafana::render(p)?
+        {
+            extra_files.push((grafana::PATH, text));
+            svc.volumes.push(Mount {
+                kind: "bind".into(),
+                source: format!("./{}", grafana::PATH),
+                target: grafana::TARGET.into(),
+                read_only: true,
+            });
+        }
+        let mut companions = Vec::new();
+        if let Some(m) = &w.migration {
+            let job = migration(w, m, &svc, &topology);
+            let job_name = format!("{name}-migrate");
+            svc.depends_on.insert(
+                job_name.clone(),
+                DependsOn {
+                    condition: "service_completed_successfully".into(),
+                },
+            );
+            companions.push((job_name, job));
+        }
+        if let Rollout::BlueGreen {
+            active,
+            preview_image,
+        } = &w.rollout
+        {
+            let slot = match active.value {
+                Slot::Blue => Slot::Green,
+                Slot::Green => Slot::Blue,
+            };
+            let mut preview = svc.clone();
+            preview.image = literal(&preview_image.value.to_string());
+            preview.profiles = vec![PREVIEW_PROFILE.into()];
+            preview.depends_on.remove(&format!("{name}-migrate"));
+            preview.deploy = service::deploy(None, &w.resources);
+            set_networks(&mut preview, topology.outbound(name));
+            preview
+                .labels
+                .insert("nexus.dev/slot".into(), slot.as_str().into());
+            svc.labels
+                .insert("nexus.dev/slot".into(), active.value.as_str().into());
+            companions.push((format!("{name}-{}", slot.as_str()), preview));
+        }
+        for secret in w.secrets() {
+            let s = p.secret(secret).ok_or_else(|| {
+                RenderError::Unrenderable(format!("`{name}` uses the unknown secret `{secret}`"))
+            })?;
+            let v = vars.entry(s.env_var.clone()).or_default();
+            v.description = format!(
+                "Secret `{}`. {}",
+                s.name.value,
+                s.description.as_deref().unwrap_or("")
+            );
+            v.used_by.insert(name.clone());
+            v.used_by.extend(companions.iter().map(|(n, _)| n.clone()));
+        }
+        insert(&mut services, name.clone(), svc)?;
+        for (n, c) in companions {
+            insert(&mut services, n, c)?;
+        }
+    }
+    if let Some(gw) = &p.gateway {
+        insert(
+            &mut services,
+            gateway::NAME.into(),
+            gateway::service(p, gw, &topology, &labels),
+        )?;
+        if gw.tls.is_some() {
+            for (var, what) in [
+                (gateway::CERT_VAR, "certificate (PEM, full chain)"),
+                (gateway::KEY_VAR, "private key (PEM)"),
+            ] {
+                if vars.contains_key(var) {
+                    return Err(RenderError::Unrenderable(format!(
+                        "a secret uses the variable `{var}`, which the gateway needs for its TLS files; give the secret another `env`"
+                    )));
+                }
+                vars.insert(
+                    var.into(),
+                    dotenv::Variable {
+                        description: format!("Path on the Docker host of the gateway's TLS {what}; mounted read-only."),
+                        used_by: BTreeSet::from([gateway::NAME.to_owned()]),
+                    },
+                );
+            }
+        }
+    }
+    let volumes = p
+        .workloads
+        .iter()
+        .filter(|w| w.storage.is_some())
+        .map(|w| {
+            (
+                service::data_volume(&w.name.value),
+                Volume {
+                    labels: service::workload_labels(&labels, w),
+                },
+            )
+        })
+        .collect();
+    let project = Project {
+        name: p.namespace.value.clone(),
+        services,
+        networks: topology.networks(&labels, p.gateway.is_some()),
+        volumes,
+    };
+    let header = format!(
+        "# Compose project of {} {} ({}), generated by nexus: do not edit.\n# Secrets come from the environment or `.env`; see .env.example.\n",
+        p.name.value, p.version.value, p.environment.value
+    );
+    let mut plan = OutputPlan::new();
+    plan.add(
+        "compose.yaml",
+        header + &crate::yaml::to_yaml(&project, "compose.yaml")?,
+    )?;
+    let title = format!(
+        "Variables of the Compose project {} ({} {}).",
+        p.namespace.value, p.name.value, p.environment.value
+    );
+    plan.add(".env.example", dotenv::render(&title, &vars))?;
+    for (path, text) in extra_files {
+        plan.add(path, text)?;
+    }
+    Ok(plan)
+}
+
+/// The platform's labels, values escaped for Compose, plus nexus's own.
+fn platform_labels(p: &ir::Platform) -> BTreeMap<String, String> {
+    let mut l: BTreeMap<String, String> = p
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), literal(v)))
+        .collect();
+    l.insert("nexus.dev/platform".into(), p.name.value.clone());
+    l.insert("nexus.dev/environment".into(), p.environment.value.clone());
+    l
+}
+
+fn insert(
+    services: &mut BTreeMap<String, Service>,
+    name: String,
+    svc: Service,
+) -> Result<(), RenderError> {
+    if services.contains_key(&name) {
+        return Err(RenderError::Unrenderable(format!(
+            "two Compose services would be called `{name}`; rename the workload that clashes with the gateway, a migration (`NAME-migrate`) or a preview slot (`NAME-blue`/`NAME-green`)"
+        )));
+    }
+    services.insert(name, svc);
+    Ok(())
+}
+
+/// `depends_on` following the workload's dependencies (see [`wait_for`]).
+fn depends_on(p: &ir::Platform, w: &ir::Workload) -> BTreeMap<String, DependsOn> {
+    w.depends_on.iter().map(|d| wait_for(p, &d.value)).collect()
+}
+
+/// A `depends_on` entry for `name`: healthy when it has a health check, started otherwise
+/// (Compose refuses `service_healthy` on a service without one).
+pub fn wait_for(p: &ir::Platform, name: &str) -> (String, DependsOn) {
+    let healthy = p
+        .workload(name)
+        .is_some_and(|t| health::healthcheck(t).is_some());
+    let condition = if healthy {
+        "service_healthy"
+    } else {
+        "service_started"
+    };
+    (
+        name.to_owned(),
+        DependsOn {
+            condition: condition.into(),
+        },
+    )
+}
+
+/// Joins `networks`, or no network at all when there are none (never the default network).
+fn set_networks(svc: &mut Service, networks: Vec<String>) {
+    if svc.network_mode.is_some() {
+        return;
+    }
+    if networks.is_empty() {
+        svc.network_mode = Some("none".into());
+    } else {
+        svc.networks = networks;
+    }
+}
+
+/// The one-shot migration service: the workload's environment, security and outbound
+/// networks, the migration's image and command, never restarted.
+fn migration(w: &ir::Workload, m: &ir::Migration, main: &Service, topology: &Topology) -> Service {
+    let mut job = Service {
+        image: literal(&m.image.value.to_string()),
+        entrypoint: Some(
+            m.command
+                .iter()
+                .map(|a| argument(a, &main.environment))
+                .collect(),
+        ),
+        restart: "no".into(),
+        depends_on: main.depends_on.clone(),
+        environment: main.environment.clone(),
+        deploy: service::deploy(None, &w.resources),
+        labels: main.labels.clone(),
+        ..Service::default()
+    };
+    service::harden(&mut job, &w.security);
+    job.labels
+        .insert("nexus.dev/role".into(), "migration".into());
+    set_networks(&mut job, topology.outbound(&w.name.value));
+    job
+}

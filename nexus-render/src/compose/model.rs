@@ -1,0 +1,198 @@
+//! The subset of the Compose specification nexus writes, as typed structs. Field order is
+//! the order keys appear in `compose.yaml`; maps are `BTreeMap`s, so output is sorted and
+//! stable.
+//!
+//! Every string that reaches these structs has already been through
+//! [`super::interpolate`]: a literal `$` is written `$$`, and only secret references are
+//! `${VAR:?message}` interpolations.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// A whole Compose project (`compose.yaml`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    /// Project name (the environment's namespace).
+    pub name: String,
+    /// Services by name.
+    pub services: BTreeMap<String, Service>,
+    /// Networks by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub networks: BTreeMap<String, Network>,
+    /// Named volumes by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub volumes: BTreeMap<String, Volume>,
+}
+
+/// One service.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Service {
+    /// Image reference.
+    pub image: String,
+    /// Profiles that must be enabled for the service to start.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<String>,
+    /// Entrypoint override (Kubernetes `command`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<Vec<String>>,
+    /// Command override (Kubernetes `args`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// `uid:gid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Restart policy.
+    pub restart: String,
+    /// Services that must be healthy (or done) first.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub depends_on: BTreeMap<String, DependsOn>,
+    /// Environment variables.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub environment: BTreeMap<String, String>,
+    /// Health check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Healthcheck>,
+    /// Replicas and resources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<Deploy>,
+    /// Read-only root filesystem.
+    pub read_only: bool,
+    /// Writable in-memory paths.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tmpfs: Vec<String>,
+    /// Capabilities dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cap_drop: Vec<String>,
+    /// Capabilities added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cap_add: Vec<String>,
+    /// Security options (`no-new-privileges:true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security_opt: Vec<String>,
+    /// Privileged mode (only written when the spec asks for it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub privileged: bool,
+    /// `host` or `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<String>,
+    /// `host` when the spec shares the host PID namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<String>,
+    /// `host` when the spec shares the host IPC namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipc: Option<String>,
+    /// Networks the service joins.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<String>,
+    /// Published ports (the gateway only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<PortMapping>,
+    /// Mounts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<Mount>,
+    /// Labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A `depends_on` entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct DependsOn {
+    /// `service_healthy`, `service_started` or `service_completed_successfully`.
+    pub condition: String,
+}
+
+/// A health check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Healthcheck {
+    /// `["CMD", ...]` or `["CMD-SHELL", "..."]`.
+    pub test: Vec<String>,
+    /// Time between checks.
+    pub interval: String,
+    /// Time a check may take.
+    pub timeout: String,
+    /// Failures in a row before unhealthy.
+    pub retries: u32,
+    /// Grace period after start.
+    pub start_period: String,
+}
+
+/// `deploy`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Deploy {
+    /// Containers to run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Limits and reservations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<DeployResources>,
+}
+
+/// `deploy.resources`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeployResources {
+    /// Hard limits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limits: Option<ResourceFigures>,
+    /// Reservations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservations: Option<ResourceFigures>,
+}
+
+/// CPU and memory figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ResourceFigures {
+    /// CPUs (`"0.5"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<String>,
+    /// Memory (`"512m"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+}
+
+/// A published port, long syntax.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortMapping {
+    /// Port in the container.
+    pub target: u16,
+    /// Port on the host.
+    pub published: String,
+    /// Host address it binds to.
+    pub host_ip: String,
+    /// `tcp`.
+    pub protocol: String,
+}
+
+/// A mount, long syntax.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mount {
+    /// `volume` or `bind`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Volume name or host path.
+    pub source: String,
+    /// Path in the container.
+    pub target: String,
+    /// Read-only.
+    pub read_only: bool,
+}
+
+/// A network.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Network {
+    /// No route outside the network.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
+    /// Labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A named volume.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Volume {
+    /// Labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}

@@ -1,0 +1,148 @@
+//! Networks: the Kubernetes NetworkPolicies, as Compose networks.
+//!
+//! Compose has no allow rules, only membership: every member of a network reaches every other.
+//! So nexus makes one `internal` network per allowed connection (an *edge*), named
+//! `CLIENT_to_SERVER` (workload names never contain `_`, so names cannot collide), with the two
+//! ends as its only members. A workload joins the networks of its edges and no other, so it
+//! reaches exactly what it declared, like the default-deny policies with their allow rules.
+//!
+//! Edges:
+//! - every `dependsOn` (the client reaches the dependency);
+//! - the gateway to every workload a route targets;
+//! - Prometheus to every workload with a metrics endpoint;
+//! - Grafana to Prometheus and Jaeger (its provisioned data sources).
+//!
+//! These are the flows the Kubernetes NetworkPolicies allow.
+//!
+//! `internal: true` also cuts every edge network off from outside. Only the gateway joins the
+//! one non-internal network, [`PUBLIC`], to publish its ports. A workload with no edge gets
+//! `network_mode: none`. Docker takes an address pool per network (about 30 by default);
+//! hosts running several projects may need a larger `default-address-pools` in `daemon.json`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use nexus_spec::ir::{self, WorkloadKind};
+
+use super::model::Network;
+
+/// The one network with a route outside, joined by the gateway only.
+pub const PUBLIC: &str = "public";
+
+/// The allowed connections of a platform.
+#[derive(Debug, Clone, Default)]
+pub struct Topology {
+    edges: BTreeSet<(String, String)>,
+}
+
+impl Topology {
+    /// The edges of the platform; `gateway` is the gateway service's name, if there is one.
+    pub fn new(p: &ir::Platform, gateway: Option<&str>) -> Self {
+        let mut edges = BTreeSet::new();
+        for w in &p.workloads {
+            for d in &w.depends_on {
+                edges.insert((w.name.value.clone(), d.value.clone()));
+            }
+        }
+        if let (Some(g), Some(gw)) = (gateway, &p.gateway) {
+            for r in &gw.routes {
+                edges.insert((g.to_owned(), r.workload.value.clone()));
+            }
+        }
+        if let Some(prom) = p
+            .workloads
+            .iter()
+            .find(|w| w.kind == WorkloadKind::Prometheus)
+        {
+            for w in p.workloads.iter().filter(|w| w.metrics.is_some()) {
+                if w.name.value != prom.name.value {
+                    edges.insert((prom.name.value.clone(), w.name.value.clone()));
+                }
+            }
+        }
+        if let Some(grafana) = p.workloads.iter().find(|w| w.kind == WorkloadKind::Grafana) {
+            for source in super::grafana::sources(p) {
+                edges.insert((grafana.name.value.clone(), source.name.value.clone()));
+            }
+        }
+        Topology { edges }
+    }
+
+    /// The name of the network of one edge.
+    pub fn network_name(client: &str, server: &str) -> String {
+        format!("{client}_to_{server}")
+    }
+
+    /// Networks a service joins to reach what `client` may reach.
+    pub fn outbound(&self, client: &str) -> Vec<String> {
+        self.edges
+            .iter()
+            .filter(|(c, _)| c == client)
+            .map(|(c, s)| Self::network_name(c, s))
+            .collect()
+    }
+
+    /// Networks a service joins to be reached as `server`.
+    pub fn inbound(&self, server: &str) -> Vec<String> {
+        self.edges
+            .iter()
+            .filter(|(_, s)| s == server)
+            .map(|(c, s)| Self::network_name(c, s))
+            .collect()
+    }
+
+    /// Every network of the workload `name`, sorted.
+    pub fn of(&self, name: &str) -> Vec<String> {
+        let mut v = self.outbound(name);
+        v.extend(self.inbound(name));
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The top-level `networks` section; `labels` go on every network.
+    pub fn networks(
+        &self,
+        labels: &BTreeMap<String, String>,
+        with_public: bool,
+    ) -> BTreeMap<String, Network> {
+        let mut out: BTreeMap<String, Network> = self
+            .edges
+            .iter()
+            .map(|(c, s)| {
+                let mut l = labels.clone();
+                l.insert("nexus.dev/from".into(), c.clone());
+                l.insert("nexus.dev/to".into(), s.clone());
+                (
+                    Self::network_name(c, s),
+                    Network {
+                        internal: true,
+                        labels: l,
+                    },
+                )
+            })
+            .collect();
+        if with_public {
+            out.insert(
+                PUBLIC.to_owned(),
+                Network {
+                    internal: false,
+                    labels: labels.clone(),
+                },
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Topology;
+
+    #[test]
+    fn edge_names_cannot_collide() {
+        assert_ne!(
+            Topology::network_name("a-to", "b"),
+            Topology::network_name("a", "to-b")
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Backups of a backing service: one file with a ServiceAccount, the scripts ConfigMap, a
+//! CronJob per schedule (`<name>-backup-full`, `<name>-backup-incremental`) and the
+//! NetworkPolicy of the backup pods. What the jobs run is described in
+//! [`super::backup_scripts`].
+//!
+//! CronJobs run in UTC (`timeZone: Etc/UTC`), never two at once (`concurrencyPolicy:
+//! Forbid`), and a run may last until the next one is due (at most six hours).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, EnvVar, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use nexus_spec::ir::{self, Cron, WorkloadKind};
+
+use super::backup_scripts::{self, Dump, MC_IMAGE, UPLOAD};
+use super::docs::{Docs, sha256_hex};
+use super::env::{from_secret, literal};
+use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, checked_name};
+use super::network::{Flows, backup_group};
+use super::objects::{config_map, config_map_volume, service_account};
+use super::pod::{self, Mounts, empty_dir, helper_resources};
+use crate::error::RenderError;
+
+/// The annotation that explains, on a StatefulSet, why its backups are not rendered.
+pub const UNSUPPORTED_ANNOTATION: &str = "nexus.dev/backup";
+
+const LONGEST_RUN_SECONDS: u64 = 6 * 3600;
+
+/// What a backup needs: the dump, the MinIO workload and its credentials.
+struct Plan<'a> {
+    dump: Dump,
+    dest: &'a ir::Workload,
+    dest_credentials: &'a ir::Credentials,
+}
+
+fn plan<'a>(p: &'a ir::Platform, w: &ir::Workload) -> Result<Plan<'a>, String> {
+    let WorkloadKind::Backing(engine) = w.kind else {
+        return Err("only backing services are backed up".into());
+    };
+    let dump = backup_scripts::dump(engine).ok_or_else(|| {
+        format!("not rendered: the Kubernetes target cannot back up {engine} yet")
+    })?;
+    let backup = w.backup.as_ref().ok_or("no backup")?;
+    let dest = backup
+        .destination
+        .as_ref()
+        .and_then(|d| p.workload(&d.value))
+        .ok_or("not rendered: the Kubernetes target stores backups in MinIO; name one in `destination`")?;
+    let dest_credentials = dest
+        .credentials
+        .as_ref()
+        .ok_or("not rendered: the destination MinIO has no credentials")?;
+    Ok(Plan {
+        dump,
+        dest,
+        dest_credentials,
+    })
+}
+
+/// Why the backups of `w` are not rendered, when it has a backup block that cannot be.
+pub(crate) fn unsupported(p: &ir::Platform, w: &ir::Workload) -> Option<String> {
+    w.backup.as_ref()?;
+    plan(p, w).err()
+}
+
+/// What the backup pods of `w` connect to: the dump port of `w` and the S3 port of the
+/// MinIO they write to (nothing when its backups are not rendered).
+pub(crate) fn reach<'a>(
+    p: &'a ir::Platform,
+    w: &'a ir::Workload,
+) -> Vec<(&'a ir::Workload, &'a ir::Port)> {
+    let Ok(plan) = plan(p, w) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(port) = w.port(plan.dump.port_name).or_else(|| w.main_port()) {
+        out.push((w, port));
+    }
+    if let Some(port) = plan.dest.main_port() {
+        out.push((plan.dest, port));
+    }
+    out
+}
+
+/// Renders the backups of `w`, if it has any the Kubernetes target supports.
+pub(crate) fn render(
+    ctx: &Ctx<'_>,
+    w: &ir::Workload,
+    flows: &Flows,
+) -> Result<Option<Docs>, RenderError> {
+    let (Some(b), Ok(plan)) = (&w.backup, plan(ctx.platform, w)) else {
+        return Ok(None);
+    };
+    let name = &w.name.value;
+    let group = backup_group(name);
+    let labels = ctx.labels(&group, "backup");
+    let mut docs = Docs::new();
+    docs.push(
+        &service_account(ctx, &group, labels.clone()),
+        "ServiceAccount",
+    )?;
+    let scripts = BTreeMap::from([
+        ("dump.sh".to_owned(), plan.dump.script.to_owned()),
+        ("upload.sh".to_owned(), UPLOAD.to_owned()),
+    ]);
+    let cm = config_map(ctx, &group, labels.clone(), scripts);
+    let checksum = sha256_hex(docs.push(&cm, "ConfigMap")?.as_bytes());
+    let schedules = [
+        ("full", Some(&b.full), b.keep_full),
+        ("incremental", b.incremental.as_ref(), b.keep_incremental),
+    ];
+    for (kind, cron, keep) in schedules {
+        let Some(cron) = cron else { continue };
+        let job = CronJobInput {
+            w,
+            plan: &plan,
+            group: &group,
+            kind,
+            cron: &cron.value,
+            keep,
+            checksum: &checksum,
+        };
+        docs.push(&job.cron_job(ctx)?, "CronJob")?;
+    }
+    docs.push(&flows.policy(ctx, &group, labels), "NetworkPolicy")?;
+    Ok(Some(docs))
+}
+
+struct CronJobInput<'a> {
+    w: &'a ir::Workload,
+    plan: &'a Plan<'a>,
+    group: &'a str,
+    kind: &'a str,
+    cron: &'a Cron,
+    keep: u32,
+    checksum: &'a str,
+}
+
+impl CronJobInput<'_> {
+    fn dump_env(&self, ctx: &Ctx<'_>) -> Vec<EnvVar> {
+        let w = self.w;
+        let port = w
+            .port(self.plan.dump.port_name)
+            .or_else(|| w.main_port())
+            .map_or(0, |p| p.port.value);
+        let mut env = vec![
+            literal("BACKUP_HOST", ctx.host(&w.name.value)),
+            literal("BACKUP_PORT", port.to_string()),
+        ];
+        if let Some(c) = &w.credentials {
+            env.push(literal("BACKUP_USER", c.user.clone()));
+            let database = w.database.clone().unwrap_or_else(|| c.user.clone());
+            env.push(literal("BACKUP_DATABASE", database));
+            env.push(from_secret(
+                self.plan.dump.password_var,
+                &c.password_secret.value,
+            ));
+        }
+        env
+    }
+
+    fn upload_env(&self, ctx: &Ctx<'_>) -> Vec<EnvVar> {
+        let dest = self.plan.dest;
+        let port = dest.main_port().map_or(9000, |p| p.port.value);
+        let bucket = dest
+            .database
+            .clone()
+            .unwrap_or_else(|| "backups".to_owned());
+        let prefix = format!("{}/{}/{}", ctx.ns(), self.w.name.value, self.kind);
+        vec![
+            literal("BACKUP_ACCESS_KEY", self.plan.dest_credentials.user.clone()),
+            literal("BACKUP_BUCKET", bucket),
+            literal(
+                "BACKUP_ENDPOINT",
+                format!("http://{}:{port}", ctx.host(&dest.name.value)),
+            ),
+            literal("BACKUP_KEEP", self.keep.to_string()),
+            literal("BACKUP_PREFIX", prefix),
+            from_secret(
+                "BACKUP_SECRET_KEY",
+                &self.plan.dest_credentials.password_secret.value,
+            ),
+        ]
+    }
+
+    fn cron_job(&self, ctx: &Ctx<'_>) -> Result<CronJob, RenderError> {
+        let w = self.w;
+        let s = &w.security;
+        let mut mounts = Mounts::default();
+        mounts.add(empty_dir("backup"), "/backup", false);
+        mounts.add(
+            config_map_volume("scripts", self.group, 0o555),
+            "/scripts",
+            true,
+        );
+        mounts.security(s, None);
+        let step = |name: &str, image: String, env: Vec<EnvVar>| Container {
+            command: Some(vec!["/bin/sh".into(), format!("/scripts/{name}.sh")]),
+            env: Some(env),
+            image: Some(image),
+            name: name.to_owned(),
+            resources: Some(helper_resources()),
+            security_context: Some(pod::container_security(s)),
+            volume_mounts: mounts.mounts(),
+            ..Container::default()
+        };
+        let dump = step("dump", w.image.value.to_string(), self.dump_env(ctx));
+        let upload = step("upload", MC_IMAGE.to_owned(), self.upload_env(ctx));
+        let mut spec = pod::pod_spec(self.group, s, vec![upload], &mounts);
+        spec.init_containers = Some(vec![dump]);
+        spec.restart_policy = Some("Never".to_owned());
+        let labels: Labels = ctx.labels(self.group, "backup");
+        let mut annotations = ctx.annotations().unwrap_or_default();
+        annotations.insert(CHECKSUM_ANNOTATION.into(), self.checksum.to_owned());
+        let longest = self
+            .cron
+            .max_gap_minutes()
+            .saturating_mul(60)
+            .min(LONGEST_RUN_SECONDS);
+        let name = checked_name(format!("{}-{}", self.group, self.kind), 52, "CronJob")?;
+        Ok(CronJob {
+            metadata: ctx.meta(&name, labels.clone()),
+            spec: Some(CronJobSpec {
+                concurrency_policy: Some("Forbid".to_owned()),
+                failed_jobs_history_limit: Some(3),
+                job_template: JobTemplateSpec {
+                    metadata: Some(ObjectMeta {
+                        labels: Some(labels.clone()),
+                        ..ObjectMeta::default()
+                    }),
+                    spec: Some(JobSpec {
+                        active_deadline_seconds: Some(i64::try_from(longest).unwrap_or(21_600)),
+                        backoff_limit: Some(2),
+                        template: PodTemplateSpec {
+                            metadata: Some(ObjectMeta {
+                                annotations: Some(annotations),
+                                labels: Some(labels),
+                                ..ObjectMeta::default()
+                            }),
+                            spec: Some(spec),
+                        },
+                        ..JobSpec::default()
+                    }),
+                },
+                schedule: self.cron.as_str().to_owned(),
+                successful_jobs_history_limit: Some(3),
+                time_zone: Some("Etc/UTC".to_owned()),
+                ..CronJobSpec::default()
+            }),
+            ..CronJob::default()
+        })
+    }
+}

@@ -1,0 +1,154 @@
+//! The Kubernetes target: one resolved environment in, hardened and deterministic manifests
+//! out. Every object is a `k8s-openapi` type (or, for the `ExternalSecret` custom resource,
+//! a small typed struct) serialized through [`crate::yaml`]; no YAML is written by hand.
+//!
+//! # Layout
+//!
+//! Paths are relative to the environment's `k8s/` folder. Files are listed here, and in
+//! `kustomization.yaml`, in apply order:
+//!
+//! | path | holds |
+//! | --- | --- |
+//! | `00-namespace.yaml` | the Namespace, the `default-deny` and `allow-dns` NetworkPolicies |
+//! | `10-secrets.yaml` | an `ExternalSecret` per secret kept in an external store |
+//! | `20-data/<name>.yaml` | each backing service (databases, caches, queues, object storage) |
+//! | `30-monitoring/<name>.yaml` | Prometheus (with its scrape configuration), Grafana (with its data sources), Jaeger |
+//! | `40-migrations/<name>.yaml` | each service's migration Job, self-contained so it can be applied and waited for first |
+//! | `50-services/<name>.yaml` | each application service |
+//! | `60-backups/<name>.yaml` | the backup CronJobs of each backing service that has backups |
+//! | `70-ingress.yaml` | the gateway's Ingress objects |
+//! | `kustomization.yaml` | every file above, in this order |
+//!
+//! # Kind order
+//!
+//! Inside a file, objects come in this order: Namespace, ExternalSecret, ServiceAccount,
+//! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler,
+//! PodDisruptionBudget, NetworkPolicy, Ingress. Several objects of one kind come in a fixed
+//! order: ExternalSecrets by name; a workload's env ConfigMap before its mounted one;
+//! Services `<name>`, `<name>-blue`, `<name>-green`, `<name>-headless`; blue before green;
+//! the full backup before the incremental one; Ingresses in route order.
+//!
+//! # Names and labels
+//!
+//! Each workload's objects are named after it (`<name>`, `<name>-env` for its ConfigMap,
+//! `<name>-headless`, `<name>-blue`/`-green`); its migration is the pod group
+//! `<name>-migrate`, its backups `<name>-backup`. Every object carries
+//! `app.kubernetes.io/{name,instance,component,part-of,managed-by}`, controllers and pod
+//! templates also `app.kubernetes.io/version` (the image tag); `instance` is
+//! `<platform>-<environment>`, `component` the tier (`migration`, `backup`, `gateway`,
+//! `secret` for the rest). Placeholders for hosts become `<name>.<namespace>.svc.cluster.local`.
+//!
+//! # Determinism
+//!
+//! The same IR gives the same bytes: maps are ordered (k8s-openapi writes `apiVersion` and
+//! `kind` first, then fields alphabetically), workloads come sorted by name, nothing holds a
+//! time stamp or random name, and hashes (the `checksum/config` annotation, migration Job
+//! names) are SHA-256 of rendered bytes.
+//!
+//! The objects are typed against Kubernetes 1.33 (the oldest version nexus supports) and
+//! validated against the 1.33 and 1.37 schemas by the conformance test.
+
+mod backup;
+mod backup_scripts;
+mod docs;
+mod env;
+mod ingress;
+mod kustomize;
+mod meta;
+mod migration;
+mod monitoring;
+mod namespace;
+mod network;
+mod objects;
+mod pod;
+mod scaling;
+mod secrets;
+mod services;
+#[cfg(test)]
+mod testing;
+mod workload;
+
+pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
+pub use backup_scripts::MC_IMAGE;
+pub use env::SECRET_VAR_PREFIX;
+pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
+pub use secrets::EXTERNAL_SECRET_API_VERSION;
+
+use nexus_spec::ir::{self, WorkloadKind};
+
+use crate::error::RenderError;
+use crate::plan::OutputPlan;
+use crate::yaml::to_yaml;
+use docs::Docs;
+use meta::Ctx;
+use network::Flows;
+
+/// The file that lists every rendered file in apply order.
+pub const KUSTOMIZATION: &str = "kustomization.yaml";
+
+/// Renders one resolved environment as Kubernetes manifests, with paths relative to the
+/// environment's `k8s/` folder (see the module documentation for the layout).
+pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
+    let ctx = Ctx::new(platform);
+    let flows = Flows::new(platform);
+    let mut files: Vec<(String, Docs)> =
+        vec![("00-namespace.yaml".into(), namespace::render(&ctx)?)];
+    let mut secrets = Docs::new();
+    for s in &platform.secrets {
+        if let Some(x) = secrets::external_secret(&ctx, s) {
+            secrets.push(&x, "ExternalSecret")?;
+        }
+    }
+    files.push(("10-secrets.yaml".into(), secrets));
+    let workloads = &platform.workloads;
+    for w in workloads
+        .iter()
+        .filter(|w| matches!(w.kind, WorkloadKind::Backing(_)))
+    {
+        let docs = workload::render(&ctx, w, &flows, None)?;
+        files.push((format!("20-data/{}.yaml", w.name.value), docs));
+    }
+    for w in workloads.iter() {
+        let extra = match w.kind {
+            WorkloadKind::Prometheus => Some(monitoring::prometheus(&ctx, w)?),
+            WorkloadKind::Grafana => monitoring::grafana(&ctx, w)?,
+            WorkloadKind::Jaeger => None,
+            WorkloadKind::Service | WorkloadKind::Backing(_) => continue,
+        };
+        let docs = workload::render(&ctx, w, &flows, extra.as_ref())?;
+        files.push((format!("30-monitoring/{}.yaml", w.name.value), docs));
+    }
+    for w in workloads.iter() {
+        if let Some(m) = &w.migration {
+            let docs = migration::render(&ctx, w, m, &flows)?;
+            files.push((format!("40-migrations/{}.yaml", w.name.value), docs));
+        }
+    }
+    for w in workloads.iter().filter(|w| w.kind == WorkloadKind::Service) {
+        let docs = workload::render(&ctx, w, &flows, None)?;
+        files.push((format!("50-services/{}.yaml", w.name.value), docs));
+    }
+    for w in workloads.iter() {
+        if let Some(docs) = backup::render(&ctx, w, &flows)? {
+            files.push((format!("60-backups/{}.yaml", w.name.value), docs));
+        }
+    }
+    let mut ingresses = Docs::new();
+    for i in platform
+        .gateway
+        .iter()
+        .flat_map(|g| ingress::render(&ctx, g))
+    {
+        ingresses.push(&i, "Ingress")?;
+    }
+    files.push(("70-ingress.yaml".into(), ingresses));
+    files.retain(|(_, d)| !d.is_empty());
+    let mut plan = OutputPlan::new();
+    let resources = files.iter().map(|(p, _)| p.clone()).collect();
+    for (path, docs) in files {
+        plan.add(path, docs.into_bytes())?;
+    }
+    let k = kustomize::kustomization(resources);
+    plan.add(KUSTOMIZATION, to_yaml(&k, "kustomization")?.into_bytes())?;
+    Ok(plan)
+}

@@ -1,0 +1,216 @@
+//! NetworkPolicies. The namespace denies all traffic in and out by default and allows DNS
+//! (see [`super::namespace`]); each pod group then gets one policy that lets in exactly the
+//! flows derived from the IR and lets out exactly the flows it starts:
+//!
+//! * a workload reaches each workload it declares in `dependsOn`, on that workload's ports
+//!   (its migration Job reaches the same);
+//! * the ingress controller reaches each routed workload, on the routed ports;
+//! * Prometheus reaches each workload that declares `metrics`, on the metrics port;
+//! * Grafana reaches Prometheus and Jaeger (its provisioned data sources);
+//! * a backup job reaches the port its dump tool uses on the service it backs up, and the
+//!   S3 port of the MinIO it writes to.
+//!
+//! Pod groups are told apart by `app.kubernetes.io/name`: `<workload>` for its servers,
+//! `<workload>-migrate` for its migration, `<workload>-backup` for its backups.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    NetworkPolicyPort, NetworkPolicySpec,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use nexus_spec::ir::{self, WorkloadKind};
+
+use super::backup;
+use super::meta::{Ctx, Labels, NAME_LABEL, selector};
+use super::pod::protocol;
+
+/// Namespace of the ingress controller whose pods may reach routed workloads.
+pub const INGRESS_CONTROLLER_NAMESPACE: &str = "ingress-nginx";
+/// `app.kubernetes.io/name` of the ingress controller's pods.
+pub const INGRESS_CONTROLLER_NAME: &str = "ingress-nginx";
+/// The label every namespace carries with its own name (set by Kubernetes since 1.22).
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// The pod group of a workload's migration Job.
+pub(crate) fn migration_group(workload: &str) -> String {
+    format!("{workload}-migrate")
+}
+
+/// The pod group of a workload's backup CronJobs.
+pub(crate) fn backup_group(workload: &str) -> String {
+    format!("{workload}-backup")
+}
+
+/// The other end of a flow.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Peer {
+    /// Pods of this group, in the platform's namespace.
+    Pods(String),
+    /// The ingress controller.
+    IngressController,
+}
+
+pub(crate) type Ports = BTreeSet<(u16, &'static str)>;
+type Rules = BTreeMap<String, BTreeMap<Peer, Ports>>;
+
+/// Every allowed flow of a platform, by pod group.
+#[derive(Debug, Default)]
+pub(crate) struct Flows {
+    ingress: Rules,
+    egress: Rules,
+}
+
+fn all_ports(w: &ir::Workload) -> Ports {
+    w.ports
+        .iter()
+        .map(|p| (p.port.value, protocol(p.protocol)))
+        .collect()
+}
+
+impl Flows {
+    /// The flows of a platform.
+    pub fn new(p: &ir::Platform) -> Flows {
+        let mut f = Flows::default();
+        let find = |name: &str| p.workload(name);
+        for w in &p.workloads {
+            let name = &w.name.value;
+            for d in &w.depends_on {
+                if let Some(target) = find(&d.value) {
+                    f.allow(Peer::Pods(name.clone()), target, all_ports(target));
+                    if w.migration.is_some() {
+                        f.allow(Peer::Pods(migration_group(name)), target, all_ports(target));
+                    }
+                }
+            }
+            for (target, port) in backup::reach(p, w) {
+                let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
+                f.allow(Peer::Pods(backup_group(name)), target, ports);
+            }
+        }
+        let by_kind = |k: WorkloadKind| p.workloads.iter().find(|w| w.kind == k);
+        if let Some(prometheus) = by_kind(WorkloadKind::Prometheus) {
+            for w in &p.workloads {
+                if let Some(m) = &w.metrics {
+                    let port = w.port(&m.port_name).map_or("TCP", |p| protocol(p.protocol));
+                    f.allow(
+                        Peer::Pods(prometheus.name.value.clone()),
+                        w,
+                        Ports::from([(m.port, port)]),
+                    );
+                }
+            }
+        }
+        if let Some(grafana) = by_kind(WorkloadKind::Grafana) {
+            for k in [WorkloadKind::Prometheus, WorkloadKind::Jaeger] {
+                if let Some(source) = by_kind(k)
+                    && let Some(port) = source.main_port()
+                {
+                    let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
+                    f.allow(Peer::Pods(grafana.name.value.clone()), source, ports);
+                }
+            }
+        }
+        for r in p.gateway.iter().flat_map(|g| &g.routes) {
+            if let Some(target) = find(&r.workload.value) {
+                f.allow(
+                    Peer::IngressController,
+                    target,
+                    Ports::from([(r.port, "TCP")]),
+                );
+            }
+        }
+        f
+    }
+
+    fn allow(&mut self, from: Peer, to: &ir::Workload, ports: Ports) {
+        if ports.is_empty() {
+            return;
+        }
+        let to_name = to.name.value.clone();
+        if let Peer::Pods(group) = &from {
+            self.egress
+                .entry(group.clone())
+                .or_default()
+                .entry(Peer::Pods(to_name.clone()))
+                .or_default()
+                .extend(ports.iter().copied());
+        }
+        self.ingress
+            .entry(to_name)
+            .or_default()
+            .entry(from)
+            .or_default()
+            .extend(ports);
+    }
+
+    /// The policy of one pod group, named after it.
+    pub fn policy(&self, ctx: &Ctx<'_>, group: &str, labels: Labels) -> NetworkPolicy {
+        let ingress: Vec<NetworkPolicyIngressRule> = self
+            .ingress
+            .get(group)
+            .into_iter()
+            .flatten()
+            .map(|(peer, ports)| NetworkPolicyIngressRule {
+                from: Some(vec![peer_of(peer)]),
+                ports: Some(policy_ports(ports)),
+            })
+            .collect();
+        let egress: Vec<NetworkPolicyEgressRule> = self
+            .egress
+            .get(group)
+            .into_iter()
+            .flatten()
+            .map(|(peer, ports)| NetworkPolicyEgressRule {
+                to: Some(vec![peer_of(peer)]),
+                ports: Some(policy_ports(ports)),
+            })
+            .collect();
+        NetworkPolicy {
+            metadata: ctx.meta(group, labels),
+            spec: Some(NetworkPolicySpec {
+                egress: (!egress.is_empty()).then_some(egress),
+                ingress: (!ingress.is_empty()).then_some(ingress),
+                pod_selector: Some(group_selector(group)),
+                policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            }),
+        }
+    }
+}
+
+fn group_selector(group: &str) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+    selector(Labels::from([(NAME_LABEL.to_owned(), group.to_owned())]))
+}
+
+fn peer_of(peer: &Peer) -> NetworkPolicyPeer {
+    match peer {
+        Peer::Pods(group) => NetworkPolicyPeer {
+            pod_selector: Some(group_selector(group)),
+            ..NetworkPolicyPeer::default()
+        },
+        Peer::IngressController => NetworkPolicyPeer {
+            namespace_selector: Some(selector(Labels::from([(
+                NAMESPACE_NAME_LABEL.to_owned(),
+                INGRESS_CONTROLLER_NAMESPACE.to_owned(),
+            )]))),
+            pod_selector: Some(selector(Labels::from([(
+                NAME_LABEL.to_owned(),
+                INGRESS_CONTROLLER_NAME.to_owned(),
+            )]))),
+            ..NetworkPolicyPeer::default()
+        },
+    }
+}
+
+/// Policy ports from (number, protocol) pairs.
+pub(crate) fn policy_ports(ports: &Ports) -> Vec<NetworkPolicyPort> {
+    ports
+        .iter()
+        .map(|(port, proto)| NetworkPolicyPort {
+            port: Some(IntOrString::Int(i32::from(*port))),
+            protocol: Some((*proto).to_owned()),
+            ..NetworkPolicyPort::default()
+        })
+        .collect()
+}

@@ -1,0 +1,341 @@
+//! One workload's servers, as one file: ServiceAccount, ConfigMaps, Services, the
+//! controller(s), autoscalers, disruption budgets and the NetworkPolicy.
+//!
+//! * Stateless workloads are Deployments; stateful ones ([`WorkloadKind::is_stateful`]) are
+//!   StatefulSets behind a headless Service, with a `data` volumeClaimTemplate at the data
+//!   path (an emptyDir when the spec gives no storage).
+//! * A blue-green workload is two Deployments, `<name>-blue` and `<name>-green`, each with
+//!   its own autoscaler and budget; the active slot runs the service's image, the other the
+//!   preview image. Only the Service `<name>` names the active slot, so switching
+//!   `activeSlot` changes one line of output.
+//! * When autoscaling is on, `replicas` is left out of the controller so that applying the
+//!   manifests again does not undo the autoscaler's work.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment, StatefulSet,
+    StatefulSetSpec,
+};
+use k8s_openapi::api::core::v1::{
+    Container, EnvVar, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec,
+    VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use nexus_spec::catalog;
+use nexus_spec::ir::{self, ImageRef, Rollout, WorkloadKind};
+use nexus_spec::model::Slot;
+
+use super::backup;
+use super::docs::{Docs, sha256_hex};
+use super::env;
+use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, SLOT_LABEL, int, selector};
+use super::network::Flows;
+use super::objects::{config_map, config_map_volume, service_account};
+use super::pod::{self, Mounts};
+use super::scaling;
+use super::services::{self, SLOTS, slot_selector};
+use crate::error::RenderError;
+
+/// Extra configuration a workload reads from files (Prometheus' scrape configuration,
+/// Grafana's data sources).
+#[derive(Debug, Clone)]
+pub(crate) struct MountedConfig {
+    /// ConfigMap name.
+    pub name: String,
+    /// File name → contents.
+    pub data: BTreeMap<String, String>,
+    /// Where the files appear in the container.
+    pub mount_path: &'static str,
+}
+
+/// Where a component keeps its data, from the catalog.
+fn catalog_data_path(kind: WorkloadKind) -> Option<&'static str> {
+    match kind {
+        WorkloadKind::Backing(e) => catalog::engine(e).data_path,
+        WorkloadKind::Prometheus => catalog::PROMETHEUS.data_path,
+        WorkloadKind::Grafana => catalog::GRAFANA.data_path,
+        WorkloadKind::Jaeger => catalog::JAEGER.data_path,
+        WorkloadKind::Service => None,
+    }
+}
+
+/// A workload's pod template parts that do not depend on the slot.
+struct Pod<'a> {
+    w: &'a ir::Workload,
+    env: Vec<EnvVar>,
+    checksum: Option<String>,
+    mounts: Mounts,
+}
+
+/// The main container of a workload.
+pub(crate) fn container(
+    w: &ir::Workload,
+    image: &ImageRef,
+    env: Vec<EnvVar>,
+    mounts: &Mounts,
+) -> Result<Container, RenderError> {
+    let probe = |p: &Option<ir::Probe>| p.as_ref().map(pod::probe).transpose();
+    Ok(Container {
+        args: w.args.clone(),
+        command: w.command.clone(),
+        env: (!env.is_empty()).then_some(env),
+        image: Some(image.to_string()),
+        liveness_probe: probe(&w.health.liveness)?,
+        name: w.name.value.clone(),
+        ports: pod::ports(w),
+        readiness_probe: probe(&w.health.readiness)?,
+        resources: pod::resources(&w.resources),
+        security_context: Some(pod::container_security(&w.security)),
+        startup_probe: probe(&w.health.startup)?,
+        volume_mounts: mounts.mounts(),
+        ..Container::default()
+    })
+}
+
+impl Pod<'_> {
+    fn template(
+        &self,
+        ctx: &Ctx<'_>,
+        image: &ImageRef,
+        slot: Option<Slot>,
+    ) -> Result<PodTemplateSpec, RenderError> {
+        let w = self.w;
+        let mut labels = ctx.versioned_labels(&w.name.value, w.tier.as_str(), image);
+        if let Some(s) = slot {
+            labels.insert(SLOT_LABEL.into(), s.as_str().into());
+        }
+        let mut annotations = ctx.annotations().unwrap_or_default();
+        if let Some(c) = &self.checksum {
+            annotations.insert(CHECKSUM_ANNOTATION.into(), c.clone());
+        }
+        let c = container(w, image, self.env.clone(), &self.mounts)?;
+        Ok(PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                annotations: (!annotations.is_empty()).then_some(annotations),
+                labels: Some(labels),
+                ..ObjectMeta::default()
+            }),
+            spec: Some(pod::pod_spec(
+                &w.name.value,
+                &w.security,
+                vec![c],
+                &self.mounts,
+            )),
+        })
+    }
+}
+
+fn int_or_percent(v: &str) -> IntOrString {
+    v.parse::<i32>()
+        .map_or_else(|_| IntOrString::String(v.to_owned()), IntOrString::Int)
+}
+
+/// Renders a workload's servers.
+pub(crate) fn render(
+    ctx: &Ctx<'_>,
+    w: &ir::Workload,
+    flows: &Flows,
+    extra: Option<&MountedConfig>,
+) -> Result<Docs, RenderError> {
+    let name = &w.name.value;
+    let labels = ctx.labels(name, w.tier.as_str());
+    let mut docs = Docs::new();
+    docs.push(
+        &service_account(ctx, name, labels.clone()),
+        "ServiceAccount",
+    )?;
+    let env_cm = format!("{name}-env");
+    let env = env::build(ctx, &w.env, &env_cm)?;
+    let mut config_bytes = String::new();
+    if !env.config.is_empty() {
+        let cm = config_map(ctx, &env_cm, labels.clone(), env.config.clone());
+        config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
+    }
+    let mut mounts = Mounts::default();
+    if let Some(x) = extra {
+        let cm = config_map(ctx, &x.name, labels.clone(), x.data.clone());
+        config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
+        mounts.add(
+            config_map_volume("config", &x.name, 0o444),
+            x.mount_path,
+            true,
+        );
+    }
+    let stateful = w.kind.is_stateful();
+    for s in services::for_workload(ctx, w, stateful || w.metrics.is_some())? {
+        docs.push(&s, "Service")?;
+    }
+    let data_path = w
+        .storage
+        .as_ref()
+        .map(|s| s.mount_path.as_str())
+        .or_else(|| catalog_data_path(w.kind))
+        .filter(|_| stateful);
+    match (data_path, &w.storage) {
+        (Some(path), Some(_)) => mounts.mount_only("data", path),
+        (Some(path), None) => mounts.add(pod::empty_dir("data"), path, false),
+        (None, _) => {}
+    }
+    mounts.security(&w.security, data_path);
+    let pod = Pod {
+        w,
+        env: env.vars,
+        checksum: (!config_bytes.is_empty()).then(|| sha256_hex(config_bytes.as_bytes())),
+        mounts,
+    };
+    let replicas = match w.autoscaling {
+        Some(_) => None,
+        None => Some(int(w.replicas.value, "replicas")?),
+    };
+    // (kind, controller name, the selector of its pods)
+    let mut controllers: Vec<(&str, String, Labels)> = Vec::new();
+    if stateful {
+        let set = statefulset(ctx, &pod, replicas)?;
+        docs.push(&set, "StatefulSet")?;
+        controllers.push(("StatefulSet", name.clone(), ctx.selector_labels(name)));
+    } else {
+        match &w.rollout {
+            Rollout::Rolling {
+                max_surge,
+                max_unavailable,
+            } => {
+                let strategy = (max_surge.as_str(), max_unavailable.as_str());
+                let d = deployment(ctx, &pod, name, None, &w.image.value, replicas, strategy)?;
+                docs.push(&d, "Deployment")?;
+                controllers.push(("Deployment", name.clone(), ctx.selector_labels(name)));
+            }
+            Rollout::BlueGreen {
+                active,
+                preview_image,
+            } => {
+                for slot in SLOTS {
+                    let image = if slot == active.value {
+                        &w.image.value
+                    } else {
+                        &preview_image.value
+                    };
+                    let d_name = format!("{name}-{}", slot.as_str());
+                    let d = deployment(
+                        ctx,
+                        &pod,
+                        &d_name,
+                        Some(slot),
+                        image,
+                        replicas,
+                        ("25%", "0"),
+                    )?;
+                    docs.push(&d, "Deployment")?;
+                    controllers.push(("Deployment", d_name, slot_selector(ctx, name, slot)));
+                }
+            }
+        }
+    }
+    if let Some(a) = &w.autoscaling {
+        for (kind, target, _) in &controllers {
+            docs.push(
+                &scaling::hpa(ctx, w, a, kind, target)?,
+                "HorizontalPodAutoscaler",
+            )?;
+        }
+    }
+    if let Some(b) = &w.disruption_budget {
+        for (_, target, pods) in &controllers {
+            let pdb = scaling::pdb(ctx, w, b, target, pods.clone())?;
+            docs.push(&pdb, "PodDisruptionBudget")?;
+        }
+    }
+    docs.push(&flows.policy(ctx, name, labels), "NetworkPolicy")?;
+    Ok(docs)
+}
+
+fn deployment(
+    ctx: &Ctx<'_>,
+    pod: &Pod<'_>,
+    name: &str,
+    slot: Option<Slot>,
+    image: &ImageRef,
+    replicas: Option<i32>,
+    (max_surge, max_unavailable): (&str, &str),
+) -> Result<Deployment, RenderError> {
+    let w = pod.w;
+    let mut labels = ctx.versioned_labels(&w.name.value, w.tier.as_str(), image);
+    let pods = match slot {
+        Some(s) => {
+            labels.insert(SLOT_LABEL.into(), s.as_str().into());
+            slot_selector(ctx, &w.name.value, s)
+        }
+        None => ctx.selector_labels(&w.name.value),
+    };
+    Ok(Deployment {
+        metadata: ctx.meta(name, labels),
+        spec: Some(DeploymentSpec {
+            replicas,
+            selector: selector(pods),
+            strategy: Some(DeploymentStrategy {
+                rolling_update: Some(RollingUpdateDeployment {
+                    max_surge: Some(int_or_percent(max_surge)),
+                    max_unavailable: Some(int_or_percent(max_unavailable)),
+                }),
+                type_: Some("RollingUpdate".to_owned()),
+            }),
+            template: pod.template(ctx, image, slot)?,
+            ..DeploymentSpec::default()
+        }),
+        ..Deployment::default()
+    })
+}
+
+fn statefulset(
+    ctx: &Ctx<'_>,
+    pod: &Pod<'_>,
+    replicas: Option<i32>,
+) -> Result<StatefulSet, RenderError> {
+    let w = pod.w;
+    let name = &w.name.value;
+    let claims = w.storage.as_ref().map(|s| {
+        vec![PersistentVolumeClaim {
+            metadata: ObjectMeta {
+                name: Some("data".to_owned()),
+                ..ObjectMeta::default()
+            },
+            spec: Some(PersistentVolumeClaimSpec {
+                access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                resources: Some(VolumeResourceRequirements {
+                    requests: Some(BTreeMap::from([(
+                        "storage".to_owned(),
+                        Quantity(s.size.value.as_str().to_owned()),
+                    )])),
+                    ..VolumeResourceRequirements::default()
+                }),
+                storage_class_name: s.storage_class.clone(),
+                ..PersistentVolumeClaimSpec::default()
+            }),
+            ..PersistentVolumeClaim::default()
+        }]
+    });
+    let mut metadata = ctx.meta(
+        name,
+        ctx.versioned_labels(name, w.tier.as_str(), &w.image.value),
+    );
+    if let Some(reason) = backup::unsupported(ctx.platform, w) {
+        metadata
+            .annotations
+            .get_or_insert_with(Labels::new)
+            .insert(backup::UNSUPPORTED_ANNOTATION.into(), reason);
+    }
+    Ok(StatefulSet {
+        metadata,
+        spec: Some(StatefulSetSpec {
+            replicas,
+            selector: selector(ctx.selector_labels(name)),
+            service_name: Some(format!("{name}-headless")),
+            template: pod.template(ctx, &w.image.value, None)?,
+            volume_claim_templates: claims,
+            ..StatefulSetSpec::default()
+        }),
+        ..StatefulSet::default()
+    })
+}
