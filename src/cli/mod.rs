@@ -1,6 +1,8 @@
 //! Subcommands, one module each.
 
+mod explain;
 mod graph;
+mod lint;
 mod output;
 mod render;
 mod schema;
@@ -27,6 +29,10 @@ enum Command {
     Validate(validate::Args),
     /// Print the spec's JSON Schema.
     Schema,
+    /// Check specs against security and resource policy.
+    Lint(lint::Args),
+    /// What a lint rule checks, why, and how to fix or waive it.
+    Explain(explain::Args),
     /// Render every environment into generated/ (all-or-nothing), or check it is current.
     Render(render::Args),
     /// Print the dependency and exposure graph (Mermaid or DOT).
@@ -52,6 +58,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Validate(a) => validate::run(a),
         Command::Schema => schema::run(),
+        Command::Lint(a) => lint::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Render(a) => render::run(a),
         Command::Graph(a) => graph::run(a),
     }

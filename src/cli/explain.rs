@@ -1,0 +1,61 @@
+//! `nexus explain RULE` and `nexus explain --list`
+
+use std::process::ExitCode;
+
+use nexus_lint::{docs, rules};
+
+use super::EXIT_USAGE;
+
+/// Arguments of `nexus explain`.
+#[derive(Debug, clap::Args)]
+#[command(arg_required_else_help = true)]
+pub struct Args {
+    /// The rule id (`NX-POD-001`; case does not matter).
+    #[arg(required_unless_present = "list")]
+    pub rule: Option<String>,
+    /// List every rule: id, default severity, title.
+    #[arg(long, conflicts_with = "rule")]
+    pub list: bool,
+    /// Print Markdown instead of text.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+/// Runs `nexus explain`.
+pub fn run(args: Args) -> ExitCode {
+    if args.list {
+        print!(
+            "{}",
+            if args.markdown {
+                docs::rules_markdown()
+            } else {
+                docs::list()
+            }
+        );
+        return ExitCode::SUCCESS;
+    }
+    let id = args.rule.unwrap_or_default().to_ascii_uppercase();
+    match rules::find(&id) {
+        Some(rule) => {
+            print!(
+                "{}",
+                if args.markdown {
+                    docs::explain_markdown(rule)
+                } else {
+                    docs::explain(rule)
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        None => {
+            let ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
+            let hint = nexus::spec::suggest::did_you_mean(&id, &ids)
+                .map(|c| format!("; did you mean {c}?"))
+                .unwrap_or_default();
+            eprintln!(
+                "nexus explain: there is no rule `{id}`{hint} (`nexus explain --list` lists them)"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
