@@ -170,7 +170,6 @@ fn explain_prints_a_rule_and_the_list() {
 }
 
 #[test]
-#[ignore = "specs/nexus.yaml needs the changes listed in the lint branch's report first"]
 fn the_repository_specs_lint_clean_at_warning() {
     let run = nexus(&["lint", "--fail-on", "warning", "--min-severity", "warning"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
