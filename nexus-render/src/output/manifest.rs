@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::plan::check_path;
 
 /// The manifest's file name, at the root of the output folder.
-pub const MANIFEST_NAME: &str = ".nexus-manifest.json";
+pub const MANIFEST_NAME: &str = nexus_spec::OUTPUT_MANIFEST;
 
 /// The format tag this version of nexus reads and writes.
 pub const FORMAT: &str = "nexus-manifest/v1";
