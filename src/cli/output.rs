@@ -56,3 +56,23 @@ pub fn exit_code(diags: &Diagnostics) -> u8 {
     }
     code
 }
+
+/// Prints any error that is a miette diagnostic (render and output errors) to stderr.
+pub fn print_error(e: &dyn miette::Diagnostic) {
+    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, e).is_err() {
+        out = format!("error: {e}\n");
+    }
+    let _ = write!(std::io::stderr().lock(), "{out}");
+}
+
+/// Prints a warning line to stderr.
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+}
