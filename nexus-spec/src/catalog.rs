@@ -71,7 +71,7 @@ pub enum BackupSupport {
     /// It renders backup jobs that work this way.
     Dump(BackupMethod),
     /// It renders none: a `backup` block is not carried out. The text says why, as a
-    /// clause that follows "nexus cannot back up <engine> yet:".
+    /// clause that reads after "`nexus cannot back up ENGINE yet`" (no full stop).
     Unsupported(&'static str),
 }
 
