@@ -7,6 +7,7 @@
 
 pub mod compose;
 pub mod error;
+pub mod grafana;
 pub mod graph;
 pub mod k8s;
 pub mod nginx;
