@@ -36,6 +36,14 @@ def add_store(d):
         'resources': {'requests': {'cpu': '250m', 'memory': '512Mi'}, 'limits': {'cpu': '500m', 'memory': '512Mi'}},
         'storage': {'size': '50Gi'}}
 
+def add_graph(d):
+    d['spec']['secrets']['graph-password'] = {'external': {'store': 'vault', 'key': 'demo/graph'}}
+    d['spec']['backingServices']['graph'] = {'engine': 'neo4j', 'version': '5',
+        'credentials': {'passwordSecret': 'graph-password'},
+        'resources': {'requests': {'cpu': '500m', 'memory': '1Gi'}, 'limits': {'cpu': '1', 'memory': '1Gi'}},
+        'storage': {'size': '10Gi'},
+        'backup': {'incremental': '0 * * * *', 'full': '0 2 * * *', 'retention': {'incremental': 48, 'full': 14}}}
+
 def set_(path, value):
     def f(d):
         node = d
@@ -139,6 +147,7 @@ R = {
  'NX-AVL-008': ('`db` is backed up weekly; the RPO is 24h', lambda d: add_db(d, incremental=None, full='0 3 * * 0'), 'daily full backups', lambda d: add_db(d, full='0 2 * * *'), None),
  'NX-AVL-009': ('backups of `db` have no destination', lambda d: add_db(d), 'backups go to the MinIO `store`', lambda d: (add_store(d), add_db(d, destination='store')), None),
  'NX-AVL-010': ('`db` keeps 3 daily full backups; the policy wants 7 days', lambda d: add_db(d, retention={'full': 3}), '14 daily full backups', lambda d: add_db(d), None),
+ 'NX-AVL-011': ('`graph` (neo4j) declares backups nexus cannot take', add_graph, 'the same backups declared for a postgres `db`', lambda d: add_db(d), None),
  'NX-IMG-001': ('`web` uses `:latest`', set_(WEB + ['image'], 'registry.example.com/demo/web:latest'), 'a version tag', NOOP, None),
  'NX-IMG-002': ('images are referenced by tag only (the policy turns the rule on)', NOOP, 'every image pinned by digest', pin_all, {'rules': {'NX-IMG-002': 'warning'}}),
  'NX-IMG-003': ('`web` comes from ghcr.io, not on the allow-list', set_(WEB + ['image'], 'ghcr.io/demo/web:1.0.0'), 'every registry allowed', NOOP, {'images': {'allowedRegistries': ['registry.example.com', 'docker.io']}}),
@@ -161,6 +170,7 @@ R = {
  'NX-CMP-004': ('the secret comes from an external store', NOOP, 'a secret set by hand', secret('cache-password', external=False), None),
  'NX-CMP-005': ('`web` and `api` have liveness checks', NOOP, 'no liveness checks', no_liveness, None),
  'NX-CMP-006': ('the Compose gateway binds 0.0.0.0', set_(['spec', 'gateway', 'nginx', 'bindAddress'], '0.0.0.0'), 'the default, 127.0.0.1', set_(['spec', 'gateway', 'nginx', 'bindAddress'], '127.0.0.1'), None),
+ 'NX-CMP-007': ('`db` declares backups', lambda d: add_db(d), 'the same database without backups', lambda d: add_db(d, backup=False), None),
  'NX-NGX-001': ('`web` is public but there is no gateway', delete(['spec', 'gateway']), 'no gateway and nothing public', chain(delete(['spec', 'gateway']), delete(WEB + ['exposure'])), None),
  'NX-NGX-002': ('TLS comes from a cert-manager issuer', set_(['spec', 'gateway', 'tls', 'issuer'], 'letsencrypt'), 'a certificate secret only', NOOP, None),
  'NX-NGX-003': ('the gateway is rendered for Nginx 1.24', set_(['spec', 'gateway', 'nginx', 'version'], '1.24'), 'Nginx 1.27', set_(['spec', 'gateway', 'nginx', 'version'], '1.27'), None),

@@ -166,3 +166,11 @@ fn rand_suffix() -> u128 {
         .map(|d| d.as_nanos())
         .unwrap_or(0)
 }
+
+#[test]
+fn rendered_output_is_never_read_as_specs() {
+    // `nexus validate .` from the repository root walks specs/ and skips generated/,
+    // which holds the output manifest.
+    let run = nexus(&["validate", "."]);
+    assert!(!run.stderr.contains("generated/"), "{}", run.stderr);
+}

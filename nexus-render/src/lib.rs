@@ -1,15 +1,19 @@
 //! `nexus-render`: generators from the resolved platform IR ([`nexus_spec::ir::Platform`]) to
 //! the files that run it. Each generator is a pure function from the IR to an
 //! [`OutputPlan`] (relative path → bytes); nothing here decides policy (that is lint's job)
-//! or touches the file system except [`plan`]'s writer.
+//! or touches the file system except [`output`]'s writer.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod compose;
 pub mod error;
+pub mod grafana;
+pub mod graph;
 pub mod k8s;
 pub mod nginx;
+pub mod output;
 pub mod plan;
+pub mod readme;
 pub mod yaml;
 
 pub use error::RenderError;

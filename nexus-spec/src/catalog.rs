@@ -1,6 +1,11 @@
 //! What nexus knows about the engines and monitoring components it runs: official images,
-//! ports, data paths, non-root users, health checks, writable paths and credential variables.
-//! Data, not code: one row per component.
+//! ports, data paths, non-root users, health checks, writable paths, credential variables and
+//! whether (and how) nexus can back the data up. Data, not code: one row per component.
+//!
+//! The generators and the lint rules both read this catalog, so what one renders and what the
+//! other reports cannot drift apart: an engine whose row has no [`BackupMethod`] gets no
+//! backup job from the Kubernetes target, and the lint reports its `backup` block as not
+//! carried out.
 
 use crate::model::Engine;
 
@@ -31,6 +36,67 @@ pub struct CredentialEnv {
     pub default_user: &'static str,
 }
 
+/// The dump tool a backup job runs. A generator that renders backups maps each tool to the
+/// script it runs, matching exhaustively, so no row can claim a backup it has no script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DumpTool {
+    /// `pg_dump --format=custom` of the database; restore with `pg_restore`.
+    PgDump,
+    /// `redis-cli --rdb`: a snapshot of the whole data set; restore by copying it to the
+    /// data volume.
+    RedisCliRdb,
+    /// `rabbitmqadmin export`: the broker's definitions (users, vhosts, queues, bindings,
+    /// policies), not messages; restore with `rabbitmqadmin import`.
+    RabbitmqadminExport,
+}
+
+/// How nexus backs up an engine: a scheduled job whose first step runs `tool` from the
+/// engine's own image against the live service (no downtime, no access to its volume) and
+/// writes one complete dump, which the second step uploads to the MinIO named in the spec.
+/// None of the tools takes an incremental backup from a client, so the incremental schedule takes
+/// the same complete dump, more often.
+#[derive(Debug, Clone, Copy)]
+pub struct BackupMethod {
+    /// The dump tool (shipped in the engine's own image).
+    pub tool: DumpTool,
+    /// The port, by name, the tool connects to.
+    pub port: &'static str,
+    /// The variable the tool reads the password from.
+    pub password_var: &'static str,
+}
+
+/// Whether nexus can back up a component's data.
+#[derive(Debug, Clone, Copy)]
+pub enum BackupSupport {
+    /// It renders backup jobs that work this way.
+    Dump(BackupMethod),
+    /// It renders none: a `backup` block is not carried out. The text says why, as a
+    /// clause that reads after "`nexus cannot back up ENGINE yet`" (no full stop).
+    Unsupported(&'static str),
+}
+
+impl BackupSupport {
+    /// The method, when nexus can back the component up.
+    pub fn method(self) -> Option<BackupMethod> {
+        match self {
+            BackupSupport::Dump(m) => Some(m),
+            BackupSupport::Unsupported(_) => None,
+        }
+    }
+
+    /// Why nexus cannot back the component up, when it cannot.
+    pub fn gap(self) -> Option<&'static str> {
+        match self {
+            BackupSupport::Dump(_) => None,
+            BackupSupport::Unsupported(why) => Some(why),
+        }
+    }
+}
+
+/// Monitoring components take no `backup` block.
+const NOT_A_BACKING_SERVICE: BackupSupport =
+    BackupSupport::Unsupported("only backing services are backed up");
+
 /// One component: an engine or a monitoring tool.
 #[derive(Debug, Clone, Copy)]
 pub struct Component {
@@ -56,6 +122,8 @@ pub struct Component {
     pub credentials: Option<CredentialEnv>,
     /// Command-line arguments (may use `$(VAR)` for variables set above).
     pub args: &'static [&'static str],
+    /// Whether nexus can back the data up, and how.
+    pub backup: BackupSupport,
 }
 
 /// The catalog row of an engine.
@@ -96,6 +164,11 @@ const POSTGRES: Component = Component {
         default_user: "postgres",
     }),
     args: &[],
+    backup: BackupSupport::Dump(BackupMethod {
+        tool: DumpTool::PgDump,
+        port: "postgres",
+        password_var: "PGPASSWORD",
+    }),
 };
 
 const REDIS: Component = Component {
@@ -126,6 +199,11 @@ const REDIS: Component = Component {
         "--appendonly",
         "yes",
     ],
+    backup: BackupSupport::Dump(BackupMethod {
+        tool: DumpTool::RedisCliRdb,
+        port: "redis",
+        password_var: "REDISCLI_AUTH",
+    }),
 };
 
 const ELASTICSEARCH: Component = Component {
@@ -153,6 +231,9 @@ const ELASTICSEARCH: Component = Component {
         default_user: "elastic",
     }),
     args: &[],
+    backup: BackupSupport::Unsupported(
+        "its snapshots need an S3 repository with keystore credentials on every node",
+    ),
 };
 
 const NEO4J: Component = Component {
@@ -173,6 +254,7 @@ const NEO4J: Component = Component {
         default_user: "neo4j",
     }),
     args: &[],
+    backup: BackupSupport::Unsupported("Neo4j Community can only dump a stopped database"),
 };
 
 const RABBITMQ: Component = Component {
@@ -193,6 +275,11 @@ const RABBITMQ: Component = Component {
         default_user: "guest",
     }),
     args: &[],
+    backup: BackupSupport::Dump(BackupMethod {
+        tool: DumpTool::RabbitmqadminExport,
+        port: "management",
+        password_var: "BACKUP_PASSWORD",
+    }),
 };
 
 const MINIO: Component = Component {
@@ -213,6 +300,9 @@ const MINIO: Component = Component {
         default_user: "minio",
     }),
     args: &["server", "/data", "--console-address", ":9001"],
+    backup: BackupSupport::Unsupported(
+        "it is where the other engines' backups go; replicate it to another site instead",
+    ),
 };
 
 /// Prometheus.
@@ -228,6 +318,7 @@ pub const PROMETHEUS: Component = Component {
     env: &[],
     credentials: None,
     args: &[],
+    backup: NOT_A_BACKING_SERVICE,
 };
 
 /// Grafana.
@@ -252,6 +343,7 @@ pub const GRAFANA: Component = Component {
         default_user: "admin",
     }),
     args: &[],
+    backup: NOT_A_BACKING_SERVICE,
 };
 
 /// Jaeger all-in-one.
@@ -272,6 +364,7 @@ pub const JAEGER: Component = Component {
     env: &[("COLLECTOR_OTLP_ENABLED", "true")],
     credentials: None,
     args: &[],
+    backup: NOT_A_BACKING_SERVICE,
 };
 
 /// Default non-root user of application services whose spec names none.

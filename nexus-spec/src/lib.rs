@@ -23,4 +23,4 @@ pub mod values;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
 pub use load::Limits;
 pub use span::{FileId, Span, Spanned};
-pub use spec::{Spec, discover};
+pub use spec::{OUTPUT_MANIFEST, Spec, discover};

@@ -149,8 +149,10 @@ fn read_capped(path: &Path, max: usize) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// The spec files named by `paths`: a file as given, a folder walked recursively in sorted
-/// order for `*.yaml` / `*.yml` files (symbolic links are not followed; policy files named
-/// `nexus-policy*.yaml` are skipped). An unreadable path is an error with code `nexus::io`.
+/// order for `*.yaml` / `*.yml` files. Symbolic links are not followed; policy files named
+/// `nexus-policy*.yaml` are skipped, and so is any folder holding a `.nexus-manifest.json`
+/// (a folder nexus rendered into, whose YAML is output, not specs). An unreadable path is an
+/// error with code `nexus::io`.
 ///
 /// ```
 /// let files = nexus_spec::discover(&[std::path::PathBuf::from("../specs")]).unwrap();
@@ -169,9 +171,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(out)
 }
 
+/// The file nexus keeps in every folder it renders into.
+pub const OUTPUT_MANIFEST: &str = ".nexus-manifest.json";
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), Diagnostic> {
     if depth > 32 {
         return Err(io_error(dir, "walk", "folders nest deeper than 32 levels"));
+    }
+    if dir.join(OUTPUT_MANIFEST).exists() {
+        return Ok(());
     }
     let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
         .map_err(|e| io_error(dir, "list", e))?

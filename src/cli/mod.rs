@@ -1,9 +1,12 @@
 //! Subcommands, one module each.
 
 mod explain;
+mod graph;
 mod lint;
 mod output;
+mod render;
 mod schema;
+mod specs;
 mod validate;
 
 use std::path::PathBuf;
@@ -30,6 +33,10 @@ enum Command {
     Lint(lint::Args),
     /// What a lint rule checks, why, and how to fix or waive it.
     Explain(explain::Args),
+    /// Render every environment into generated/ (all-or-nothing), or check it is current.
+    Render(render::Args),
+    /// Print the dependency and exposure graph (Mermaid or DOT).
+    Graph(graph::Args),
 }
 
 /// Exit code for invalid input, lint findings or drift.
@@ -53,5 +60,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Schema => schema::run(),
         Command::Lint(a) => lint::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Render(a) => render::run(a),
+        Command::Graph(a) => graph::run(a),
     }
 }

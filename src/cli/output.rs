@@ -7,14 +7,20 @@ use nexus::spec::{Diagnostic, Diagnostics, Severity, codes};
 
 use super::{EXIT_FAILED, EXIT_USAGE};
 
-/// Renders one diagnostic the way `nexus` prints it.
-pub fn render(d: &Diagnostic) -> String {
+/// The report handler every diagnostic is drawn with: colour only on a terminal without
+/// `NO_COLOR`, 100 columns wide.
+fn handler() -> GraphicalReportHandler {
     let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    GraphicalReportHandler::new_themed(theme).with_width(100)
+}
+
+/// Renders one diagnostic the way `nexus` prints it.
+pub fn render(d: &Diagnostic) -> String {
+    let handler = handler();
     let mut out = String::new();
     if handler.render_report(&mut out, d).is_err() {
         out = format!("{}: {}\n", d.code, d.message);
@@ -55,4 +61,19 @@ pub fn exit_code(diags: &Diagnostics) -> u8 {
         code = EXIT_FAILED;
     }
     code
+}
+
+/// Prints any error that is a miette diagnostic (render and output errors) to stderr.
+pub fn print_error(e: &dyn miette::Diagnostic) {
+    let handler = handler();
+    let mut out = String::new();
+    if handler.render_report(&mut out, e).is_err() {
+        out = format!("error: {e}\n");
+    }
+    let _ = write!(std::io::stderr().lock(), "{out}");
+}
+
+/// Prints a warning line to stderr.
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
 }

@@ -1,6 +1,7 @@
 //! Availability: replicas, disruption budgets, health checks and backups.
 
 use nexus_spec::Severity::Warning;
+use nexus_spec::catalog;
 use nexus_spec::ir::{DisruptionBudget, WorkloadKind};
 
 use crate::finding::Target;
@@ -19,6 +20,7 @@ pub(super) static RULES: &[&Rule] = &[
     &RPO,
     &BACKUP_DESTINATION,
     &BACKUP_RETENTION,
+    &BACKUP_NOT_RENDERED,
 ];
 
 fn duration(seconds: u64) -> String {
@@ -354,6 +356,40 @@ pub(super) static BACKUP_RETENTION: Rule = Rule {
                     ),
                 )
                 .label(format!("reaches back {}", duration(reach)));
+            }
+        }
+    },
+};
+
+pub(super) static BACKUP_NOT_RENDERED: Rule = Rule {
+    id: "NX-AVL-011",
+    group: Group::Availability,
+    title: "Backups declared for an engine nexus cannot back up",
+    severity: Warning,
+    enabled: true,
+    rationale: "A `backup` block says the data is protected, but nexus renders backup jobs only for the engines its catalog knows how to dump; for any other engine no target runs the schedule, so the data has no backup and the recovery point the spec promises is not met.",
+    fix: "Remove the `backup` block and protect the data another way (the engine's own snapshots or replication, run outside nexus), or waive the finding with the reason and how the data is protected until nexus can back the engine up.",
+    compliance: Compliance {
+        cis: &[],
+        nsa: &[],
+        pss: None,
+        soc2: &["A1.2"],
+    },
+    check: |_, p, out| {
+        for w in &p.workloads {
+            let (Some(b), WorkloadKind::Backing(engine)) = (&w.backup, w.kind) else {
+                continue;
+            };
+            if let Some(why) = catalog::engine(engine).backup.gap() {
+                out.add(
+                    &Target::workload(w),
+                    b.span,
+                    format!(
+                        "`{}` declares backups, but nexus cannot back up {engine} yet ({why}): no backup is taken",
+                        w.name.value
+                    ),
+                )
+                .label(format!("not carried out for {engine}"));
             }
         }
     },

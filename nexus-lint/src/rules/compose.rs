@@ -16,6 +16,7 @@ pub(super) static RULES: &[&Rule] = &[
     &EXTERNAL_SECRETS,
     &LIVENESS,
     &BIND_ALL,
+    &NO_BACKUPS,
 ];
 
 pub(super) static AUTOSCALING: Rule = Rule {
@@ -182,6 +183,37 @@ pub(super) static BIND_ALL: Rule = Rule {
                 ),
             )
             .label("every interface");
+        }
+    },
+};
+
+pub(super) static NO_BACKUPS: Rule = Rule {
+    id: "NX-CMP-007",
+    group: Group::Compose,
+    title: "Compose runs no backups",
+    severity: Info,
+    enabled: true,
+    rationale: "Compose has no scheduler: the Compose project has no backup jobs, so data kept by a Compose environment is not backed up, whatever its `backup` block says.",
+    fix: "Run the Kubernetes target for data that must be protected, or schedule the dump on the host (a cron job or systemd timer running the engine's dump tool against the container).",
+    compliance: Compliance {
+        cis: &[],
+        nsa: &[],
+        pss: None,
+        soc2: &["A1.2"],
+    },
+    check: |_, p, out| {
+        for w in &p.workloads {
+            if let Some(b) = &w.backup {
+                out.add(
+                    &Target::workload(w),
+                    b.span,
+                    format!(
+                        "`{}` declares backups; the Compose project takes none (Compose has no scheduler)",
+                        w.name.value
+                    ),
+                )
+                .label("not expressible in Compose");
+            }
         }
     },
 };

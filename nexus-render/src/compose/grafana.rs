@@ -3,9 +3,7 @@
 //! provisions them. Grafana reaches them over their own edge networks
 //! (see [`super::network`]).
 
-use serde::Serialize;
-
-use nexus_spec::ir::{self, WorkloadKind};
+use nexus_spec::ir;
 
 use crate::error::RenderError;
 
@@ -14,62 +12,13 @@ pub const PATH: &str = "grafana/datasources.yaml";
 /// Where Grafana reads it.
 pub const TARGET: &str = "/etc/grafana/provisioning/datasources/datasources.yaml";
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Datasources {
-    api_version: u32,
-    datasources: Vec<Datasource>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Datasource {
-    name: &'static str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    uid: String,
-    access: &'static str,
-    url: String,
-    is_default: bool,
-    editable: bool,
-}
-
 /// The workloads Grafana reads from: Prometheus and Jaeger, when present.
 pub fn sources(p: &ir::Platform) -> Vec<&ir::Workload> {
-    [WorkloadKind::Prometheus, WorkloadKind::Jaeger]
-        .into_iter()
-        .filter_map(|k| {
-            p.workloads
-                .iter()
-                .find(|w| w.kind == k && w.main_port().is_some())
-        })
-        .collect()
+    crate::grafana::sources(p)
 }
 
-/// The data-source file, when there is a source.
+/// The data-source file, when there is a source. Compose reaches a workload by its service
+/// name.
 pub fn render(p: &ir::Platform) -> Result<Option<String>, RenderError> {
-    let datasources: Vec<Datasource> = sources(p)
-        .into_iter()
-        .filter_map(|w| {
-            let port = w.main_port()?.port.value;
-            let prometheus = w.kind == WorkloadKind::Prometheus;
-            Some(Datasource {
-                name: if prometheus { "Prometheus" } else { "Jaeger" },
-                kind: w.kind.as_str(),
-                uid: w.name.value.clone(),
-                access: "proxy",
-                url: format!("http://{}:{port}", w.name.value),
-                is_default: prometheus,
-                editable: false,
-            })
-        })
-        .collect();
-    if datasources.is_empty() {
-        return Ok(None);
-    }
-    let file = Datasources {
-        api_version: 1,
-        datasources,
-    };
-    crate::yaml::to_yaml(&file, "Grafana data sources").map(Some)
+    crate::grafana::datasources(p, &|name| name.to_owned())
 }

@@ -38,8 +38,8 @@ fn plan<'a>(p: &'a ir::Platform, w: &ir::Workload) -> Result<Plan<'a>, String> {
     let WorkloadKind::Backing(engine) = w.kind else {
         return Err("only backing services are backed up".into());
     };
-    let dump = backup_scripts::dump(engine).ok_or_else(|| {
-        format!("not rendered: the Kubernetes target cannot back up {engine} yet")
+    let dump = backup_scripts::dump(engine).map_err(|why| {
+        format!("not rendered: the Kubernetes target cannot back up {engine} yet ({why})")
     })?;
     let backup = w.backup.as_ref().ok_or("no backup")?;
     let dest = backup

@@ -17,17 +17,22 @@
 //!
 //! None of these tools can take an incremental backup from a client (PostgreSQL's needs
 //! replication access and WAL archiving on the server), so the incremental schedule takes
-//! the same complete dump, more often, kept under its own retention count. Elasticsearch
-//! (snapshot repositories need keystore credentials on every node), Neo4j Community (its
-//! dump needs the database stopped) and MinIO are not backed up by the Kubernetes target
-//! yet: the StatefulSet says so in a `nexus.dev/backup` annotation.
+//! the same complete dump, more often, kept under its own retention count.
+//!
+//! Which engines are backed up, with which tool, is the engine catalog's `backup` column
+//! (`nexus_spec::catalog`), not a list here. Elasticsearch (snapshot repositories need
+//! keystore credentials on every node), Neo4j Community (its dump needs the database
+//! stopped) and MinIO (the destination itself) are not backed up yet: the StatefulSet says
+//! so in a `nexus.dev/backup` annotation, and the lint reports the `backup` block as not
+//! carried out.
 
+use nexus_spec::catalog::{self, BackupSupport, DumpTool};
 use nexus_spec::model::Engine;
 
 /// The MinIO client image that uploads backups.
 pub const MC_IMAGE: &str = "quay.io/minio/mc:RELEASE.2024-11-21T17-21-54Z";
 
-/// How an engine is dumped.
+/// How an engine is dumped: its catalog row's method, with the script of its tool.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dump {
     /// `dump.sh`.
@@ -82,24 +87,24 @@ while [ "$excess" -gt 0 ]; do
 done
 "#;
 
-/// How `engine` is dumped, if the Kubernetes target can back it up.
-pub(crate) fn dump(engine: Engine) -> Option<Dump> {
-    match engine {
-        Engine::Postgres => Some(Dump {
-            script: POSTGRES,
-            password_var: "PGPASSWORD",
-            port_name: "postgres",
-        }),
-        Engine::Redis => Some(Dump {
-            script: REDIS,
-            password_var: "REDISCLI_AUTH",
-            port_name: "redis",
-        }),
-        Engine::Rabbitmq => Some(Dump {
-            script: RABBITMQ,
-            password_var: "BACKUP_PASSWORD",
-            port_name: "management",
-        }),
-        Engine::Elasticsearch | Engine::Neo4j | Engine::Minio => None,
+/// How `engine` is dumped, if the engine catalog says nexus can back it up.
+pub(crate) fn dump(engine: Engine) -> Result<Dump, &'static str> {
+    let method = match catalog::engine(engine).backup {
+        BackupSupport::Dump(m) => m,
+        BackupSupport::Unsupported(why) => return Err(why),
+    };
+    Ok(Dump {
+        script: script(method.tool),
+        password_var: method.password_var,
+        port_name: method.port,
+    })
+}
+
+/// `dump.sh` of each tool.
+fn script(tool: DumpTool) -> &'static str {
+    match tool {
+        DumpTool::PgDump => POSTGRES,
+        DumpTool::RedisCliRdb => REDIS,
+        DumpTool::RabbitmqadminExport => RABBITMQ,
     }
 }

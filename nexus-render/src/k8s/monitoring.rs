@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use nexus_spec::ir::{self, WorkloadKind};
+use nexus_spec::ir;
 use serde::Serialize;
 
 use super::meta::Ctx;
@@ -102,65 +102,18 @@ pub(crate) fn prometheus(
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Datasources {
-    api_version: u32,
-    datasources: Vec<Datasource>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Datasource {
-    name: &'static str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    uid: String,
-    access: &'static str,
-    url: String,
-    is_default: bool,
-    editable: bool,
-}
-
 /// Grafana's data sources (Prometheus and Jaeger, when the platform runs them): the
 /// ConfigMap `grafana-datasources` with `datasources.yaml`.
 pub(crate) fn grafana(
     ctx: &Ctx<'_>,
     grafana: &ir::Workload,
 ) -> Result<Option<MountedConfig>, RenderError> {
-    let p = ctx.platform;
-    let mut datasources = Vec::new();
-    for (kind, name, is_default) in [
-        (WorkloadKind::Prometheus, "Prometheus", true),
-        (WorkloadKind::Jaeger, "Jaeger", false),
-    ] {
-        let Some(w) = p.workloads.iter().find(|w| w.kind == kind) else {
-            continue;
-        };
-        let Some(port) = w.main_port() else { continue };
-        datasources.push(Datasource {
-            name,
-            kind: kind.as_str(),
-            uid: w.name.value.clone(),
-            access: "proxy",
-            url: format!("http://{}:{}", ctx.host(&w.name.value), port.port.value),
-            is_default,
-            editable: false,
-        });
-    }
-    if datasources.is_empty() {
+    let Some(file) = crate::grafana::datasources(ctx.platform, &|name| ctx.host(name))? else {
         return Ok(None);
-    }
-    let file = Datasources {
-        api_version: 1,
-        datasources,
     };
     Ok(Some(MountedConfig {
         name: format!("{}-datasources", grafana.name.value),
-        data: BTreeMap::from([(
-            "datasources.yaml".to_owned(),
-            to_yaml(&file, "Grafana data sources")?,
-        )]),
+        data: BTreeMap::from([("datasources.yaml".to_owned(), file)]),
         mount_path: GRAFANA_DATASOURCES_DIR,
     }))
 }

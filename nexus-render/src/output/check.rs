@@ -1,0 +1,165 @@
+//! Check mode: what a write would change, computed without writing.
+
+use std::path::Path;
+
+use super::manifest::MANIFEST_NAME;
+use super::reconcile::{OnDisk, Stale, reconcile};
+use super::scan::Disk;
+use super::udiff::unified_diff;
+use super::{Scope, Warning};
+use crate::plan::OutputPlan;
+
+/// How a file differs from what a render would produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Rendered but not on disk.
+    New,
+    /// On disk with other bytes (or not as a regular file).
+    Changed,
+    /// Owned by nexus, on disk, and no longer rendered.
+    Stale,
+}
+
+impl Change {
+    /// `new`, `changed` or `stale`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Changed => "changed",
+            Change::Stale => "stale",
+        }
+    }
+}
+
+/// One file that differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Relative path in the output folder.
+    pub path: String,
+    /// How it differs.
+    pub change: Change,
+    /// The bytes on disk (`None` when absent or not a regular file).
+    pub before: Option<Vec<u8>>,
+    /// The rendered bytes (`None` for a stale file).
+    pub after: Option<Vec<u8>>,
+}
+
+impl FileChange {
+    /// A unified diff (`--- a/PATH`, `+++ b/PATH`, three lines of context) from the bytes on
+    /// disk to the rendered bytes.
+    pub fn unified_diff(&self) -> String {
+        unified_diff(&self.path, self.before.as_deref(), self.after.as_deref())
+    }
+}
+
+/// The difference between an output folder and a plan.
+///
+/// The manifest is bookkeeping, not output: it is listed (as changed or new) only when every
+/// rendered file matches but the manifest does not, so a deleted or hand-edited manifest
+/// still fails a check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Files that differ, sorted by path.
+    pub changes: Vec<FileChange>,
+    /// What was noticed (foreign files, edited owned files).
+    pub warnings: Vec<Warning>,
+}
+
+impl Drift {
+    /// Whether the folder is exactly what a render would write.
+    pub fn is_clean(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The files with this kind of change.
+    pub fn paths(&self, change: Change) -> impl Iterator<Item = &str> {
+        self.changes
+            .iter()
+            .filter(move |c| c.change == change)
+            .map(|c| c.path.as_str())
+    }
+}
+
+/// Compares `root` with `plan`, which describes the whole folder.
+///
+/// ```
+/// use nexus_render::{OutputPlan, output::{self, Change}};
+/// let dir = tempfile::tempdir().unwrap();
+/// let mut plan = OutputPlan::new();
+/// plan.add("staging/a.txt", "one\n").unwrap();
+/// let drift = output::check(&plan, dir.path()).unwrap();
+/// assert_eq!(drift.paths(Change::New).collect::<Vec<_>>(), ["staging/a.txt"]);
+/// ```
+pub fn check(plan: &OutputPlan, root: &Path) -> Result<Drift, super::OutputError> {
+    check_scoped(plan, root, &Scope::all())
+}
+
+/// Compares the folders of `scope` in `root` with `plan`.
+pub fn check_scoped(
+    plan: &OutputPlan,
+    root: &Path,
+    scope: &Scope,
+) -> Result<Drift, super::OutputError> {
+    let disk = Disk::scan(root)?;
+    let rec = reconcile(plan, &disk, scope)?;
+    let mut drift = Drift::default();
+    for p in rec.planned {
+        let after = Some(p.bytes.to_vec());
+        let (change, before) = match p.on_disk {
+            OnDisk::Same { .. } => continue,
+            OnDisk::Absent => (Change::New, None),
+            OnDisk::Owned(b) | OnDisk::Foreign(b) => (Change::Changed, Some(b)),
+            OnDisk::Edited(b) => {
+                drift
+                    .warnings
+                    .push(Warning::EditedOverwritten(p.path.to_owned()));
+                (Change::Changed, Some(b))
+            }
+            OnDisk::Blocked(_) => (Change::Changed, None),
+        };
+        drift.changes.push(FileChange {
+            path: p.path.to_owned(),
+            change,
+            before,
+            after,
+        });
+    }
+    for s in rec.stale {
+        let (path, before) = match s {
+            Stale::Intact(p, b) => (p, Some(b)),
+            Stale::Edited(p, b) => {
+                drift.warnings.push(Warning::EditedKept(p.clone()));
+                (p, Some(b))
+            }
+            Stale::NotAFile(p) => {
+                drift.warnings.push(Warning::Replaced(p.clone()));
+                (p, None)
+            }
+        };
+        drift.changes.push(FileChange {
+            path,
+            change: Change::Stale,
+            before,
+            after: None,
+        });
+    }
+    let manifest = rec.manifest.to_bytes();
+    let on_disk = disk.manifest_bytes();
+    if drift.changes.is_empty() && on_disk != Some(manifest.as_slice()) {
+        drift.changes.push(FileChange {
+            path: MANIFEST_NAME.to_owned(),
+            change: if on_disk.is_some() {
+                Change::Changed
+            } else {
+                Change::New
+            },
+            before: on_disk.map(<[u8]>::to_vec),
+            after: Some(manifest),
+        });
+    }
+    drift.changes.sort_by(|a, b| a.path.cmp(&b.path));
+    drift
+        .warnings
+        .extend(rec.foreign.into_iter().map(Warning::Foreign));
+    Ok(drift)
+}

@@ -1,0 +1,80 @@
+//! `README.md` of an environment's output folder: what it is, the topology as a Mermaid
+//! graph, and a table of every rendered file and what it holds. Deterministic: no
+//! timestamp, no spec path, no tool version.
+
+use std::fmt::Write;
+
+use nexus_spec::ir::Platform;
+
+use crate::graph::Graph;
+use crate::output::semantic::describe;
+use crate::plan::OutputPlan;
+
+/// The README's file name.
+pub const README_NAME: &str = "README.md";
+
+/// The README of one environment; `files` are the environment's rendered files, with paths
+/// relative to its folder (`k8s/web.yaml`).
+///
+/// ```
+/// # let spec = nexus_spec::Spec::from_str("demo.yaml", r#"
+/// # apiVersion: nexus.dev/v1alpha1
+/// # kind: Platform
+/// # metadata: { name: demo, version: 1.0.0 }
+/// # spec:
+/// #   services:
+/// #     web:
+/// #       image: registry.example.com/demo/web:1.0.0
+/// #       ports: [{ name: http, port: 8080 }]
+/// #   environments:
+/// #     staging: {}
+/// # "#).unwrap();
+/// let platform = spec.resolve("staging").unwrap();
+/// let mut files = nexus_render::OutputPlan::new();
+/// files.add("k8s/web.yaml", "kind: Deployment\nmetadata: { name: web }\n").unwrap();
+/// let readme = nexus_render::readme::environment_readme(&platform, &files);
+/// assert!(readme.contains("```mermaid\nflowchart LR\n"));
+/// assert!(readme.contains("| `k8s/web.yaml` | Deployment | 1 |"));
+/// ```
+pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", platform.namespace.value);
+    let _ = writeln!(
+        out,
+        "The `{}` environment of the platform **{}** {}, rendered by `nexus render` from its spec.",
+        platform.environment.value, platform.name.value, platform.version.value
+    );
+    out.push_str(
+        "Do not edit these files: change the spec and render again. nexus overwrites hand edits,\n\
+         and CI fails when this folder is not what `nexus render` produces.\n\n",
+    );
+    out.push_str("## Topology\n\n```mermaid\n");
+    out.push_str(&Graph::from_platform(platform).mermaid());
+    out.push_str("```\n\n");
+    out.push_str(
+        "Thick arrow: traffic from the internet; arrows from the gateway: its routes; other\n\
+         solid arrows: declared dependencies; dashed: public without a gateway route.\n\n",
+    );
+    out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
+    for (path, bytes) in files.files() {
+        if path == README_NAME {
+            continue;
+        }
+        let kinds = describe(path, bytes);
+        let total: usize = kinds.iter().map(|(_, n)| n).sum();
+        let what: Vec<String> = kinds
+            .iter()
+            .map(|(kind, n)| match n {
+                1 => cell(kind),
+                n => format!("{} ×{n}", cell(kind)),
+            })
+            .collect();
+        let _ = writeln!(out, "| `{path}` | {} | {total} |", what.join(", "));
+    }
+    out
+}
+
+/// A Markdown table cell: pipes escaped, one line.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}

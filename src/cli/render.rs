@@ -1,0 +1,142 @@
+//! `nexus render [PATH...] [--env NAME] [--out DIR] [--check] [--diff]`
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use nexus::render::output::semantic;
+use nexus::render::output::{Change, Drift};
+use nexus::{CompileError, CompileOptions};
+
+use super::{EXIT_FAILED, EXIT_USAGE, output, specs};
+
+/// Arguments of `nexus render`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Spec files or folders of them (default: specs/). One spec renders into
+    /// DIR/<env>/; several render side by side into DIR/<platform>/<env>/.
+    paths: Vec<PathBuf>,
+    /// Render only this environment (other environments' files are left as they are).
+    #[arg(long = "env", value_name = "NAME")]
+    env: Option<String>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
+    /// Write nothing: list the files that differ (new, changed, stale) and summarise the
+    /// change object by object; exit 1 if anything differs.
+    #[arg(long)]
+    check: bool,
+    /// With --check: also print a unified diff of every file that differs.
+    #[arg(long, requires = "check")]
+    diff: bool,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let specs = match specs::load_except(args.paths, Some(&args.out)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let options = CompileOptions {
+        environment: args.env,
+        ..CompileOptions::default()
+    };
+    let compiled = match nexus::compile_all(&specs, &options) {
+        Ok(c) => c,
+        Err(e) => return compile_failed(&e),
+    };
+    if args.check {
+        match compiled.check(&args.out) {
+            Ok(drift) => report_drift(&drift, &args.out, args.diff),
+            Err(e) => {
+                output::print_error(&e);
+                ExitCode::from(EXIT_USAGE)
+            }
+        }
+    } else {
+        match compiled.write(&args.out) {
+            Ok(report) => {
+                for w in &report.warnings {
+                    output::warn(w);
+                }
+                eprintln!(
+                    "{}: {} file(s) written, {} removed, {} unchanged",
+                    args.out.display(),
+                    report.written.len(),
+                    report.removed.len(),
+                    report.unchanged
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                output::print_error(&e);
+                eprintln!("nothing in {} was changed", args.out.display());
+                ExitCode::from(EXIT_USAGE)
+            }
+        }
+    }
+}
+
+/// Prints why compiling failed and picks the exit code: 1 for a problem of the specs,
+/// 2 for a problem of the command line.
+pub fn compile_failed(e: &CompileError) -> ExitCode {
+    match e {
+        CompileError::Invalid(d) => {
+            output::print(d);
+            ExitCode::from(output::exit_code(d).max(EXIT_FAILED))
+        }
+        CompileError::UnknownEnvironment { .. } | CompileError::DuplicatePlatform(_) => {
+            output::print_error(e);
+            ExitCode::from(EXIT_USAGE)
+        }
+        _ => {
+            output::print_error(e);
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+/// The drift on stdout (file list, semantic summary, diffs), a verdict on stderr.
+fn report_drift(drift: &Drift, out: &Path, diff: bool) -> ExitCode {
+    for w in &drift.warnings {
+        output::warn(w);
+    }
+    let mut text = String::new();
+    for c in &drift.changes {
+        text.push_str(&format!(
+            "{:<8} {}\n",
+            c.change.as_str(),
+            out.join(&c.path).display()
+        ));
+    }
+    let summary = semantic::summarize(&drift.changes);
+    if !summary.is_empty() {
+        text.push_str("\nWhat changed, object by object:\n");
+        for s in &summary {
+            text.push_str(&s.to_string());
+        }
+    }
+    if diff {
+        for c in &drift.changes {
+            let d = c.unified_diff();
+            if !d.is_empty() {
+                text.push('\n');
+                text.push_str(&d);
+            }
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if drift.is_clean() {
+        eprintln!("{} is current", out.display());
+        ExitCode::SUCCESS
+    } else {
+        let count = |c| drift.paths(c).count();
+        eprintln!(
+            "{} is not current: {} new, {} changed, {} stale; run `nexus render` and commit the result",
+            out.display(),
+            count(Change::New),
+            count(Change::Changed),
+            count(Change::Stale)
+        );
+        ExitCode::from(EXIT_FAILED)
+    }
+}

@@ -1,0 +1,191 @@
+//! Compiling specs to an output plan: every environment (or one) of every spec, every
+//! target, and a README per environment, in memory. Nothing here touches the disk.
+//!
+//! Layout: one spec renders into `<env>/<target>/...` and `<env>/README.md`. Several specs
+//! render side by side as `<platform>/<env>/...`; two specs with the same platform name
+//! are refused.
+
+use std::path::Path;
+
+use nexus_render::output::{self, Drift, OutputError, Scope, WriteReport};
+use nexus_render::readme::{README_NAME, environment_readme};
+use nexus_render::{OutputPlan, RenderError};
+use nexus_spec::{Diagnostics, Spec};
+
+use crate::targets::{self, Target};
+
+/// What to compile.
+#[derive(Debug, Clone)]
+pub struct CompileOptions {
+    /// Only this environment (default: every environment of each spec).
+    pub environment: Option<String>,
+    /// The generators to run (default: [`targets::builtin`]).
+    pub targets: Vec<Target>,
+    /// Whether to write `<env>/README.md` (topology graph and table of files).
+    pub readme: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            environment: None,
+            targets: targets::builtin().to_vec(),
+            readme: true,
+        }
+    }
+}
+
+/// Why specs could not be compiled.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CompileError {
+    /// A spec is invalid; the diagnostics say where and why.
+    #[error("{} error(s) in the spec", .0.iter().filter(|d| d.severity == nexus_spec::Severity::Error).count())]
+    #[diagnostic(code(nexus::invalid))]
+    Invalid(Diagnostics),
+    /// A spec declares no environment, so there is no folder to render into.
+    #[error("the spec `{0}` declares no environments")]
+    #[diagnostic(
+        code(nexus::render::no_environments),
+        help(
+            "add `environments: {{ staging: {{}} }}`; each environment renders into its own folder"
+        )
+    )]
+    NoEnvironments(String),
+    /// The environment asked for does not exist.
+    #[error("the spec `{spec}` has no environment `{name}`")]
+    #[diagnostic(code(nexus::render::unknown_environment), help("it has: {}", .available.join(", ")))]
+    UnknownEnvironment {
+        /// The spec.
+        spec: String,
+        /// The name asked for.
+        name: String,
+        /// The names it has.
+        available: Vec<String>,
+    },
+    /// Two specs render into the same folder.
+    #[error("two specs are both named `{0}`; they would render into the same folder")]
+    #[diagnostic(
+        code(nexus::render::duplicate_platform),
+        help("rename one platform (`metadata.name`) or render them with separate --out folders")
+    )]
+    DuplicatePlatform(String),
+    /// A generator failed.
+    #[error("rendering `{target}` for `{environment}` failed")]
+    #[diagnostic(code(nexus::render::failed))]
+    Render {
+        /// The target folder.
+        target: String,
+        /// The environment.
+        environment: String,
+        /// The generator's error.
+        #[source]
+        #[diagnostic_source]
+        source: RenderError,
+    },
+    /// The rendered files could not be put together (two claim one path).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] RenderError),
+}
+
+/// A compiled output: the plan and the part of the output folder it describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compiled {
+    /// Every rendered file.
+    pub plan: OutputPlan,
+    /// The folders the plan covers: all of the output folder, or only the environment
+    /// rendered (so rendering `--env staging` leaves `production/` alone).
+    pub scope: Scope,
+}
+
+impl Compiled {
+    /// Writes the plan into `dir`, all-or-nothing (see [`nexus_render::output`]).
+    pub fn write(&self, dir: &Path) -> Result<WriteReport, OutputError> {
+        output::write_scoped(&self.plan, dir, &self.scope)
+    }
+
+    /// Compares `dir` with the plan without writing.
+    pub fn check(&self, dir: &Path) -> Result<Drift, OutputError> {
+        output::check_scoped(&self.plan, dir, &self.scope)
+    }
+}
+
+/// Compiles one spec: `<env>/<target>/...` for each environment.
+pub fn compile(spec: &Spec, options: &CompileOptions) -> Result<Compiled, CompileError> {
+    compile_all(std::slice::from_ref(spec), options)
+}
+
+/// Compiles several specs into one output: `<env>/...` for a single spec,
+/// `<platform>/<env>/...` for more than one. Every invalid spec is reported at once.
+pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled, CompileError> {
+    let mut problems = Diagnostics::new();
+    for spec in specs {
+        problems.extend(spec.validate());
+    }
+    if problems.has_errors() {
+        return Err(CompileError::Invalid(problems));
+    }
+    let mut plan = OutputPlan::new();
+    let mut folders = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for spec in specs {
+        let name = spec.file().metadata.name.value.as_str();
+        if names.contains(&name) {
+            return Err(CompileError::DuplicatePlatform(name.to_owned()));
+        }
+        names.push(name);
+        for env in environments(spec, options)? {
+            let platform = spec.resolve(&env).map_err(CompileError::Invalid)?;
+            let prefix = if specs.len() == 1 {
+                env.clone()
+            } else {
+                format!("{name}/{env}")
+            };
+            plan.merge_under(&prefix, render_environment(&platform, options)?)?;
+            folders.push(prefix);
+        }
+    }
+    let scope = if options.environment.is_some() {
+        Scope::folders(folders)
+    } else {
+        Scope::all()
+    };
+    Ok(Compiled { plan, scope })
+}
+
+fn environments(spec: &Spec, options: &CompileOptions) -> Result<Vec<String>, CompileError> {
+    let all = spec.environments();
+    if all.is_empty() {
+        return Err(CompileError::NoEnvironments(spec.name().to_owned()));
+    }
+    match &options.environment {
+        None => Ok(all),
+        Some(e) if all.contains(e) => Ok(vec![e.clone()]),
+        Some(e) => Err(CompileError::UnknownEnvironment {
+            spec: spec.name().to_owned(),
+            name: e.clone(),
+            available: all,
+        }),
+    }
+}
+
+/// Every target of one environment, plus its README, relative to the environment's folder.
+fn render_environment(
+    platform: &nexus_spec::ir::Platform,
+    options: &CompileOptions,
+) -> Result<OutputPlan, CompileError> {
+    let mut env_plan = OutputPlan::new();
+    for t in &options.targets {
+        let files = (t.render)(platform).map_err(|source| CompileError::Render {
+            target: t.folder.to_owned(),
+            environment: platform.environment.value.clone(),
+            source,
+        })?;
+        env_plan.merge_under(t.folder, files)?;
+    }
+    if options.readme {
+        let readme = environment_readme(platform, &env_plan);
+        env_plan.add(README_NAME, readme)?;
+    }
+    Ok(env_plan)
+}
