@@ -145,6 +145,10 @@ fn run(o: &Options) -> Result<(), String> {
                 let mut cpu = Vec::new();
                 let mut peak = 0;
                 for _ in 0..o.runs {
+                    if what.contains("(write)") {
+                        // A fresh folder: every file is written, none compared.
+                        let _ = std::fs::remove_dir_all(dir.join("out"));
+                    }
                     let m = measure_process(&o.nexus, &args, have_time)?;
                     times.push(m.wall);
                     if let Some(c) = m.cpu {

@@ -127,8 +127,11 @@ fn resolve(spec: &Spec) -> Result<Vec<Platform>, String> {
         .map_err(|d| format!("synthetic spec does not resolve: {:?}", d.0.first()))
 }
 
-/// Whole-process commands: (label, arguments of `nexus`).
-pub fn commands(specs: &Path, _dir: &Path) -> Vec<(String, Vec<String>)> {
+/// Whole-process commands: (label, arguments of `nexus`). `nexus render` writes into a
+/// fresh folder each run (the full pipeline: validate, render all three targets, README,
+/// write); `--check` then compares that folder with a new rendering.
+pub fn commands(specs: &Path, dir: &Path) -> Vec<(String, Vec<String>)> {
+    let out = dir.join("out").display().to_string();
     let specs = specs.display().to_string();
     let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     vec![
@@ -139,6 +142,14 @@ pub fn commands(specs: &Path, _dir: &Path) -> Vec<(String, Vec<String>)> {
         (
             "process: nexus lint".to_owned(),
             args(&["lint", &specs, "--today", "2026-01-01"]),
+        ),
+        (
+            "process: nexus render (write)".to_owned(),
+            args(&["render", &specs, "--out", &out]),
+        ),
+        (
+            "process: nexus render --check".to_owned(),
+            args(&["render", &specs, "--out", &out, "--check"]),
         ),
     ]
 }

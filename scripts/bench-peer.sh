@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# nexus side by side with peers on the same synthetic platform, in one run.
+#
+#   scripts/bench-peer.sh [N...]        (default: 1000 5000)
+#
+# For each N:
+#   - nexus: `synth N` writes the spec (N services with dependencies, routes, autoscaling,
+#     disruption budgets, backing services, monitoring, a gateway, two environments);
+#     `nexus render` validates it and renders Kubernetes, Compose and Nginx for both
+#     environments, written (the full pipeline), and `nexus lint` lints it;
+#   - KCL (PyPI kcl-lib, scripts/peer/platform.k) and jsonnet (Debian's C++ jsonnet,
+#     scripts/peer/platform.jsonnet), when installed: the issue's peer workload, N services
+#     in two environments, each a Deployment, Service, HorizontalPodAutoscaler,
+#     PodDisruptionBudget and NetworkPolicy, written to one file.
+# Each command's wall time, CPU time and peak memory come from /usr/bin/time (best wall
+# time of RUNS runs, default 3). The last column is the peer's wall time over nexus's.
+#
+# Install the peers with: pip install kcl-lib; apt-get install jsonnet
+# (JSONNET_MAX_N, default 1000, skips jsonnet above it: Debian's jsonnet 0.18 takes minutes.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000)
+runs="${RUNS:-3}"
+jsonnet_max="${JSONNET_MAX_N:-1000}"
+work="${WORK:-target/bench-peer}"
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+cargo build --release --quiet -p nexus -p nexus-bench
+nexus=target/release/nexus
+synth=target/release/synth
+have_kcl=0; python3 -c 'import kcl_lib' 2>/dev/null && have_kcl=1
+have_jsonnet=0; command -v jsonnet >/dev/null && have_jsonnet=1
+
+# best_of COMMAND...: runs it RUNS times; prints "wall cpu peakMB" of the fastest run.
+best_of() {
+  local best="" t wall user sys kb
+  t=$(mktemp)
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >/dev/null 2>&1 || true
+    read -r wall user sys kb < <(tail -1 "$t")
+    if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then
+      best="$wall $(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}') $(awk -v k="$kb" 'BEGIN{printf "%.0f", k/1024}')"
+    fi
+  done
+  rm -f "$t"
+  echo "$best"
+}
+
+printf '%-7s %-44s %9s %9s %9s %10s %8s\n' N tool "wall s" "cpu s" "peak MB" "output MB" "vs nexus"
+for n in "${sizes[@]}"; do
+  dir="$work/n$n"
+  rm -rf "$dir"; mkdir -p "$dir/specs"
+  "$synth" "$n" --seed 1 --out "$dir/specs/synth.yaml"
+
+  # nexus: the full pipeline, into a fresh folder each run.
+  read -r nw nc nm < <(best_of bash -c "rm -rf '$dir/out' && '$nexus' render '$dir/specs' --out '$dir/out'")
+  out_mb=$(du -sm "$dir/out" | cut -f1)
+  printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "nexus render (validate+render 3 targets, written)" "$nw" "$nc" "$nm" "$out_mb" "1.00"
+  read -r lw lc lm < <(best_of "$nexus" lint "$dir/specs" --today 2026-01-01)
+  printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "nexus lint" "$lw" "$lc" "$lm" "-" "-"
+
+  if [ "$have_kcl" = 1 ]; then
+    read -r kw kc km < <(best_of bash -c "python3 scripts/peer/run_kcl.py $n > '$dir/kcl.yaml'")
+    kmb=$(du -sm "$dir/kcl.yaml" | cut -f1)
+    printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "KCL kcl-lib (5 objects x N x 2 envs)" "$kw" "$kc" "$km" "$kmb" "$(awk -v a="$kw" -v b="$nw" 'BEGIN{printf "%.2f", a/b}')"
+  else
+    echo "$n  KCL: not installed (pip install kcl-lib)"
+  fi
+  if [ "$have_jsonnet" = 1 ] && [ "$n" -le "$jsonnet_max" ]; then
+    read -r jw jc jm < <(best_of bash -c "jsonnet -y --tla-code n=$n scripts/peer/platform.jsonnet > '$dir/jsonnet.yaml'")
+    jmb=$(du -sm "$dir/jsonnet.yaml" | cut -f1)
+    printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "jsonnet $(jsonnet --version | awk '{print $NF}') (same objects)" "$jw" "$jc" "$jm" "$jmb" "$(awk -v a="$jw" -v b="$nw" 'BEGIN{printf "%.2f", a/b}')"
+  elif [ "$have_jsonnet" = 1 ]; then
+    echo "$n  jsonnet: skipped above JSONNET_MAX_N=$jsonnet_max"
+  fi
+done
