@@ -409,3 +409,27 @@ fn twenty_thousand_placeholders_in_one_value() {
     assert!(spec.validate().has_errors());
     assert!(start.elapsed() < SLOW, "{:?}", start.elapsed());
 }
+
+/// Found by `tests/properties.rs`: a header value holding `$` (`$$`, `${...}`, `$x`)
+/// passed `nexus validate`, then `nexus render` failed on it (the Nginx generator refuses to
+/// write a `$`, which Nginx reads as a variable). Validation refuses it now.
+#[test]
+fn a_dollar_in_a_header_value_is_refused_by_validation() {
+    for value in ["default-src $x", "$$", "a${secrets.x}b", "${web.host}"] {
+        for headers in [
+            format!("{{ contentSecurityPolicy: {value:?} }}"),
+            format!("{{ extra: {{ X-Custom: {value:?} }} }}"),
+        ] {
+            let text = format!(
+                "{HEAD}  services: {{ web: {WEB} }}\n  gateway:\n    hosts: [demo.example.com]\n    headers: {headers}\n    routes: [{{ path: /, service: web }}]\n  environments: {{ staging: {{}} }}\n"
+            );
+            let spec = Spec::from_str("dollar.yaml", &text).unwrap();
+            let d = spec.validate();
+            assert!(
+                d.iter().any(|d| d.code == codes::UNSAFE_VALUE),
+                "{value}: {:?}",
+                d.iter().map(|d| &d.message).collect::<Vec<_>>()
+            );
+        }
+    }
+}

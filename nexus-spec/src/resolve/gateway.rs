@@ -135,7 +135,11 @@ fn headers(ctx: &mut Ctx, h: &model::Headers) -> Vec<ir::Header> {
             (None, Some(d)) => Spanned::detached(d.to_owned()),
             (None, None) => continue,
         };
-        if ctx.single_line(&value, &format!("{name} header")) {
+        if ctx.checked(
+            &value,
+            &format!("{name} header"),
+            values::name::header_value,
+        ) {
             out.push(ir::Header {
                 name: name.into(),
                 value,
@@ -153,7 +157,9 @@ fn headers(ctx: &mut Ctx, h: &model::Headers) -> Vec<ir::Header> {
                 ))
             }
         };
-        if ctx.checked(name, "header name", token) && ctx.single_line(value, "header value") {
+        if ctx.checked(name, "header name", token)
+            && ctx.checked(value, "header value", values::name::header_value)
+        {
             if out.iter().any(|h| h.name.eq_ignore_ascii_case(&name.value)) {
                 ctx.error(
                     codes::DUPLICATE_NAME,

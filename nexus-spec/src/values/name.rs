@@ -139,6 +139,20 @@ pub fn single_line(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks an HTTP header value the gateway sends: [`single_line`], and no `$`, which Nginx
+/// reads in a header value as the start of a variable (the Nginx generator refuses to write
+/// one, so validation must refuse it too: a spec that validates renders).
+pub fn header_value(s: &str) -> Result<(), String> {
+    single_line(s)?;
+    if s.contains('$') {
+        return Err(format!(
+            "`{}` contains `$`, which Nginx would read as a variable",
+            shorten(s)
+        ));
+    }
+    Ok(())
+}
+
 /// A human description of a character, for messages.
 pub fn describe_char(c: char) -> String {
     match c {
