@@ -433,3 +433,61 @@ fn a_dollar_in_a_header_value_is_refused_by_validation() {
         }
     }
 }
+
+// --- Symbolic links in the output folder -------------------------------------------------
+// (Folders and files replaced by links are in nexus-render/tests/output_write.rs and
+// tests/render_cli.rs; these are the ownership manifest and a link loop.)
+
+/// The ownership manifest replaced by a link to a file elsewhere: `nexus render` and
+/// `--check` refuse (exit 2), write nothing and leave the link's target alone.
+#[test]
+fn a_linked_manifest_is_refused_and_its_target_untouched() {
+    let dir = TempDir::new("manifest-link");
+    let out = dir.0.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let victim = dir.write("victim.txt", "not nexus's\n");
+    std::os::unix::fs::symlink(&victim, out.join(".nexus-manifest.json")).unwrap();
+    let out_s = out.to_str().unwrap();
+    for args in [
+        vec!["render", "specs", "--out", out_s],
+        vec!["render", "specs", "--out", out_s, "--check"],
+    ] {
+        let run = nexus(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not nexus's\n");
+    let entries: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert_eq!(entries.len(), 1, "nothing was written beside the link");
+}
+
+/// A link loop inside the output folder is foreign: rendering succeeds around it, never
+/// follows it, and leaves it in place.
+#[test]
+fn a_link_loop_in_the_output_folder_is_left_alone() {
+    let dir = TempDir::new("link-loop");
+    let out = dir.0.join("out");
+    std::fs::create_dir_all(out.join("staging")).unwrap();
+    let looped = out.join("staging/loop");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let run = nexus(&["render", "specs", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`staging/loop` was not written by nexus"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        std::fs::symlink_metadata(&looped)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let check = nexus(&["render", "specs", "--out", out.to_str().unwrap(), "--check"]);
+    assert_eq!(
+        check.code, 0,
+        "a foreign link is not drift: {}",
+        check.stderr
+    );
+}
