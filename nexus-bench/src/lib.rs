@@ -60,9 +60,19 @@ pub fn service_name(i: usize) -> String {
     format!("svc-{i:05}")
 }
 
-/// Backing services of every synthetic platform: name, engine, version, whether it has a
-/// user, a database, and backups.
-const BACKING: [(&str, &str, &str, bool, Option<&str>, bool); 5] = [
+/// One synthetic backing service: name, engine, version, whether it has a user, its
+/// database, and whether it has backups.
+type BackingRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    Option<&'static str>,
+    bool,
+);
+
+/// Backing services of every synthetic platform.
+const BACKING: [BackingRow; 5] = [
     ("postgres", "postgres", "15", true, Some("synth"), true),
     ("redis", "redis", "7", false, None, false),
     ("rabbitmq", "rabbitmq", "3", true, Some("synth"), true),
@@ -139,7 +149,7 @@ fn secrets(w: &mut String) {
 
 fn service(w: &mut String, rng: &mut Rng, i: usize) {
     let name = service_name(i);
-    let frontend = i % 10 == 0;
+    let frontend = i.is_multiple_of(10);
     let tier = if frontend { "frontend" } else { "backend" };
     let port = 8000 + (i % 1000);
     let _ = write!(
@@ -252,7 +262,7 @@ fn service(w: &mut String, rng: &mut Rng, i: usize) {
 
 /// Whether service `i` gets a gateway route: every tenth one (the frontends).
 fn is_routed(i: usize) -> bool {
-    i % 10 == 0
+    i.is_multiple_of(10)
 }
 
 fn backing(w: &mut String) {
