@@ -60,9 +60,9 @@ pub fn service_name(i: usize) -> String {
     format!("svc-{i:05}")
 }
 
-/// A backing service of the synthetic platform: name, engine, version, whether it has a
-/// user, its database, and whether it is backed up.
-type Backing = (
+/// One synthetic backing service: name, engine, version, whether it has a user, its
+/// database, and whether it has backups.
+type BackingRow = (
     &'static str,
     &'static str,
     &'static str,
@@ -72,7 +72,7 @@ type Backing = (
 );
 
 /// Backing services of every synthetic platform.
-const BACKING: [Backing; 5] = [
+const BACKING: [BackingRow; 5] = [
     ("postgres", "postgres", "15", true, Some("synth"), true),
     ("redis", "redis", "7", false, None, false),
     ("rabbitmq", "rabbitmq", "3", true, Some("synth"), true),
