@@ -22,6 +22,29 @@ use crate::error::RenderError;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutputPlan {
     files: BTreeMap<String, Vec<u8>>,
+    contents: BTreeMap<String, Contents>,
+}
+
+/// What a file holds, as its generator knows it: `(kind, count)` in first-seen order
+/// (`[("Service", 2), ("Deployment", 1)]`). The README's file table shows it without
+/// reading the file back.
+pub type Contents = Vec<(String, usize)>;
+
+/// Counts `kinds` into [`Contents`], keeping first-seen order.
+///
+/// ```
+/// let c = nexus_render::plan::count_kinds(["Service", "Deployment", "Service"]);
+/// assert_eq!(c, [("Service".to_string(), 2), ("Deployment".to_string(), 1)]);
+/// ```
+pub fn count_kinds<'a>(kinds: impl IntoIterator<Item = &'a str>) -> Contents {
+    let mut out: Contents = Vec::new();
+    for kind in kinds {
+        match out.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, n)) => *n += 1,
+            None => out.push((kind.to_owned(), 1)),
+        }
+    }
+    out
 }
 
 impl OutputPlan {
@@ -45,15 +68,48 @@ impl OutputPlan {
         Ok(())
     }
 
+    /// Adds a file together with what it holds (see [`Contents`]).
+    ///
+    /// ```
+    /// use nexus_render::OutputPlan;
+    /// let mut plan = OutputPlan::new();
+    /// let contents = vec![("Namespace".to_string(), 1)];
+    /// plan.add_with_contents("k8s/ns.yaml", "kind: Namespace\n", contents.clone()).unwrap();
+    /// assert_eq!(plan.contents("k8s/ns.yaml"), Some(contents.as_slice()));
+    /// ```
+    pub fn add_with_contents(
+        &mut self,
+        path: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+        contents: Contents,
+    ) -> Result<(), RenderError> {
+        let path = path.into();
+        self.add(path.clone(), bytes)?;
+        self.contents.insert(path, contents);
+        Ok(())
+    }
+
+    /// What the file at `path` holds, when its generator said so.
+    pub fn contents(&self, path: &str) -> Option<&[(String, usize)]> {
+        self.contents.get(path).map(Vec::as_slice)
+    }
+
     /// Adds every file of `other` under the folder `prefix` (`staging/k8s`).
     pub fn merge_under(&mut self, prefix: &str, other: OutputPlan) -> Result<(), RenderError> {
-        for (path, bytes) in other.files {
+        let OutputPlan {
+            files,
+            mut contents,
+        } = other;
+        for (path, bytes) in files {
             let full = if prefix.is_empty() {
-                path
+                path.clone()
             } else {
                 format!("{}/{path}", prefix.trim_end_matches('/'))
             };
-            self.add(full, bytes)?;
+            match contents.remove(&path) {
+                Some(c) => self.add_with_contents(full, bytes, c)?,
+                None => self.add(full, bytes)?,
+            }
         }
         Ok(())
     }

@@ -60,7 +60,10 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
         if path == README_NAME {
             continue;
         }
-        let kinds = describe(path, bytes);
+        let kinds = match files.contents(path) {
+            Some(c) => c.to_vec(),
+            None => describe(path, bytes),
+        };
         let total: usize = kinds.iter().map(|(_, n)| n).sum();
         let what: Vec<String> = kinds
             .iter()

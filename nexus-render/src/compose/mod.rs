@@ -185,9 +185,11 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         p.name.value, p.version.value, p.environment.value
     );
     let mut plan = OutputPlan::new();
-    plan.add(
+    let contents = project.contents();
+    plan.add_with_contents(
         "compose.yaml",
         header + &crate::yaml::to_yaml(&project, "compose.yaml")?,
+        contents,
     )?;
     let title = format!(
         "Variables of the Compose project {} ({} {}).",

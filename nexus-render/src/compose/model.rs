@@ -25,6 +25,22 @@ pub struct Project {
     pub volumes: BTreeMap<String, Volume>,
 }
 
+impl Project {
+    /// What the project holds, named the way the semantic diff names Compose objects.
+    pub fn contents(&self) -> crate::plan::Contents {
+        [
+            ("compose service", self.services.len()),
+            ("compose volume", self.volumes.len()),
+            ("compose network", self.networks.len()),
+            ("compose project", 1),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k.to_owned(), n))
+        .collect()
+    }
+}
+
 /// One service.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Service {

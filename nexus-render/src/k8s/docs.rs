@@ -5,12 +5,14 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::RenderError;
+use crate::plan::{Contents, count_kinds};
 use crate::yaml::to_yaml;
 
 /// The documents of one output file, in the order they were pushed.
 #[derive(Debug, Default)]
 pub(crate) struct Docs {
     docs: Vec<String>,
+    kinds: Vec<&'static str>,
 }
 
 impl Docs {
@@ -19,9 +21,11 @@ impl Docs {
         Self::default()
     }
 
-    /// Serializes `obj` and appends it; returns the document's YAML (for checksums).
-    pub fn push<T: Serialize>(&mut self, obj: &T, what: &str) -> Result<&str, RenderError> {
-        self.docs.push(to_yaml(obj, what)?);
+    /// Serializes `obj`, an object of `kind`, and appends it; returns the document's YAML
+    /// (for checksums).
+    pub fn push<T: Serialize>(&mut self, obj: &T, kind: &'static str) -> Result<&str, RenderError> {
+        self.docs.push(to_yaml(obj, kind)?);
+        self.kinds.push(kind);
         Ok(self.docs.last().map_or("", String::as_str))
     }
 
@@ -30,9 +34,12 @@ impl Docs {
         self.docs.is_empty()
     }
 
-    /// The file's bytes: the documents separated by `---` lines.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.docs.join("---\n").into_bytes()
+    /// The file's bytes (the documents separated by `---` lines) and what they hold.
+    pub fn into_parts(self) -> (Vec<u8>, Contents) {
+        (
+            self.docs.join("---\n").into_bytes(),
+            count_kinds(self.kinds.iter().copied()),
+        )
     }
 }
 
@@ -55,7 +62,7 @@ mod tests {
         d.push(&BTreeMap::from([("a", 1)]), "a").unwrap();
         d.push(&BTreeMap::from([("b", 2)]), "b").unwrap();
         assert_eq!(
-            String::from_utf8(d.into_bytes()).unwrap(),
+            String::from_utf8(d.into_parts().0).unwrap(),
             "a: 1\n---\nb: 2\n"
         );
     }

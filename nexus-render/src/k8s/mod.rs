@@ -77,7 +77,7 @@ pub use secrets::EXTERNAL_SECRET_API_VERSION;
 use nexus_spec::ir::{self, WorkloadKind};
 
 use crate::error::RenderError;
-use crate::plan::OutputPlan;
+use crate::plan::{OutputPlan, count_kinds};
 use crate::yaml::to_yaml;
 use docs::Docs;
 use meta::Ctx;
@@ -146,9 +146,15 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
     let mut plan = OutputPlan::new();
     let resources = files.iter().map(|(p, _)| p.clone()).collect();
     for (path, docs) in files {
-        plan.add(path, docs.into_bytes())?;
+        let (bytes, contents) = docs.into_parts();
+        plan.add_with_contents(path, bytes, contents)?;
     }
     let k = kustomize::kustomization(resources);
-    plan.add(KUSTOMIZATION, to_yaml(&k, "kustomization")?.into_bytes())?;
+    // A Kustomization has no `metadata.name`: the README calls it a YAML document.
+    plan.add_with_contents(
+        KUSTOMIZATION,
+        to_yaml(&k, "kustomization")?.into_bytes(),
+        count_kinds(["YAML document"]),
+    )?;
     Ok(plan)
 }

@@ -1,6 +1,7 @@
 //! The transaction that puts a decided set of files into place: stage temporaries, commit
 //! by backup-and-rename, undo every step taken on failure, clean up on success.
 
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,11 @@ struct Staged {
 pub(crate) struct Txn<'a> {
     root: &'a Path,
     created_dirs: Vec<PathBuf>,
+    /// Folders (relative) known to exist as real folders.
+    known_dirs: HashSet<String>,
+    /// Temporaries created, in staging order; the first `committed` were renamed into place.
     temps: Vec<PathBuf>,
+    committed: usize,
     journal: Vec<Step>,
     fault: Option<usize>,
     step: usize,
@@ -38,7 +43,9 @@ impl<'a> Txn<'a> {
         Txn {
             root,
             created_dirs: Vec::new(),
+            known_dirs: HashSet::new(),
             temps: Vec::new(),
+            committed: 0,
             journal: Vec::new(),
             fault,
             step: 0,
@@ -95,6 +102,9 @@ impl<'a> Txn<'a> {
     /// Makes sure the folder `rel` (relative to the root) exists as a real folder, creating
     /// what is missing, one level at a time, and remembering what it created.
     fn ensure_dir(&mut self, rel: &str) -> Result<PathBuf, OutputError> {
+        if self.known_dirs.contains(rel) {
+            return Ok(self.root.join(rel));
+        }
         if !self.root.exists() {
             let mut missing = Vec::new();
             let mut p = self.root.to_path_buf();
@@ -133,6 +143,7 @@ impl<'a> Txn<'a> {
                 Err(e) => return Err(OutputError::io("read", &dir, e)),
             }
         }
+        self.known_dirs.insert(rel.to_owned());
         Ok(dir)
     }
 
@@ -208,7 +219,9 @@ impl<'a> Txn<'a> {
             self.tick(&s.target)?;
             fs::rename(&s.temp, &s.target)
                 .map_err(|e| OutputError::io("move into place", &s.target, e))?;
-            self.temps.retain(|t| t != &s.temp);
+            // Staged in the order the temporaries were created: this one is no longer a
+            // temporary to remove on roll-back.
+            self.committed += 1;
             if !exists {
                 self.journal.push(Step::Created(s.target));
             }
@@ -245,7 +258,8 @@ impl<'a> Txn<'a> {
                 }
             }
         }
-        for temp in self.temps.drain(..) {
+        let committed = self.committed.min(self.temps.len());
+        for temp in self.temps.drain(committed..) {
             note("remove", &temp, fs::remove_file(&temp));
         }
         for dir in self.created_dirs.drain(..).rev() {
