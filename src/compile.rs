@@ -10,7 +10,9 @@ use std::path::Path;
 use nexus_render::output::{self, Drift, OutputError, Scope, WriteReport};
 use nexus_render::readme::{README_NAME, environment_readme};
 use nexus_render::{OutputPlan, RenderError};
+use nexus_spec::ir::Platform;
 use nexus_spec::{Diagnostics, Spec};
+use rayon::prelude::*;
 
 use crate::targets::{self, Target};
 
@@ -118,9 +120,14 @@ pub fn compile(spec: &Spec, options: &CompileOptions) -> Result<Compiled, Compil
 /// Compiles several specs into one output: `<env>/...` for a single spec,
 /// `<platform>/<env>/...` for more than one. Every invalid spec is reported at once.
 pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled, CompileError> {
+    // Validation resolves every environment; those resolutions are what gets rendered.
     let mut problems = Diagnostics::new();
+    let mut resolved = Vec::with_capacity(specs.len());
     for spec in specs {
-        problems.extend(spec.validate());
+        match spec.validate_resolve() {
+            Ok(platforms) => resolved.push(platforms),
+            Err(d) => problems.extend(d),
+        }
     }
     if problems.has_errors() {
         return Err(CompileError::Invalid(problems));
@@ -128,14 +135,21 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
     let mut plan = OutputPlan::new();
     let mut folders = Vec::new();
     let mut names: Vec<&str> = Vec::new();
-    for spec in specs {
+    for (spec, platforms) in specs.iter().zip(resolved) {
         let name = spec.file().metadata.name.value.as_str();
         if names.contains(&name) {
             return Err(CompileError::DuplicatePlatform(name.to_owned()));
         }
         names.push(name);
-        for env in environments(spec, options)? {
-            let platform = spec.resolve(&env).map_err(CompileError::Invalid)?;
+        let wanted = environments(spec, options)?;
+        // Environments render one after the other (the targets of one, and its workloads,
+        // render in parallel): two at once cost more memory than they save time on two
+        // cores. Each resolved environment is dropped once rendered.
+        for platform in platforms
+            .into_iter()
+            .filter(|p| wanted.contains(&p.environment.value))
+        {
+            let env = &platform.environment.value;
             let prefix = if specs.len() == 1 {
                 env.clone()
             } else {
@@ -171,12 +185,17 @@ fn environments(spec: &Spec, options: &CompileOptions) -> Result<Vec<String>, Co
 
 /// Every target of one environment, plus its README, relative to the environment's folder.
 fn render_environment(
-    platform: &nexus_spec::ir::Platform,
+    platform: &Platform,
     options: &CompileOptions,
 ) -> Result<OutputPlan, CompileError> {
+    let rendered: Vec<Result<OutputPlan, RenderError>> = options
+        .targets
+        .par_iter()
+        .map(|t| (t.render)(platform))
+        .collect();
     let mut env_plan = OutputPlan::new();
-    for t in &options.targets {
-        let files = (t.render)(platform).map_err(|source| CompileError::Render {
+    for (t, files) in options.targets.iter().zip(rendered) {
+        let files = files.map_err(|source| CompileError::Render {
             target: t.folder.to_owned(),
             environment: platform.environment.value.clone(),
             source,

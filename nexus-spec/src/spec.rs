@@ -108,6 +108,22 @@ impl Spec {
         d
     }
 
+    /// Validates the spec and resolves every environment in one pass (each environment is
+    /// resolved once): the environments in sorted order, or every problem, exactly as
+    /// [`Spec::validate`] reports them.
+    ///
+    /// ```
+    /// let spec = nexus_spec::Spec::from_path(std::path::Path::new("../specs/nexus.yaml")).unwrap();
+    /// let envs = spec.validate_resolve().unwrap();
+    /// assert_eq!(envs[0].environment.value, "production");
+    /// ```
+    pub fn validate_resolve(&self) -> Result<Vec<ir::Platform>, Diagnostics> {
+        crate::resolve::validate_resolve(&self.file).map_err(|mut d| {
+            d.finish(&self.sources);
+            d
+        })
+    }
+
     /// Resolves one environment to the IR.
     pub fn resolve(&self, environment: &str) -> Result<ir::Platform, Diagnostics> {
         crate::resolve::resolve(&self.file, environment).map_err(|mut d| {

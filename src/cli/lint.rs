@@ -115,21 +115,26 @@ pub fn run(args: Args) -> ExitCode {
                 continue;
             }
         };
-        let problems = spec.validate();
-        if problems.has_errors() {
-            invalid.extend(problems);
-            continue;
-        }
-        let environments = match &args.env {
-            Some(e) => vec![e.clone()],
-            None => spec.environments(),
+        // Validation resolves every environment; the linter reads those resolutions.
+        let platforms = match spec.validate_resolve() {
+            Ok(p) => p,
+            Err(problems) => {
+                invalid.extend(problems);
+                continue;
+            }
         };
         let mut linter = Linter::new(&policy, options);
-        for env in &environments {
-            match spec.resolve(env) {
-                Ok(platform) => linter.check(&platform),
-                Err(d) => invalid.extend(d),
-            }
+        match &args.env {
+            None => platforms.iter().for_each(|p| linter.check(p)),
+            Some(env) => match platforms.iter().find(|p| &p.environment.value == env) {
+                Some(p) => linter.check(p),
+                // Not an environment of this spec: resolving it says so.
+                None => {
+                    if let Err(d) = spec.resolve(env) {
+                        invalid.extend(d);
+                    }
+                }
+            },
         }
         report.append(linter.finish(), spec.sources(), &mut sources);
     }

@@ -75,6 +75,7 @@ pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
 
 use nexus_spec::ir::{self, WorkloadKind};
+use rayon::prelude::*;
 
 use crate::error::RenderError;
 use crate::plan::{OutputPlan, count_kinds};
@@ -82,6 +83,67 @@ use crate::yaml::to_yaml;
 use docs::Docs;
 use meta::Ctx;
 use network::Flows;
+
+/// The numbered sections of workload files, in apply order.
+#[derive(Clone, Copy)]
+enum Section {
+    Data = 0,
+    Monitoring = 1,
+    Migrations = 2,
+    Services = 3,
+    Backups = 4,
+}
+
+/// The files of one workload, each with its section.
+struct WorkloadFiles {
+    files: Vec<(Section, (String, Docs))>,
+}
+
+fn render_workload(
+    ctx: &Ctx<'_>,
+    w: &ir::Workload,
+    flows: &Flows,
+) -> Result<WorkloadFiles, RenderError> {
+    let name = &w.name.value;
+    let mut files = Vec::new();
+    match w.kind {
+        WorkloadKind::Backing(_) => {
+            let docs = workload::render(ctx, w, flows, None)?;
+            files.push((Section::Data, (format!("20-data/{name}.yaml"), docs)));
+        }
+        WorkloadKind::Prometheus | WorkloadKind::Grafana | WorkloadKind::Jaeger => {
+            let extra = match w.kind {
+                WorkloadKind::Prometheus => Some(monitoring::prometheus(ctx, w)?),
+                WorkloadKind::Grafana => monitoring::grafana(ctx, w)?,
+                _ => None,
+            };
+            let docs = workload::render(ctx, w, flows, extra.as_ref())?;
+            files.push((
+                Section::Monitoring,
+                (format!("30-monitoring/{name}.yaml"), docs),
+            ));
+        }
+        WorkloadKind::Service => {}
+    }
+    if let Some(m) = &w.migration {
+        let docs = migration::render(ctx, w, m, flows)?;
+        files.push((
+            Section::Migrations,
+            (format!("40-migrations/{name}.yaml"), docs),
+        ));
+    }
+    if w.kind == WorkloadKind::Service {
+        let docs = workload::render(ctx, w, flows, None)?;
+        files.push((
+            Section::Services,
+            (format!("50-services/{name}.yaml"), docs),
+        ));
+    }
+    if let Some(docs) = backup::render(ctx, w, flows)? {
+        files.push((Section::Backups, (format!("60-backups/{name}.yaml"), docs)));
+    }
+    Ok(WorkloadFiles { files })
+}
 
 /// The file that lists every rendered file in apply order.
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
@@ -100,39 +162,21 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
         }
     }
     files.push(("10-secrets.yaml".into(), secrets));
-    let workloads = &platform.workloads;
-    for w in workloads
-        .iter()
-        .filter(|w| matches!(w.kind, WorkloadKind::Backing(_)))
-    {
-        let docs = workload::render(&ctx, w, &flows, None)?;
-        files.push((format!("20-data/{}.yaml", w.name.value), docs));
-    }
-    for w in workloads.iter() {
-        let extra = match w.kind {
-            WorkloadKind::Prometheus => Some(monitoring::prometheus(&ctx, w)?),
-            WorkloadKind::Grafana => monitoring::grafana(&ctx, w)?,
-            WorkloadKind::Jaeger => None,
-            WorkloadKind::Service | WorkloadKind::Backing(_) => continue,
-        };
-        let docs = workload::render(&ctx, w, &flows, extra.as_ref())?;
-        files.push((format!("30-monitoring/{}.yaml", w.name.value), docs));
-    }
-    for w in workloads.iter() {
-        if let Some(m) = &w.migration {
-            let docs = migration::render(&ctx, w, m, &flows)?;
-            files.push((format!("40-migrations/{}.yaml", w.name.value), docs));
+    // Each workload's files render in parallel; they are put in place below in workload
+    // order, section by section, so the bytes do not depend on the number of threads.
+    let rendered: Vec<Result<WorkloadFiles, RenderError>> = platform
+        .workloads
+        .par_iter()
+        .map(|w| render_workload(&ctx, w, &flows))
+        .collect();
+    let mut sections: [Vec<(String, Docs)>; 5] = Default::default();
+    for r in rendered {
+        let w = r?;
+        for (section, file) in w.files {
+            sections[section as usize].push(file);
         }
     }
-    for w in workloads.iter().filter(|w| w.kind == WorkloadKind::Service) {
-        let docs = workload::render(&ctx, w, &flows, None)?;
-        files.push((format!("50-services/{}.yaml", w.name.value), docs));
-    }
-    for w in workloads.iter() {
-        if let Some(docs) = backup::render(&ctx, w, &flows)? {
-            files.push((format!("60-backups/{}.yaml", w.name.value), docs));
-        }
-    }
+    files.extend(sections.into_iter().flatten());
     let mut ingresses = Docs::new();
     for i in platform
         .gateway

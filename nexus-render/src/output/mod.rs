@@ -9,8 +9,9 @@
 //!   adopts it). An owned file edited by hand is overwritten when it is still rendered (the
 //!   spec is the source of truth) and kept, disowned, when it is not.
 //! - **Atomicity.** Everything is compared first; then every new file is written to a
-//!   temporary sibling (created exclusively, synced); then each target is hard-linked to a
-//!   backup and the temporary renamed over it; then backups are deleted. A failure at any
+//!   temporary sibling (created exclusively; all made durable before the first rename);
+//!   then each target is hard-linked to a backup and the temporary renamed over it; then
+//!   backups are deleted. A failure at any
 //!   step before the last undoes the steps taken, so the folder is byte-for-byte as before.
 //! - **Links.** No symbolic link inside the folder is followed: a link on the way to a
 //!   rendered file, or in its place, is an error; links elsewhere are foreign entries.

@@ -96,7 +96,33 @@ impl<'a> Txn<'a> {
             let temp = self.create_temp(&dir, name, bytes)?;
             staged.push(Staged { target, temp });
         }
+        self.sync_temps()?;
         Ok(staged)
+    }
+
+    /// Makes every temporary's bytes durable before any is renamed into place (so a crash
+    /// cannot leave an empty or partial file under a rendered name). On Linux one `syncfs`
+    /// of the output's file system does it: an `fsync` per file cost more than rendering
+    /// (11,500 files at 5,000 services). Elsewhere, each temporary is synced.
+    fn sync_temps(&self) -> Result<(), OutputError> {
+        if self.temps.is_empty() {
+            return Ok(());
+        }
+        #[cfg(target_os = "linux")]
+        {
+            let root = File::open(self.root).map_err(|e| OutputError::io("open", self.root, e))?;
+            rustix::fs::syncfs(&root)
+                .map_err(|e| OutputError::io("sync the file system of", self.root, e.into()))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            for temp in &self.temps {
+                File::open(temp)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| OutputError::io("sync", temp, e))?;
+            }
+            Ok(())
+        }
     }
 
     /// Makes sure the folder `rel` (relative to the root) exists as a real folder, creating
@@ -156,7 +182,6 @@ impl<'a> Txn<'a> {
         let (temp, mut file) = self.create_exclusive(dir, name, "tmp")?;
         self.temps.push(temp.clone());
         file.write_all(bytes)
-            .and_then(|()| file.sync_all())
             .map_err(|e| OutputError::io("write", &temp, e))?;
         Ok(temp)
     }
