@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz the spec pipeline with cargo fuzz (libFuzzer). Needs the nightly toolchain and
 # `cargo install cargo-fuzz`; not part of .ci/run. Crashers found are kept as ordinary
-# regression tests under tests/ (see tests/hostile_fuzz_regressions.rs).
+# regression tests in tests/hostile_inputs.rs (none so far).
 #
 #   scripts/fuzz.sh [TARGET] [SECONDS] [extra libFuzzer flags...]
 #

@@ -79,3 +79,5 @@ pub const UNSAFE_VALUE: &str = "nexus::spec::unsafe_value";
 pub const UNDECLARED_DEPENDENCY: &str = "nexus::spec::undeclared_dependency";
 /// A waiver that is malformed.
 pub const INVALID_WAIVER: &str = "nexus::spec::invalid_waiver";
+/// More environments than [`crate::resolve::MAX_ENVIRONMENTS`].
+pub const TOO_MANY_ENVIRONMENTS: &str = "nexus::spec::too_many_environments";

@@ -53,9 +53,28 @@ pub fn validate_resolve(file: &PlatformFile) -> Result<Vec<ir::Platform>, Diagno
     }
 }
 
+/// The most environments a spec may declare. Validation resolves the whole platform once
+/// per environment, so without a bound a small file (thousands of one-line environments
+/// over a large platform) could keep `nexus validate` busy for hours.
+pub const MAX_ENVIRONMENTS: usize = 64;
+
 /// Resolves every environment, hands each that resolves to `resolved`, and returns every
 /// problem found, each once.
 fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Diagnostics {
+    if let Some((first_over, _)) = file.spec.environments.iter().nth(MAX_ENVIRONMENTS) {
+        let mut ctx = Ctx::new();
+        ctx.error(
+            codes::TOO_MANY_ENVIRONMENTS,
+            first_over.span,
+            format!(
+                "the spec declares {} environments; nexus validates at most {MAX_ENVIRONMENTS}",
+                file.spec.environments.len()
+            ),
+            "one environment too many",
+            "split the platform into several specs, or share settings between environments in the base spec",
+        );
+        return ctx.diags;
+    }
     let mut all = Diagnostics::new();
     let mut seen = BTreeSet::new();
     let envs: Vec<String> = file
