@@ -20,7 +20,7 @@ mod classify;
 mod objects;
 mod tree;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 pub use objects::describe;
@@ -117,29 +117,37 @@ impl fmt::Display for ObjectChange {
 
 /// Summarises changed files object by object. Objects are matched across files of the same
 /// target folder, so an object moved between files counts as changed, not removed and added.
+///
+/// Only the previous side is held in memory: each new object is compared as it is read and
+/// then dropped, so a check against an empty folder (every file new) costs no more memory
+/// than one file's objects.
 pub fn summarize(changes: &[FileChange]) -> Vec<ObjectChange> {
-    type Side = BTreeMap<(String, String), Body>;
-    let mut groups: BTreeMap<String, (Side, Side)> = BTreeMap::new();
-    for c in changes {
-        if c.path == super::MANIFEST_NAME {
-            continue;
-        }
-        let (before, after) = groups.entry(group_of(&c.path)).or_default();
-        for (side, bytes) in [(before, &c.before), (after, &c.after)] {
-            if let Some(bytes) = bytes {
-                for Object { kind, name, body } in objects(&c.path, bytes) {
-                    side.insert((kind, name), body);
-                }
+    let relevant = || changes.iter().filter(|c| c.path != super::MANIFEST_NAME);
+    let mut before: BTreeMap<String, BTreeMap<(String, String), Body>> = BTreeMap::new();
+    for c in relevant() {
+        if let Some(bytes) = &c.before {
+            let side = before.entry(group_of(&c.path)).or_default();
+            for Object { kind, name, body } in objects(&c.path, bytes) {
+                side.insert((kind, name), body);
             }
         }
     }
     let mut out = Vec::new();
-    for (group, (mut before, after)) in groups {
-        for ((kind, name), new) in after {
-            let (status, details) = match before.remove(&(kind.clone(), name.clone())) {
+    let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for c in relevant() {
+        let Some(bytes) = &c.after else { continue };
+        let group = group_of(&c.path);
+        for Object { kind, name, body } in objects(&c.path, bytes) {
+            if !seen.insert((group.clone(), kind.clone(), name.clone())) {
+                continue;
+            }
+            let old = before
+                .get_mut(&group)
+                .and_then(|side| side.remove(&(kind.clone(), name.clone())));
+            let (status, details) = match old {
                 None => (Status::Added, Vec::new()),
-                Some(old) if old == new => continue,
-                Some(old) => (Status::Changed, compare(&old, &new)),
+                Some(old) if old == body => continue,
+                Some(old) => (Status::Changed, compare(&old, &body)),
             };
             out.push(ObjectChange {
                 group: group.clone(),
@@ -149,7 +157,9 @@ pub fn summarize(changes: &[FileChange]) -> Vec<ObjectChange> {
                 details,
             });
         }
-        for (kind, name) in before.into_keys() {
+    }
+    for (group, side) in before {
+        for (kind, name) in side.into_keys() {
             out.push(ObjectChange {
                 group: group.clone(),
                 kind,
