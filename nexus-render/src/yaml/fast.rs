@@ -1,0 +1,503 @@
+//! A YAML emitter for the shapes nexus renders, byte-identical to the reference emitter
+//! (serde-saphyr with the options in [`super::options`]) on everything it accepts.
+//!
+//! Rendered manifests are block mappings and sequences of names, labels, paths, numbers and
+//! booleans. The reference emitter decides the style of every string with several scans of
+//! it; at 5,000 services that was a quarter of `nexus render`. This emitter writes the
+//! common case directly:
+//!
+//! - a string that is *evidently plain* ([`plain`]: a letter or `/` first, then letters,
+//!   digits and a few punctuation marks, at most 80 bytes, not a YAML 1.1 keyword) is
+//!   written as it is;
+//! - any other string is handed to the reference emitter alone, and its answer is used:
+//!   a single line (quoted or plain) as it is, a block scalar (`|`, `>`) with its lines
+//!   moved under the key or dash it belongs to;
+//! - any shape outside block maps of string keys, sequences, strings, integers, booleans
+//!   and `None` abandons the document ([`Unsupported`]).
+//!
+//! An abandoned document is written again by the reference emitter ([`super::to_yaml`]), so
+//! the output never depends on which emitter wrote it; `tests.rs` holds this to the
+//! reference on generated documents.
+
+use std::fmt::{self, Write as _};
+
+use serde::Serialize;
+use serde::ser::{self, Impossible};
+
+/// This emitter does not write the value; the reference emitter will.
+#[derive(Debug)]
+pub(crate) struct Unsupported;
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a shape of the fast YAML emitter")
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl ser::Error for Unsupported {
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        Unsupported
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, Unsupported>;
+
+/// Writes `value`, a mapping, as one block YAML document ending in a newline.
+pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let mut out = String::with_capacity(1024);
+    value.serialize(ValueSer {
+        out: &mut out,
+        slot: Slot::Top,
+    })?;
+    Ok(out)
+}
+
+/// The strings this emitter writes plain without asking: those that no YAML reader could
+/// take for anything but this string, in key or value position.
+///
+/// ```text
+/// plain: nexus-production  app.kubernetes.io/name  /var/run  http://minio:9000 (value)
+/// not:   on  null  30  100m  "a b"  -x  key: (ends in a colon)  81 bytes or more
+/// ```
+pub(crate) fn plain(s: &str, key: bool) -> bool {
+    let bytes = s.as_bytes();
+    let Some((&first, rest)) = bytes.split_first() else {
+        return false;
+    };
+    // Longer single-line strings may be folded (`>`) by the reference emitter.
+    if bytes.len() > 80 || BYTES[usize::from(first)] & FIRST == 0 {
+        return false;
+    }
+    let allowed = if key { KEY } else { VALUE };
+    rest.iter().all(|&b| BYTES[usize::from(b)] & allowed != 0)
+        // A trailing colon reads as a mapping key.
+        && bytes.last() != Some(&b':')
+        && !keyword(s)
+}
+
+/// [`BYTES`] flags: may start a plain string; may follow in a key; may follow in a value.
+const FIRST: u8 = 1;
+const KEY: u8 = 2;
+const VALUE: u8 = 4;
+
+/// What each byte may be in an evidently plain string: letters and `/` first; then
+/// letters, digits, `-`, `_`, `.`, `/`; in values also `:`, `@`, `=`, `+`, `,`.
+const BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() || c == b'/' {
+            table[b] |= FIRST;
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/') {
+            table[b] |= KEY | VALUE;
+        }
+        if matches!(c, b':' | b'@' | b'=' | b'+' | b',') {
+            table[b] |= VALUE;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Null, boolean and special-float spellings of YAML 1.1 and 1.2 that start with a letter.
+fn keyword(s: &str) -> bool {
+    const WORDS: [&str; 11] = [
+        "y", "n", "on", "no", "yes", "off", "nan", "inf", "true", "null", "false",
+    ];
+    s.len() <= 5 && WORDS.iter().any(|w| s.eq_ignore_ascii_case(w))
+}
+
+/// Where the next value goes.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// The document itself.
+    Top,
+    /// After `key:` written at this indent.
+    MapValue(usize),
+    /// After `- ` written at this indent.
+    SeqItem(usize),
+}
+
+/// How a collection's first child is placed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    /// Column 0 of the document.
+    Top,
+    /// On the next line, after `key:`.
+    AfterKey,
+    /// On the same line, after `- `.
+    AfterDash,
+}
+
+fn indent(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(SPACES.len());
+        out.push_str(&SPACES[..take]);
+        left -= take;
+    }
+}
+
+struct ValueSer<'a> {
+    out: &'a mut String,
+    slot: Slot,
+}
+
+impl<'a> ValueSer<'a> {
+    /// Writes what goes before a one-line scalar in this slot.
+    fn before_scalar(&mut self) -> Result {
+        match self.slot {
+            Slot::Top => return Err(Unsupported),
+            Slot::MapValue(_) => self.out.push(' '),
+            Slot::SeqItem(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Writes a one-line scalar in this slot.
+    fn scalar(mut self, text: &str) -> Result {
+        self.before_scalar()?;
+        self.out.push_str(text);
+        self.out.push('\n');
+        Ok(())
+    }
+
+    fn string(self, s: &str) -> Result {
+        if plain(s, false) {
+            return self.scalar(s);
+        }
+        let reference = super::reference(&s).map_err(|_| Unsupported)?;
+        let text = reference.strip_suffix('\n').ok_or(Unsupported)?;
+        match text.split_once('\n') {
+            None if !text.starts_with(['|', '>']) => self.scalar(text),
+            Some((header, lines)) if header.starts_with(['|', '>']) => self.block(header, lines),
+            _ => Err(Unsupported),
+        }
+    }
+
+    /// Writes a block scalar the reference wrote as a document: its lines are indented by
+    /// two there, by two more than the key or dash here.
+    fn block(self, header: &str, lines: &str) -> Result {
+        let base = match self.slot {
+            Slot::Top => return Err(Unsupported),
+            Slot::MapValue(key) => {
+                self.out.push(' ');
+                key
+            }
+            Slot::SeqItem(dash) => dash,
+        };
+        self.out.push_str(header);
+        self.out.push('\n');
+        for line in lines.split('\n') {
+            if !line.is_empty() {
+                if !line.starts_with("  ") {
+                    return Err(Unsupported);
+                }
+                indent(self.out, base);
+            }
+            self.out.push_str(line);
+            self.out.push('\n');
+        }
+        Ok(())
+    }
+
+    fn integer(mut self, v: impl fmt::Display) -> Result {
+        self.before_scalar()?;
+        writeln!(self.out, "{v}").map_err(|_| Unsupported)
+    }
+
+    /// Opens a mapping (`seq == false`) or sequence in this slot.
+    fn open(self, seq: bool) -> Result<Compound<'a>> {
+        let (opening, child) = match (self.slot, seq) {
+            (Slot::Top, false) => (Opening::Top, 0),
+            (Slot::MapValue(key), _) => (Opening::AfterKey, key + 2),
+            (Slot::SeqItem(dash), false) => (Opening::AfterDash, dash + 2),
+            // A sequence as a document or directly in a sequence: not a rendered shape.
+            (Slot::Top | Slot::SeqItem(_), true) => return Err(Unsupported),
+        };
+        Ok(Compound {
+            out: self.out,
+            opening,
+            child,
+            first: true,
+            seq,
+        })
+    }
+}
+
+/// An open mapping or sequence.
+struct Compound<'a> {
+    out: &'a mut String,
+    opening: Opening,
+    /// Indent of the keys or dashes of the children.
+    child: usize,
+    first: bool,
+    seq: bool,
+}
+
+impl Compound<'_> {
+    fn before_child(&mut self) {
+        if std::mem::take(&mut self.first) {
+            if self.opening == Opening::AfterKey {
+                self.out.push('\n');
+                indent(self.out, self.child);
+            }
+        } else {
+            indent(self.out, self.child);
+        }
+    }
+
+    fn key(&mut self, key: &str) -> Result {
+        if !plain(key, true) {
+            return Err(Unsupported);
+        }
+        self.before_child();
+        self.out.push_str(key);
+        self.out.push(':');
+        Ok(())
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        value.serialize(ValueSer {
+            out: self.out,
+            slot: Slot::MapValue(self.child),
+        })
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.before_child();
+        self.out.push_str("- ");
+        value.serialize(ValueSer {
+            out: self.out,
+            slot: Slot::SeqItem(self.child),
+        })
+    }
+
+    fn finish(self) -> Result {
+        if self.first {
+            if self.opening == Opening::AfterKey {
+                self.out.push(' ');
+            }
+            self.out.push_str(if self.seq { "[]\n" } else { "{}\n" });
+        }
+        Ok(())
+    }
+}
+
+/// Serializer methods this emitter leaves to the reference emitter.
+macro_rules! unsupported {
+    ($($method:ident($($arg:ty),*) -> $ret:ty;)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<$ret> {
+            Err(Unsupported)
+        })*
+    };
+}
+
+impl<'a> ser::Serializer for ValueSer<'a> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Impossible<(), Unsupported>;
+    type SerializeTupleStruct = Impossible<(), Unsupported>;
+    type SerializeTupleVariant = Impossible<(), Unsupported>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Impossible<(), Unsupported>;
+
+    fn serialize_bool(self, v: bool) -> Result {
+        self.scalar(if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result {
+        self.integer(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result {
+        self.integer(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result {
+        self.integer(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result {
+        self.integer(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result {
+        self.integer(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result {
+        self.integer(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result {
+        self.integer(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result {
+        self.integer(v)
+    }
+    fn serialize_char(self, v: char) -> Result {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result {
+        self.string(v)
+    }
+    fn serialize_none(self) -> Result {
+        self.scalar("null")
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result {
+        value.serialize(self)
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result {
+        if plain(variant, false) {
+            self.scalar(variant)
+        } else {
+            Err(Unsupported)
+        }
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result {
+        // The reference emitter gives `__yaml_*` wrapper names a style of their own.
+        if name.starts_with("__yaml") {
+            return Err(Unsupported);
+        }
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>> {
+        self.open(true)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>> {
+        self.open(false)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>> {
+        self.open(false)
+    }
+
+    unsupported! {
+        serialize_f32(f32) -> ();
+        serialize_f64(f64) -> ();
+        serialize_i128(i128) -> ();
+        serialize_u128(u128) -> ();
+        serialize_bytes(&[u8]) -> ();
+        serialize_unit() -> ();
+        serialize_unit_struct(&'static str) -> ();
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result {
+        Err(Unsupported)
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
+        key.serialize(KeySer { map: self })
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.value(value)
+    }
+    fn end(self) -> Result {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        self.key(key)?;
+        self.value(value)
+    }
+    fn end(self) -> Result {
+        self.finish()
+    }
+}
+
+/// A mapping key: a string, written plain, or the document is left to the reference.
+struct KeySer<'c, 'a> {
+    map: &'c mut Compound<'a>,
+}
+
+impl ser::Serializer for KeySer<'_, '_> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Impossible<(), Unsupported>;
+    type SerializeTuple = Impossible<(), Unsupported>;
+    type SerializeTupleStruct = Impossible<(), Unsupported>;
+    type SerializeTupleVariant = Impossible<(), Unsupported>;
+    type SerializeMap = Impossible<(), Unsupported>;
+    type SerializeStruct = Impossible<(), Unsupported>;
+    type SerializeStructVariant = Impossible<(), Unsupported>;
+
+    fn serialize_str(self, v: &str) -> Result {
+        self.map.key(v)
+    }
+
+    unsupported! {
+        serialize_bool(bool) -> ();
+        serialize_i8(i8) -> ();
+        serialize_i16(i16) -> ();
+        serialize_i32(i32) -> ();
+        serialize_i64(i64) -> ();
+        serialize_u8(u8) -> ();
+        serialize_u16(u16) -> ();
+        serialize_u32(u32) -> ();
+        serialize_u64(u64) -> ();
+        serialize_f32(f32) -> ();
+        serialize_f64(f64) -> ();
+        serialize_char(char) -> ();
+        serialize_bytes(&[u8]) -> ();
+        serialize_none() -> ();
+        serialize_unit() -> ();
+        serialize_unit_struct(&'static str) -> ();
+        serialize_unit_variant(&'static str, u32, &'static str) -> ();
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result {
+        Err(Unsupported)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result {
+        Err(Unsupported)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result {
+        Err(Unsupported)
+    }
+}
