@@ -15,7 +15,8 @@
 # Each command's wall time, CPU time and peak memory come from /usr/bin/time (best wall
 # time of RUNS runs, default 3). The last column is the peer's wall time over nexus's.
 #
-# Install the peers with: pip install kcl-lib; apt-get install jsonnet
+# The peers are installed by scripts/install-peers.sh (kcl-lib pinned, in .tools/peers-venv;
+# Debian's jsonnet); PEERS_INSTALL=0 skips that and uses whatever python3 and jsonnet have.
 # (JSONNET_MAX_N, default 1000, skips jsonnet above it: Debian's jsonnet 0.18 takes minutes.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,9 @@ command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get inst
 cargo build --release --quiet -p nexus -p nexus-bench
 nexus=target/release/nexus
 synth=target/release/synth
-have_kcl=0; python3 -c 'import kcl_lib' 2>/dev/null && have_kcl=1
+python=python3
+[ "${PEERS_INSTALL:-1}" = 0 ] || python=$(scripts/install-peers.sh)
+have_kcl=0; "$python" -c 'import kcl_lib' 2>/dev/null && have_kcl=1
 have_jsonnet=0; command -v jsonnet >/dev/null && have_jsonnet=1
 
 # best_of COMMAND...: runs it RUNS times; prints "wall cpu peakMB" of the fastest run.
@@ -64,11 +67,11 @@ for n in "${sizes[@]}"; do
   printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "nexus lint" "$lw" "$lc" "$lm" "-" "-"
 
   if [ "$have_kcl" = 1 ]; then
-    read -r kw kc km < <(best_of bash -c "python3 scripts/peer/run_kcl.py $n > '$dir/kcl.yaml'")
+    read -r kw kc km < <(best_of bash -c "'$python' scripts/peer/run_kcl.py $n > '$dir/kcl.yaml'")
     kmb=$(du -sm "$dir/kcl.yaml" | cut -f1)
     printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "KCL kcl-lib (5 objects x N x 2 envs)" "$kw" "$kc" "$km" "$kmb" "$(awk -v a="$kw" -v b="$nw" 'BEGIN{printf "%.2f", a/b}')"
   else
-    echo "$n  KCL: not installed (pip install kcl-lib)"
+    echo "$n  KCL: not installed (scripts/install-peers.sh)"
   fi
   if [ "$have_jsonnet" = 1 ] && [ "$n" -le "$jsonnet_max" ]; then
     read -r jw jc jm < <(best_of bash -c "jsonnet -y --tla-code n=$n scripts/peer/platform.jsonnet > '$dir/jsonnet.yaml'")
