@@ -148,3 +148,41 @@ fn compose_services_env_maps_and_nginx_locations() {
         "{text}"
     );
 }
+
+#[test]
+fn a_target_folder_that_is_new_as_a_whole_is_not_repeated_object_by_object() {
+    let deployment = |name: &str| format!("kind: Deployment\nmetadata: {{ name: {name} }}\n");
+    let changes = [
+        // A first render of production/k8s: every file new.
+        FileChange {
+            path: "production/k8s/web.yaml".into(),
+            change: Change::New,
+            before: None,
+            after: Some(deployment("web").into_bytes()),
+        },
+        // A new service in staging/k8s, which was rendered before.
+        FileChange {
+            path: "staging/k8s/api.yaml".into(),
+            change: Change::New,
+            before: None,
+            after: Some(deployment("api").into_bytes()),
+        },
+        FileChange {
+            path: "staging/k8s/web.yaml".into(),
+            change: Change::Stale,
+            before: Some(deployment("web").into_bytes()),
+            after: None,
+        },
+    ];
+    let ids: Vec<_> = summarize(&changes)
+        .iter()
+        .map(|o| (o.group.clone(), o.name.clone(), o.status))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("staging/k8s".to_owned(), "api".to_owned(), Status::Added),
+            ("staging/k8s".to_owned(), "web".to_owned(), Status::Removed),
+        ]
+    );
+}

@@ -118,9 +118,13 @@ impl fmt::Display for ObjectChange {
 /// Summarises changed files object by object. Objects are matched across files of the same
 /// target folder, so an object moved between files counts as changed, not removed and added.
 ///
+/// A target folder with no previous file at all (a first render, a new environment or
+/// target) is left out: every one of its objects would be "added", and its files are
+/// already listed as new. Its files are not even read, so a check against an empty folder
+/// costs no more than the file list.
+///
 /// Only the previous side is held in memory: each new object is compared as it is read and
-/// then dropped, so a check against an empty folder (every file new) costs no more memory
-/// than one file's objects.
+/// then dropped.
 pub fn summarize(changes: &[FileChange]) -> Vec<ObjectChange> {
     let relevant = || changes.iter().filter(|c| c.path != super::MANIFEST_NAME);
     let mut before: BTreeMap<String, BTreeMap<(String, String), Body>> = BTreeMap::new();
@@ -137,6 +141,9 @@ pub fn summarize(changes: &[FileChange]) -> Vec<ObjectChange> {
     for c in relevant() {
         let Some(bytes) = &c.after else { continue };
         let group = group_of(&c.path);
+        if !before.contains_key(&group) {
+            continue;
+        }
         for Object { kind, name, body } in objects(&c.path, bytes) {
             if !seen.insert((group.clone(), kind.clone(), name.clone())) {
                 continue;
