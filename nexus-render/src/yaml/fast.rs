@@ -182,14 +182,10 @@ impl<'a> ValueSer<'a> {
 
     /// Writes a block scalar the reference wrote as a document: its lines are indented by
     /// two there, by two more than the key or dash here.
-    fn block(self, header: &str, lines: &str) -> Result {
-        let base = match self.slot {
-            Slot::Top => return Err(Unsupported),
-            Slot::MapValue(key) => {
-                self.out.push(' ');
-                key
-            }
-            Slot::SeqItem(dash) => dash,
+    fn block(mut self, header: &str, lines: &str) -> Result {
+        self.before_scalar()?;
+        let (Slot::MapValue(base) | Slot::SeqItem(base)) = self.slot else {
+            return Err(Unsupported);
         };
         self.out.push_str(header);
         self.out.push('\n');
