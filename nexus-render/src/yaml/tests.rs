@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use proptest::prelude::*;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use super::{fast, reference, to_yaml};
+use super::{fast, plain, reference, to_yaml};
 
 /// Strings that YAML 1.1 readers would retype must come out quoted.
 #[test]
@@ -313,15 +313,15 @@ fn kubernetes_objects_take_the_fast_path() {
 #[test]
 fn plain_strings_are_recognised_conservatively() {
     for yes in ["nexus", "app.kubernetes.io/name", "/var/run", "a_b-c.d"] {
-        assert!(fast::plain(yes, true), "{yes}");
+        assert!(plain::plain(yes, true), "{yes}");
     }
     for value_only in ["http://minio:9000", "a=b", "user@host", "a,b"] {
-        assert!(fast::plain(value_only, false) && !fast::plain(value_only, true));
+        assert!(plain::plain(value_only, false) && !plain::plain(value_only, true));
     }
     let long = "a".repeat(81);
     for no in [
         "", "on", "NULL", "Yes", "30", "100m", "-x", "a b", "key:", ".hidden", &long,
     ] {
-        assert!(!fast::plain(no, false), "{no}");
+        assert!(!plain::plain(no, false), "{no}");
     }
 }
