@@ -127,7 +127,10 @@ fn defaults_are_hardened_and_engines_known() {
     let p = spec().resolve("production").unwrap();
     let pg = p.workload("postgres").unwrap();
     assert_eq!(pg.kind, WorkloadKind::Backing(Engine::Postgres));
-    assert_eq!(pg.image.value.to_string(), "docker.io/library/postgres:15");
+    assert_eq!(
+        pg.image.value.to_string(),
+        "docker.io/library/postgres:15.19"
+    );
     assert_eq!(pg.ports[0].port.value, 5432);
     assert_eq!(pg.security.run_as_user.value, 999);
     assert!(pg.security.read_only_root_filesystem.value);
@@ -145,14 +148,22 @@ fn defaults_are_hardened_and_engines_known() {
         60
     );
     assert_eq!(backup.full.value.max_gap_minutes(), 24 * 60);
+    // The password reaches PostgreSQL as a file, never through its environment.
+    assert!(!pg.env.iter().any(|e| e.name.value == "POSTGRES_PASSWORD"));
     let pw = pg
         .env
         .iter()
-        .find(|e| e.name.value == "POSTGRES_PASSWORD")
+        .find(|e| e.name.value == "POSTGRES_PASSWORD_FILE")
         .unwrap();
     assert_eq!(
         pw.value.value.segments(),
-        &[Segment::Secret("postgres-password".into())]
+        &[Segment::Text("/run/secrets/nexus/postgres-password".into())]
+    );
+    assert_eq!(pg.secret_files.len(), 1);
+    assert_eq!(pg.secret_files[0].secret, "postgres-password");
+    assert_eq!(
+        pg.secret_files[0].path,
+        "/run/secrets/nexus/postgres-password"
     );
 
     let backend = p.workload("backend").unwrap();

@@ -55,6 +55,7 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
         "Thick arrow: traffic from the internet; arrows from the gateway: its routes; other\n\
          solid arrows: declared dependencies; dashed: public without a gateway route.\n\n",
     );
+    out.push_str(&apply_order(platform, files));
     out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
     for (path, bytes) in files.files() {
         if path == README_NAME {
@@ -80,4 +81,54 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
 /// A Markdown table cell: pipes escaped, one line.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The Kubernetes folders in the order they apply on an empty cluster, each with the
+/// command that applies it; empty when the environment has no Kubernetes output.
+fn apply_order(platform: &Platform, files: &OutputPlan) -> String {
+    let mut steps: Vec<String> = Vec::new();
+    let ns = &platform.namespace.value;
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, _) in files.files() {
+        let Some(rest) = path.strip_prefix("k8s/") else {
+            continue;
+        };
+        if rest == "kustomization.yaml" {
+            continue;
+        }
+        let part = rest.split('/').next().unwrap_or(rest);
+        if !seen.insert(part.to_owned()) {
+            continue;
+        }
+        let target = if rest.contains('/') {
+            format!("k8s/{part}/")
+        } else {
+            format!("k8s/{part}")
+        };
+        steps.push(format!("kubectl apply -f {target}"));
+        if part.contains("migrations") {
+            steps.push(format!(
+                "kubectl -n {ns} wait --for=condition=complete job -l app.kubernetes.io/component=migration --timeout=15m"
+            ));
+        }
+    }
+    if steps.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "## Applying to Kubernetes\n\n\
+         On an empty cluster, in this order (the namespace first, so everything after it has a\n\
+         place to go; data stores before the migrations, which wait for their database; the\n\
+         services once their migration has completed). Pods that pull from a private registry\n\
+         need its pull secret in the namespace before they start.\n\n```sh\n",
+    );
+    for s in steps {
+        out.push_str(&s);
+        out.push('\n');
+    }
+    out.push_str(
+        "```\n\n`kubectl apply -k k8s/` applies the same files in the same order in one step (for\n\
+         GitOps tools); the migration's init containers then do the waiting.\n\n",
+    );
+    out
 }

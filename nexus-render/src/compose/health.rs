@@ -5,13 +5,16 @@
 //! Compose runs the check inside the container, so it needs a program there:
 //!
 //! - `exec` probes run as they are (`CMD`);
-//! - `http` probes run `wget`, falling back to `curl`, through `sh` (`CMD-SHELL`): one of the
-//!   two is in nearly every base image (busybox, Alpine, Debian, UBI). MinIO's image has
-//!   neither, so MinIO is checked with its own `mc ready local`;
-//! - `tcp` probes open the port with bash's `/dev/tcp`, falling back to `nc -z`.
+//! - `http` probes run `wget`, or `curl` where the image's contract (the engine catalog) has
+//!   no `wget`; for images without a contract (application services) `wget` falling back to
+//!   `curl`, one of which is in nearly every base image. MinIO's image has neither on every
+//!   architecture, so MinIO is checked with its own `mc ready local`;
+//! - `tcp` probes open the port with bash's `/dev/tcp` where the image has bash, otherwise
+//!   with `bash`, falling back to `nc -z`.
 //!
 //! Images without a shell (distroless, scratch) need an `exec` probe in the spec.
 
+use nexus_spec::catalog;
 use nexus_spec::ir::{self, Probe, ProbeAction, WorkloadKind};
 use nexus_spec::model::Engine;
 
@@ -36,9 +39,34 @@ pub fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
             "local".to_owned(),
         ]
     } else {
-        test(&probe.action)
+        let tools = catalog::component(w.kind).map(|c| c.tools);
+        test_with(&probe.action, tools)
     };
     Some(from_probe(probe, test, w.health.startup.as_ref()))
+}
+
+/// The check of `action` using only programs the image has, where its contract lists them
+/// (`tools`); for images nexus has no contract for, the portable fallbacks of [`test`].
+fn test_with(action: &ProbeAction, tools: Option<&[&str]>) -> Vec<String> {
+    let has = |t: &str| tools.is_some_and(|tools| tools.contains(&t));
+    match action {
+        ProbeAction::Http { path, port, .. } if has("wget") || has("curl") => {
+            let url = shell_quote(&format!("http://127.0.0.1:{port}{path}"));
+            let cmd = if has("wget") {
+                format!("wget -q -O /dev/null {url}")
+            } else {
+                format!("curl -fsS -o /dev/null {url}")
+            };
+            vec!["CMD-SHELL".to_owned(), literal(&cmd)]
+        }
+        ProbeAction::Tcp { port, .. } if has("bash") => vec![
+            "CMD".to_owned(),
+            "bash".to_owned(),
+            "-c".to_owned(),
+            format!("exec 3<>/dev/tcp/127.0.0.1/{port}"),
+        ],
+        _ => test(action),
+    }
 }
 
 /// A health check running `test` on the schedule of `probe`; a startup probe's budget

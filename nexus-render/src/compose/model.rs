@@ -23,6 +23,26 @@ pub struct Project {
     /// Named volumes by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub volumes: BTreeMap<String, Volume>,
+    /// Secrets mounted as files, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, SecretSource>,
+}
+
+/// Where a Compose secret's value comes from: a variable of the environment Compose runs in
+/// (or `.env`), never the file itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecretSource {
+    /// The variable's name.
+    pub environment: String,
+}
+
+/// A secret mounted into a service, long syntax.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSecret {
+    /// The project secret.
+    pub source: String,
+    /// Path of the file in the container.
+    pub target: String,
 }
 
 impl Project {
@@ -32,6 +52,7 @@ impl Project {
             ("compose service", self.services.len()),
             ("compose volume", self.volumes.len()),
             ("compose network", self.networks.len()),
+            ("compose secret", self.secrets.len()),
             ("compose project", 1),
         ]
         .into_iter()
@@ -77,6 +98,9 @@ pub struct Service {
     /// Writable in-memory paths.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tmpfs: Vec<String>,
+    /// Size of `/dev/shm` (`1024m`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shm_size: Option<String>,
     /// Capabilities dropped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cap_drop: Vec<String>,
@@ -107,6 +131,9 @@ pub struct Service {
     /// Mounts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<Mount>,
+    /// Secrets mounted as files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<ServiceSecret>,
     /// Labels.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,

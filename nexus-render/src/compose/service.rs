@@ -8,7 +8,7 @@ use nexus_spec::model::Seccomp;
 
 use super::health;
 use super::interpolate::{Interpolator, argument, literal};
-use super::model::{Deploy, Mount, Service};
+use super::model::{Deploy, Mount, Service, ServiceSecret};
 use super::resources::deploy_resources;
 
 /// Restart policy of long-running services (Kubernetes restarts them too).
@@ -17,6 +17,36 @@ pub const RESTART: &str = "unless-stopped";
 /// The named volume holding a workload's data.
 pub fn data_volume(workload: &str) -> String {
     format!("{workload}-data")
+}
+
+/// The named volume holding a seeded folder of a workload (`elasticsearch-config`). Docker
+/// fills a new named volume with the image's files at the path it is mounted on, so the
+/// folder starts as the image ships it and stays writable; it keeps the files across
+/// restarts (after an engine upgrade, remove the volume to take the new release's
+/// defaults).
+pub fn seed_volume(workload: &str, path: &str) -> String {
+    format!("{workload}-{}", path_slug(path))
+}
+
+/// The last component of a path, folded to lower-case letters, digits and `-`.
+fn path_slug(path: &str) -> String {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let slug: String = last
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug.trim_matches('-');
+    if slug.is_empty() {
+        "root".to_owned()
+    } else {
+        slug.to_owned()
+    }
 }
 
 /// The environment of a workload, as Compose text.
@@ -65,6 +95,23 @@ pub fn service(
             read_only: false,
         });
     }
+    for path in &w.security.seeded_paths {
+        svc.volumes.push(Mount {
+            kind: "volume".into(),
+            source: seed_volume(&w.name.value, path),
+            target: literal(path),
+            read_only: false,
+        });
+    }
+    svc.shm_size = w.shm_mib.map(|m| format!("{m}m"));
+    svc.secrets = w
+        .secret_files
+        .iter()
+        .map(|f| ServiceSecret {
+            source: f.secret.clone(),
+            target: literal(&f.path),
+        })
+        .collect();
     for hp in &w.security.host_paths {
         svc.volumes.push(Mount {
             kind: "bind".into(),

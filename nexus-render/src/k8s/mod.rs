@@ -50,6 +50,7 @@
 
 mod backup;
 mod backup_scripts;
+mod contract;
 mod docs;
 mod env;
 mod ingress;

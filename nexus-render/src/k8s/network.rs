@@ -2,8 +2,9 @@
 //! (see [`super::namespace`]); each pod group then gets one policy that lets in exactly the
 //! flows derived from the IR and lets out exactly the flows it starts:
 //!
-//! * a workload reaches each workload it declares in `dependsOn`, on that workload's ports
-//!   (its migration Job reaches the same);
+//! * a workload reaches each workload it declares in `dependsOn`, on that workload's ports;
+//!   its migration Job reaches only the migration's own dependencies (by default the
+//!   service's databases);
 //! * the ingress controller reaches each routed workload, on the routed ports;
 //! * Prometheus reaches each workload that declares `metrics`, on the metrics port;
 //! * Grafana reaches Prometheus and Jaeger (its provisioned data sources);
@@ -79,9 +80,11 @@ impl Flows {
             for d in &w.depends_on {
                 if let Some(target) = find(&d.value) {
                     f.allow(Peer::Pods(name.clone()), target, all_ports(target));
-                    if w.migration.is_some() {
-                        f.allow(Peer::Pods(migration_group(name)), target, all_ports(target));
-                    }
+                }
+            }
+            for d in w.migration.iter().flat_map(|m| &m.depends_on) {
+                if let Some(target) = find(&d.value) {
+                    f.allow(Peer::Pods(migration_group(name)), target, all_ports(target));
                 }
             }
             for (target, port) in backup::reach(p, w) {

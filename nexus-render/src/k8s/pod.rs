@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     Capabilities, Container, ContainerPort, EmptyDirVolumeSource, ExecAction, HTTPGetAction,
-    HostPathVolumeSource, PodSecurityContext, PodSpec, Probe, ResourceRequirements, SeccompProfile,
-    SecurityContext, TCPSocketAction, Volume, VolumeMount,
+    HostPathVolumeSource, LocalObjectReference, PodSecurityContext, PodSpec, Probe,
+    ResourceRequirements, SeccompProfile, SecurityContext, TCPSocketAction, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -272,6 +272,26 @@ pub(crate) fn pod_spec(
         volumes: mounts.volumes(),
         ..PodSpec::default()
     }
+}
+
+/// Sets the pod's `imagePullSecrets`: the pull secret of every declared private registry
+/// that one of its containers (init containers included) pulls from, sorted.
+pub(crate) fn pull_secrets(platform: &ir::Platform, spec: &mut PodSpec) {
+    let images = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .filter_map(|c| c.image.as_deref());
+    let names: std::collections::BTreeSet<&String> = images
+        .filter_map(|i| ir::ImageRef::parse(i).ok()?.registry)
+        .filter_map(|r| platform.pull_secrets.get(&r))
+        .collect();
+    spec.image_pull_secrets = (!names.is_empty()).then(|| {
+        names
+            .into_iter()
+            .map(|n| LocalObjectReference { name: n.clone() })
+            .collect()
+    });
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use nexus_spec::ir::{self, ImageRef, Rollout, WorkloadKind};
 use nexus_spec::model::Slot;
 
 use super::backup;
+use super::contract;
 use super::docs::{Docs, sha256_hex};
 use super::env;
 use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, SLOT_LABEL, int, selector};
@@ -53,13 +54,7 @@ pub(crate) struct MountedConfig {
 
 /// Where a component keeps its data, from the catalog.
 fn catalog_data_path(kind: WorkloadKind) -> Option<&'static str> {
-    match kind {
-        WorkloadKind::Backing(e) => catalog::engine(e).data_path,
-        WorkloadKind::Prometheus => catalog::PROMETHEUS.data_path,
-        WorkloadKind::Grafana => catalog::GRAFANA.data_path,
-        WorkloadKind::Jaeger => catalog::JAEGER.data_path,
-        WorkloadKind::Service => None,
-    }
+    catalog::component(kind).and_then(|c| c.data_path)
 }
 
 /// A workload's pod template parts that do not depend on the slot.
@@ -68,6 +63,7 @@ struct Pod<'a> {
     env: Vec<EnvVar>,
     checksum: Option<String>,
     mounts: Mounts,
+    init: Vec<Container>,
 }
 
 /// The main container of a workload.
@@ -112,18 +108,16 @@ impl Pod<'_> {
             annotations.insert(CHECKSUM_ANNOTATION.into(), c.clone());
         }
         let c = container(w, image, self.env.clone(), &self.mounts)?;
+        let mut spec = pod::pod_spec(&w.name.value, &w.security, vec![c], &self.mounts);
+        spec.init_containers = (!self.init.is_empty()).then(|| self.init.clone());
+        pod::pull_secrets(ctx.platform, &mut spec);
         Ok(PodTemplateSpec {
             metadata: Some(ObjectMeta {
                 annotations: (!annotations.is_empty()).then_some(annotations),
                 labels: Some(labels),
                 ..ObjectMeta::default()
             }),
-            spec: Some(pod::pod_spec(
-                &w.name.value,
-                &w.security,
-                vec![c],
-                &self.mounts,
-            )),
+            spec: Some(spec),
         })
     }
 }
@@ -180,11 +174,13 @@ pub(crate) fn render(
         (None, _) => {}
     }
     mounts.security(&w.security, data_path);
+    let init = contract::apply(w, &mut mounts);
     let pod = Pod {
         w,
         env: env.vars,
         checksum: (!config_bytes.is_empty()).then(|| sha256_hex(config_bytes.as_bytes())),
         mounts,
+        init,
     };
     let replicas = match w.autoscaling {
         Some(_) => None,

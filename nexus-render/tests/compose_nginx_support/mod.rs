@@ -52,6 +52,7 @@ pub fn security(uid: i64, writable: &[&str]) -> Security {
         host_ipc: s(false),
         host_paths: vec![],
         writable_paths,
+        seeded_paths: vec![],
     }
 }
 
@@ -132,6 +133,8 @@ pub fn workload(name: &str, kind: WorkloadKind, tier: Tier, img: &str, uid: i64)
         exposure: s(Exposure::Internal),
         metrics: None,
         security: security(uid, &[]),
+        secret_files: vec![],
+        shm_mib: None,
         span: Span::DETACHED,
     }
 }
@@ -209,6 +212,9 @@ pub fn platform() -> Platform {
         command: vec!["migrate".into(), "--to".into(), "head".into()],
         backoff_limit: 3,
         timeout_seconds: 600,
+        ttl_seconds: 7 * 24 * 3600,
+        depends_on: vec![s("postgres".to_owned())],
+        waits: vec![],
         span: Span::DETACHED,
     });
     api.metrics = Some(Metrics {
@@ -387,6 +393,7 @@ pub fn platform() -> Platform {
             span: Span::DETACHED,
         }),
         scrape_interval_seconds: 30,
+        pull_secrets: BTreeMap::new(),
         waivers: vec![],
         span: Span::DETACHED,
     }

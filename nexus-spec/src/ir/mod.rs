@@ -12,8 +12,8 @@ mod workload;
 pub use gateway::{Gateway, GatewayTls, Header, Hsts, NginxGateway, Rate, RateLimit, Route};
 pub use workload::{
     Autoscaling, Backup, Credentials, DisruptionBudget, EnvVar, Health, HostPath, Metrics,
-    Migration, Port, Probe, ProbeAction, Resources, Rollout, Security, Storage, Workload,
-    WorkloadKind,
+    Migration, Port, Probe, ProbeAction, Resources, Rollout, SecretFile, Security, Storage, Wait,
+    Workload, WorkloadKind,
 };
 
 use std::collections::BTreeMap;
@@ -47,6 +47,8 @@ pub struct Platform {
     pub gateway: Option<Gateway>,
     /// How often Prometheus scrapes, in seconds (when Prometheus is part of the platform).
     pub scrape_interval_seconds: u64,
+    /// Pull secrets by registry host (`registry.example.com` → `registry-credentials`).
+    pub pull_secrets: BTreeMap<String, String>,
     /// Waivers that apply to this environment.
     pub waivers: Vec<Waiver>,
     /// The span of the spec file's `spec` mapping key (for platform-wide findings).

@@ -183,8 +183,38 @@ pub struct Migration {
     pub backoff_limit: u32,
     /// Seconds it may run.
     pub timeout_seconds: u32,
+    /// Seconds a finished Job is kept before the cluster deletes it.
+    pub ttl_seconds: u32,
+    /// The workloads the migration connects to (sorted): by default the service's
+    /// dependencies that are databases. Its network rules open only these.
+    pub depends_on: Vec<Spanned<String>>,
+    /// Waits run before the migration, one per dependency that has a readiness command.
+    pub waits: Vec<Wait>,
     /// Where it is written.
     pub span: Span,
+}
+
+/// A step that waits until a dependency accepts clients: `command` run in `image` (the
+/// dependency's own image, which has the client tool) until it exits 0.
+#[derive(Debug, Clone)]
+pub struct Wait {
+    /// The dependency waited for.
+    pub workload: String,
+    /// Its image.
+    pub image: ImageRef,
+    /// The check, with the dependency's host and port filled in for each target.
+    pub command: Vec<Template>,
+    /// The image's user.
+    pub uid: u32,
+}
+
+/// A secret mounted as a file (never in the environment).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SecretFile {
+    /// The secret's name in the spec.
+    pub secret: String,
+    /// The file's path in the container.
+    pub path: String,
 }
 
 /// Backups.
@@ -282,6 +312,9 @@ pub struct Security {
     pub host_paths: Vec<HostPath>,
     /// Paths kept writable (emptyDir / tmpfs), sorted, always including `/tmp`.
     pub writable_paths: Vec<String>,
+    /// Folders made writable and filled with the image's own files before the workload
+    /// starts (the entrypoint edits them), sorted.
+    pub seeded_paths: Vec<String>,
 }
 
 /// One workload of the platform.
@@ -333,6 +366,10 @@ pub struct Workload {
     pub metrics: Option<Metrics>,
     /// Security.
     pub security: Security,
+    /// Secrets the container reads from files, sorted.
+    pub secret_files: Vec<SecretFile>,
+    /// Size of a memory-backed `/dev/shm`, in MiB, when the engine uses shared memory.
+    pub shm_mib: Option<u64>,
     /// Where the workload is defined (its name).
     pub span: Span,
 }
@@ -348,12 +385,14 @@ impl Workload {
         self.ports.first()
     }
 
-    /// The secrets the workload's environment uses, sorted and deduplicated.
+    /// The secrets the workload uses (in its environment or as files), sorted and
+    /// deduplicated.
     pub fn secrets(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
             .env
             .iter()
             .flat_map(|e| e.value.value.secrets())
+            .chain(self.secret_files.iter().map(|f| f.secret.as_str()))
             .collect();
         v.sort_unstable();
         v.dedup();

@@ -5,6 +5,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Name;
 use crate::span::Spanned;
 
 /// Which tier a workload belongs to; network rules between tiers are a lint policy.
@@ -332,6 +333,15 @@ pub struct Migration {
     /// Seconds the migration may run (default 600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<Spanned<i64>>,
+    /// What the migration connects to, a subset of the service's `dependsOn` (default: the
+    /// service's dependencies that are databases). It waits for each before it starts, and
+    /// its network rules open only these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<Name>>,
+    /// How long a finished migration Job is kept before the cluster deletes it (default
+    /// `7d`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_for: Option<Spanned<String>>,
 }
 
 /// Persistent storage of a stateful workload.

@@ -37,6 +37,10 @@ pub struct Environment {
     /// Overrides of the gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<GatewayOverlay>,
+    /// Another pull secret per registry the spec declares (each environment its own
+    /// registry credentials).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub registries: BTreeMap<Name, super::Registry>,
 }
 
 /// What an environment may change on a workload. Fields that do not apply to the workload's

@@ -100,10 +100,24 @@ pub struct PlatformSpec {
     /// The gateway in front of the platform (Nginx / Ingress).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<Gateway>,
+    /// Private image registries, by host (`registry.example.com`): every Kubernetes pod
+    /// with an image from one of them gets its pull secret.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub registries: BTreeMap<Name, Registry>,
     /// Environments (at least one), each a typed overlay on this spec.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub environments: BTreeMap<Name, Environment>,
     /// Lint findings accepted on purpose, each with a reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<Waiver>,
+}
+
+/// A private image registry.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Registry {
+    /// The Kubernetes Secret (type `kubernetes.io/dockerconfigjson`) in the platform's
+    /// namespace that holds the registry's credentials; rendered as `imagePullSecrets` of
+    /// every pod that pulls from the registry. nexus references it and never writes it.
+    pub pull_secret: Name,
 }

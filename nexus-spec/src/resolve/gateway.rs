@@ -290,7 +290,11 @@ fn routes(
             port_name: port.name.value.clone(),
             port: port.port.value,
             rate_limit: r.rate_limit.clone(),
-            websocket: r.websocket.is_some_and(|w| w.value),
+            // Grafana Live (dashboards that update themselves) runs over a websocket on
+            // the same path: a route to Grafana carries upgrades unless the spec says no.
+            websocket: r
+                .websocket
+                .map_or(w.kind == ir::WorkloadKind::Grafana, |ws| ws.value),
             max_body_bytes,
             timeout_seconds,
             span: r.path.span,
@@ -327,7 +331,12 @@ fn nginx(ctx: &mut Ctx, n: &model::NginxSettings) -> Option<ir::NginxGateway> {
     let image = match &n.image {
         Some(i) => ctx.image(i)?,
         None => {
-            let text = format!("{}:{}", catalog::NGINX_IMAGE, version_text.value);
+            // The catalog's release of the declared series, so every replica runs the same
+            // build; a series nexus has not checked keeps the tag as declared.
+            let release = catalog::NGINX
+                .release(&version_text.value)
+                .unwrap_or_else(|| version_text.value.clone());
+            let text = format!("{}:{}", catalog::NGINX_IMAGE, release);
             Spanned::new(ImageRef::parse(&text).ok()?, version_text.span)
         }
     };

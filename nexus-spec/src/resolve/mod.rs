@@ -1,9 +1,11 @@
 //! Resolution: from a spec file and an environment name to the IR ([`crate::ir::Platform`]),
 //! with every problem reported as a diagnostic.
 
+mod contract;
 mod ctx;
 mod gateway;
 mod graph;
+mod migrations;
 mod overlay;
 mod parts;
 mod placeholders;
@@ -193,6 +195,7 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
     }
     let scrape_interval_seconds = monitoring(ctx, &spec, &mut workloads);
     unique_names(ctx, &mut workloads);
+    migrations::link(ctx, &spec, &mut workloads);
     for w in &workloads {
         if let Some(c) = &w.credentials
             && !secrets
@@ -250,9 +253,27 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         secrets,
         gateway,
         scrape_interval_seconds,
+        pull_secrets: registries(ctx, &spec),
         waivers,
         span: meta.name.span,
     })
+}
+
+/// Pull secrets by registry host, each name checked.
+fn registries(ctx: &mut Ctx, spec: &PlatformSpec) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for (host, r) in &spec.registries {
+        let host_ok = ctx.checked(host, "registry host", values::name::registry_host);
+        let secret_ok = ctx.name(
+            &r.pull_secret,
+            "pull secret name",
+            values::name::dns1123_label,
+        );
+        if host_ok && secret_ok {
+            out.insert(host.value.clone(), r.pull_secret.value.clone());
+        }
+    }
+    out
 }
 
 fn envelope(ctx: &mut Ctx, file: &PlatformFile) {
@@ -471,13 +492,24 @@ fn monitoring(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut Vec<ir::Worklo
         let mut env = Vec::new();
         if let Some(sub) = &g.sub_path {
             ctx.checked(sub, "Grafana sub-path", values::name::url_path);
+            // The address users reach Grafana at: through the gateway's first host when there
+            // is one (links, redirects and OAuth callbacks are built from it), else Grafana's
+            // own address.
+            let origin = match spec
+                .gateway
+                .as_ref()
+                .and_then(|g| g.hosts.first().map(|h| (g, h)))
+            {
+                Some((g, host)) => {
+                    let scheme = if g.tls.is_some() { "https" } else { "http" };
+                    format!("{scheme}://{}", host.value)
+                }
+                None => "%(protocol)s://%(domain)s:%(http_port)s".to_owned(),
+            };
             for (k, v) in [
                 (
                     "GF_SERVER_ROOT_URL",
-                    format!(
-                        "%(protocol)s://%(domain)s:%(http_port)s{}/",
-                        sub.value.trim_end_matches('/')
-                    ),
+                    format!("{origin}{}/", sub.value.trim_end_matches('/')),
                 ),
                 ("GF_SERVER_SERVE_FROM_SUB_PATH", "true".to_owned()),
             ] {

@@ -93,6 +93,17 @@ pub(crate) fn apply(ctx: &mut Ctx, base: &PlatformSpec, env: &Environment) -> Pl
     if let Some(m) = &env.monitoring {
         apply_monitoring(ctx, &mut spec, m);
     }
+    for (host, registry) in &env.registries {
+        match spec.registries.get_mut(host.value.as_str()) {
+            Some(existing) => *existing = registry.clone(),
+            None => ctx.unresolved(
+                codes::OVERLAY_UNKNOWN_TARGET,
+                host,
+                "registry",
+                base.registries.keys().map(|k| k.value.as_str()),
+            ),
+        }
+    }
     if let Some(g) = &env.gateway {
         match spec.gateway.as_mut() {
             None => ctx.error(

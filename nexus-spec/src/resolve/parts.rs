@@ -454,9 +454,14 @@ pub(crate) fn backup(ctx: &mut Ctx, b: &model::Backup) -> Option<ir::Backup> {
 pub(crate) fn security(
     ctx: &mut Ctx,
     s: &model::Security,
-    default_uid: u32,
-    extra_writable: &[&str],
+    image_user: ImageUser<'_>,
 ) -> ir::Security {
+    let ImageUser {
+        uid: default_uid,
+        gid: default_gid,
+        writable: extra_writable,
+        seeded,
+    } = image_user;
     let b = |v: &Option<Spanned<bool>>, default: bool| v.unwrap_or(Spanned::detached(default));
     let id = |ctx: &mut Ctx, v: &Option<Spanned<i64>>, default: i64, what: &str| -> Spanned<i64> {
         match v {
@@ -475,7 +480,11 @@ pub(crate) fn security(
         }
     };
     let run_as_user = id(ctx, &s.run_as_user, i64::from(default_uid), "runAsUser");
-    let run_as_group = id(ctx, &s.run_as_group, run_as_user.value, "runAsGroup");
+    let group_default = match (&s.run_as_user, default_gid) {
+        (None, Some(gid)) => i64::from(gid),
+        _ => run_as_user.value,
+    };
+    let run_as_group = id(ctx, &s.run_as_group, group_default, "runAsGroup");
     let fs_group = id(ctx, &s.fs_group, run_as_group.value, "fsGroup").value;
     let caps = s.capabilities.clone().unwrap_or_default();
     for c in caps.add.iter().chain(caps.drop.iter().flatten()) {
@@ -537,6 +546,37 @@ pub(crate) fn security(
         host_ipc: b(&s.host_ipc, false),
         host_paths,
         writable_paths: writable,
+        seeded_paths: {
+            let mut v: Vec<String> = seeded.iter().map(|p| (*p).to_owned()).collect();
+            v.sort();
+            v
+        },
+    }
+}
+
+/// What an image brings to a workload's security settings: its user and group (used unless
+/// the spec sets `runAsUser`), the paths its entrypoint writes and the folders it edits.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ImageUser<'a> {
+    /// The image's user.
+    pub uid: u32,
+    /// The image's group, when it differs from the user id.
+    pub gid: Option<u32>,
+    /// Paths written at start (emptyDir / tmpfs).
+    pub writable: &'a [&'a str],
+    /// Folders of the image's files edited at start (seeded).
+    pub seeded: &'a [&'a str],
+}
+
+impl ImageUser<'static> {
+    /// The contract of a catalog component.
+    pub(crate) fn of(c: &'static crate::catalog::Component) -> Self {
+        ImageUser {
+            uid: c.uid,
+            gid: Some(c.gid),
+            writable: c.writable_paths,
+            seeded: c.seeded_paths,
+        }
     }
 }
 

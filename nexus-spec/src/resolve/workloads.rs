@@ -1,5 +1,6 @@
 //! Building IR workloads from services, backing services and the monitoring stack.
 
+use super::contract;
 use super::ctx::Ctx;
 use super::parts;
 use super::placeholders::Directory;
@@ -8,7 +9,11 @@ use crate::codes;
 use crate::ir;
 use crate::model::{self, Engine, Exposure, Tier};
 use crate::span::{Span, Spanned};
-use crate::values::{self, ImageRef, Segment, Template};
+use crate::values::{self, ImageRef, Template};
+
+/// How long a finished migration Job is kept by default: a week, long enough to read its
+/// logs after a release.
+const MIGRATION_TTL_SECONDS: u32 = 7 * 24 * 3600;
 
 /// Hosts a workload's values name, with where they are named (for the dependency check).
 pub(crate) type HostUses = Vec<(String, Span)>;
@@ -48,26 +53,42 @@ fn component_image(
     version: &Spanned<String>,
     image: Option<&Spanned<String>>,
 ) -> Option<Spanned<ImageRef>> {
-    match image {
-        Some(i) => ctx.image(i),
-        None => {
-            let text = Spanned::new(
-                format!("{}:{}{}", c.image, version.value, c.tag_suffix),
+    if let Some(i) = image {
+        return ctx.image(i);
+    }
+    let Some(release) = c.release(&version.value) else {
+        ctx.error(
+            codes::INVALID_VALUE,
+            version.span,
+            format!(
+                "`{}` is a floating tag: nexus pins one release per series it knows ({}), and two nodes could pull different releases of `{}`",
+                values::name::shorten(&version.value),
+                c.series(),
+                values::name::shorten(&version.value),
+            ),
+            "not an exact release",
+            format!(
+                "name a known series or an exact release, such as `\"{}\"`",
+                c.releases.first().copied().unwrap_or("1.0.0")
+            ),
+        );
+        return None;
+    };
+    let text = format!("{}:{}{}", c.image, release, c.tag_suffix);
+    match ImageRef::parse(&text) {
+        Ok(i) => Some(Spanned::new(i, version.span)),
+        Err(msg) => {
+            ctx.error(
+                codes::INVALID_VALUE,
                 version.span,
+                format!(
+                    "`{}` cannot be an image tag: {msg}",
+                    values::name::shorten(&version.value)
+                ),
+                "invalid version",
+                "write the version as the image tag, such as `\"15\"` or `\"8.14.3\"`",
             );
-            match ImageRef::parse(&text.value) {
-                Ok(i) => Some(Spanned::new(i, version.span)),
-                Err(msg) => {
-                    ctx.error(
-                        codes::INVALID_VALUE,
-                        version.span,
-                        format!("`{}` cannot be an image tag: {msg}", version.value),
-                        "invalid version",
-                        "write the version as the image tag, such as `\"15\"` or `\"8.14.3\"`",
-                    );
-                    None
-                }
-            }
+            None
         }
     }
 }
@@ -82,49 +103,6 @@ fn component_ports(c: &Component) -> Vec<ir::Port> {
             host_port: None,
         })
         .collect()
-}
-
-fn credential_env(
-    c: &Component,
-    creds: &ir::Credentials,
-    database: Option<&str>,
-) -> Vec<ir::EnvVar> {
-    let Some(ce) = c.credentials else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    if let Some(var) = ce.user {
-        out.push(ir::EnvVar {
-            name: Spanned::detached(var.to_owned()),
-            value: Spanned::detached(Template::literal(creds.user.clone())),
-        });
-    }
-    let mut segments = Vec::new();
-    let mut rest = ce.password_format;
-    while let Some(i) = rest.find('{') {
-        segments.push(Segment::Text(rest[..i].to_owned()));
-        let end = rest[i..].find('}').map_or(rest.len(), |e| i + e + 1);
-        match &rest[i..end] {
-            "{user}" => segments.push(Segment::Text(creds.user.clone())),
-            _ => segments.push(Segment::Secret(creds.password_secret.value.clone())),
-        }
-        rest = &rest[end..];
-    }
-    segments.push(Segment::Text(rest.to_owned()));
-    out.push(ir::EnvVar {
-        name: Spanned::detached(ce.password.to_owned()),
-        value: Spanned::new(
-            Template::from_segments(segments),
-            creds.password_secret.span,
-        ),
-    });
-    if let (Some(var), Some(db)) = (ce.database, database) {
-        out.push(ir::EnvVar {
-            name: Spanned::detached(var.to_owned()),
-            value: Spanned::detached(Template::literal(db)),
-        });
-    }
-    out
 }
 
 fn sorted_env(mut env: Vec<ir::EnvVar>) -> Vec<ir::EnvVar> {
@@ -159,7 +137,14 @@ pub(crate) fn service(
         .disruption_budget
         .as_ref()
         .and_then(|d| parts::disruption_budget(ctx, d));
-    let security = parts::security(ctx, &s.security, catalog::DEFAULT_SERVICE_UID, &[]);
+    let security = parts::security(
+        ctx,
+        &s.security,
+        parts::ImageUser {
+            uid: catalog::DEFAULT_SERVICE_UID,
+            ..parts::ImageUser::default()
+        },
+    );
     let metrics = s.metrics.as_ref().and_then(|m| metrics(ctx, m, &ports));
     for arg in s.command.iter().flatten().chain(s.args.iter().flatten()) {
         ctx.checked(arg, "command argument", |v| {
@@ -195,6 +180,16 @@ pub(crate) fn service(
             timeout_seconds: ctx
                 .int_or(m.timeout_seconds.as_ref(), 600, 1, 86_400, "timeoutSeconds")
                 .value,
+            ttl_seconds: m
+                .keep_for
+                .as_ref()
+                .and_then(|k| ctx.duration(k, "migration retention"))
+                .map_or(MIGRATION_TTL_SECONDS, |secs| {
+                    u32::try_from(secs).unwrap_or(u32::MAX)
+                }),
+            // Filled in once every workload is known (`migrations::link`).
+            depends_on: m.depends_on.as_deref().map(sorted_deps).unwrap_or_default(),
+            waits: Vec::new(),
             span: m.command.first().map_or(name.span, |c| c.span),
         })
     });
@@ -229,6 +224,8 @@ pub(crate) fn service(
         exposure: s.exposure.unwrap_or(Spanned::detached(Exposure::Internal)),
         metrics,
         security,
+        secret_files: Vec::new(),
+        shm_mib: None,
         span: name.span,
     })
 }
@@ -275,7 +272,7 @@ pub(crate) fn backing(
     let ports = component_ports(c);
     let resources = parts::resources(ctx, &b.resources);
     let health = parts::health(ctx, &b.health, &ports, Some((c.readiness, c.liveness)));
-    let security = parts::security(ctx, &b.security, c.uid, c.writable_paths);
+    let security = parts::security(ctx, &b.security, parts::ImageUser::of(c));
     let storage = match (&b.storage, c.data_path) {
         (Some(s), Some(path)) => parts::storage(ctx, s, path),
         (None, _) if engine != Engine::Redis => {
@@ -314,9 +311,17 @@ pub(crate) fn backing(
     }
     let database = b.database.as_ref().map(|d| d.value.clone());
     let mut env = literal_env(c.env);
+    let mut secret_files = Vec::new();
     if let Some(cr) = &credentials {
-        env.extend(credential_env(c, cr, database.as_deref()));
+        let (vars, files) = contract::credentials(c, cr, database.as_deref());
+        env.extend(vars);
+        secret_files.extend(files);
     }
+    let (memory_env, memory_args) = contract::memory(c, &resources);
+    env.extend(memory_env);
+    let mut args: Vec<String> = c.args.iter().map(|a| (*a).to_owned()).collect();
+    args.extend(memory_args);
+    let shm_mib = contract::shm_mib(c, &resources);
     let backup = b.backup.as_ref().and_then(|bk| parts::backup(ctx, bk));
     let disruption_budget = b
         .disruption_budget
@@ -334,7 +339,7 @@ pub(crate) fn backing(
         },
         image,
         command: None,
-        args: (!c.args.is_empty()).then(|| c.args.iter().map(|a| (*a).to_owned()).collect()),
+        args: (!args.is_empty()).then_some(args),
         ports,
         env: sorted_env(env),
         resources,
@@ -351,6 +356,8 @@ pub(crate) fn backing(
         exposure: Spanned::detached(Exposure::Internal),
         metrics: None,
         security,
+        secret_files,
+        shm_mib,
         span: name.span,
     })
 }
@@ -358,7 +365,7 @@ pub(crate) fn backing(
 /// Common shape of a monitoring component.
 pub(crate) struct MonitoringInput<'a> {
     pub kind: ir::WorkloadKind,
-    pub component: &'a Component,
+    pub component: &'static Component,
     pub version: &'a Spanned<String>,
     pub image: Option<&'a Spanned<String>>,
     pub resources: &'a model::Resources,
@@ -383,15 +390,18 @@ pub(crate) fn monitoring(ctx: &mut Ctx, m: MonitoringInput<'_>) -> Option<ir::Wo
         &ports,
         Some((c.readiness, c.liveness)),
     );
-    let security = parts::security(ctx, m.security, c.uid, c.writable_paths);
+    let security = parts::security(ctx, m.security, parts::ImageUser::of(c));
     let storage = match (m.storage, c.data_path) {
         (Some(s), Some(path)) => parts::storage(ctx, s, path),
         _ => None,
     };
     let mut env = literal_env(c.env);
     env.extend(m.env);
+    let mut secret_files = Vec::new();
     if let Some(cr) = &m.credentials {
-        env.extend(credential_env(c, cr, None));
+        let (vars, files) = contract::credentials(c, cr, None);
+        env.extend(vars);
+        secret_files.extend(files);
     }
     Some(ir::Workload {
         name: Spanned::new(m.kind.as_str().to_owned(), m.span),
@@ -420,6 +430,8 @@ pub(crate) fn monitoring(ctx: &mut Ctx, m: MonitoringInput<'_>) -> Option<ir::Wo
         exposure: m.exposure.unwrap_or(Spanned::detached(Exposure::Internal)),
         metrics: None,
         security,
+        secret_files,
+        shm_mib: None,
         span: m.span,
     })
 }

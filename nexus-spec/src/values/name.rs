@@ -3,6 +3,25 @@
 //! Every name that can reach a file name, a manifest or a config is checked here, so no `/`,
 //! `..`, uppercase letter, space or control character gets through.
 
+/// A registry host as images name it: a host name with an optional port
+/// (`registry.example.com:5000`).
+///
+/// ```
+/// use nexus_spec::values::name::registry_host;
+/// assert!(registry_host("registry.example.com:5000").is_ok());
+/// assert!(registry_host("registry.example.com:port").is_err());
+/// ```
+pub fn registry_host(s: &str) -> Result<(), String> {
+    let (host, port) = s.split_once(':').map_or((s, None), |(h, p)| (h, Some(p)));
+    host_name(host)?;
+    match port {
+        Some(p) if p.parse::<u16>().map_or(true, |n| n == 0) => {
+            Err(format!("`{}` is not a port", shorten(p)))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks a DNS-1123 label: 1 to 63 characters of `a-z`, `0-9` and `-`, starting and ending
 /// with a letter or digit.
 ///
