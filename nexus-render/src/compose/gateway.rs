@@ -15,10 +15,10 @@
 
 use std::collections::BTreeMap;
 
-use nexus_spec::catalog::NGINX_UID;
+use nexus_spec::catalog::{NGINX_IMAGE, NGINX_UID};
 use nexus_spec::ir;
 
-use super::health::{from_probe, http_test};
+use super::health::{from_probe, http_test, http_test_for};
 use super::interpolate::{literal, required};
 use super::model::{Deploy, Mount, PortMapping, Service};
 use super::network::{PUBLIC, Topology};
@@ -94,7 +94,13 @@ pub fn service(
         depends_on,
         healthcheck: Some(from_probe(
             &probe,
-            http_test(opts.http_port, "/healthz"),
+            // The image's own tools when it is the catalog's image; any other image gets
+            // the portable wget-then-curl check.
+            if gw.nginx.image.value.to_string().starts_with(NGINX_IMAGE) {
+                http_test_for(nexus_spec::catalog::NGINX.tools, opts.http_port, "/healthz")
+            } else {
+                http_test(opts.http_port, "/healthz")
+            },
             None,
         )),
         deploy: deploy_resources(&gw.nginx.resources).map(|r| Deploy {

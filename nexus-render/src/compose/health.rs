@@ -86,6 +86,19 @@ pub fn from_probe(probe: &Probe, test: Vec<String>, startup: Option<&Probe>) -> 
     }
 }
 
+/// An HTTP check of `http://127.0.0.1:port/path` with the program the image's contract
+/// lists (`wget` first, then `curl`).
+pub fn http_test_for(tools: &[&str], port: u16, path: &str) -> Vec<String> {
+    test_with(
+        &ProbeAction::Http {
+            path: path.to_owned(),
+            port_name: String::new(),
+            port,
+        },
+        Some(tools),
+    )
+}
+
 /// An HTTP check of `http://127.0.0.1:port/path` with `wget`, else `curl`.
 pub fn http_test(port: u16, path: &str) -> Vec<String> {
     let url = shell_quote(&format!("http://127.0.0.1:{port}{path}"));
