@@ -164,6 +164,7 @@ R = {
  'NX-NET-006': ('`api` listens on port 22', set_(API + ['ports'], [{'name': 'http', 'port': 8000}, {'name': 'ssh', 'port': 22}]), 'no SSH port', NOOP, None),
  'NX-NET-007': ('`api` listens on port 80', set_(API + ['ports'], [{'name': 'http', 'port': 80}]), 'a port above 1024', NOOP, None),
  'NX-NET-008': ('`api` is public but no route reaches it', set_(API + ['exposure'], 'public'), 'a route to it', api_public_route, None),
+ 'NX-NET-021': ('the gateway declares TLS 1.3 as its floor, which an Ingress cannot set', set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.3'), 'TLS 1.2, the floor of an ingress-nginx controller by default', set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.2'), None),
  'NX-CMP-001': ('`api` autoscales', set_(API + ['autoscaling'], {'minReplicas': 2, 'maxReplicas': 4, 'targetCpuUtilization': 70}), 'fixed replicas', NOOP, None),
  'NX-CMP-002': ('`web` and `api` have disruption budgets', NOOP, 'single replicas without budgets', no_pdb, None),
  'NX-CMP-003': ('`api` rolls out blue-green', set_(API + ['rollout'], {'strategy': 'blue-green', 'activeSlot': 'blue'}), 'a rolling update', set_(API + ['rollout'], {'strategy': 'rolling'}), None),

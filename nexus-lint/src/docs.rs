@@ -50,9 +50,8 @@ fn default_state(rule: &Rule) -> String {
 /// What the findings of a rule are about, as a waiver's `object` names it.
 fn waiver_object(rule: &Rule) -> &'static str {
     match rule.id {
-        "NX-NET-001" | "NX-NET-002" | "NX-NET-003" | "NX-NGX-002" | "NX-NGX-003" | "NX-CMP-006" => {
-            "gateway"
-        }
+        "NX-NET-001" | "NX-NET-002" | "NX-NET-003" | "NX-NET-021" | "NX-NGX-002" | "NX-NGX-003"
+        | "NX-CMP-006" => "gateway",
         "NX-POD-018" | "NX-RES-008" | "NX-CMP-004" => "platform",
         "NX-SEC-004" | "NX-SEC-005" => "<secret>",
         _ if rule.group == Group::Waivers => "<the waiver's object>",

@@ -1,7 +1,7 @@
 //! The hardening the Nginx output promises, checked on the parsed directives of every
 //! rendered configuration (fixtures and `specs/nexus.yaml`, every version we render for):
 //! gixy's add_header_redefinition, host_spoofing and version_disclosure, and Mozilla's
-//! intermediate TLS profile.
+//! intermediate TLS profile on every server of the HTTPS port.
 
 mod compose_nginx_support;
 
@@ -117,6 +117,44 @@ fn https_servers_use_the_mozilla_intermediate_profile_and_hsts() {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
             assert!(max_age >= 15_768_000, "{name}: HSTS missing or short");
+        }
+    }
+}
+
+/// Nginx before 1.29.2 negotiates the TLS version with the settings of the port's default
+/// server (the catch-all refusing unknown names) before SNI picks the named server (issue
+/// 21): every server of the HTTPS port carries the same handshake settings, the floor included.
+#[test]
+fn every_server_of_the_https_port_has_the_same_tls_profile() {
+    for (name, tls, files) in configs() {
+        let profiles: Vec<Vec<String>> = servers(&files)
+            .into_iter()
+            .filter(|s| {
+                s.iter()
+                    .any(|d| d.name == "listen" && d.args.iter().any(|a| a == "ssl"))
+            })
+            .map(|s| {
+                s.iter()
+                    .filter(|d| d.context == ["server"] && d.name.starts_with("ssl_"))
+                    .filter(|d| {
+                        ![
+                            "ssl_certificate",
+                            "ssl_certificate_key",
+                            "ssl_reject_handshake",
+                        ]
+                        .contains(&d.name.as_str())
+                    })
+                    .map(|d| format!("{} {}", d.name, d.args.join(" ")))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(!profiles.is_empty(), tls, "{name}");
+        for p in &profiles {
+            assert_eq!(p, &profiles[0], "{name}: servers of one port differ");
+            assert!(
+                p.iter().any(|d| d.starts_with("ssl_protocols ")),
+                "{name}: a server of the HTTPS port without ssl_protocols"
+            );
         }
     }
 }

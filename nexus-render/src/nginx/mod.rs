@@ -12,6 +12,12 @@
 //!
 //! The syntax follows the target version: `http2 on;` from 1.25.1, `listen ... ssl http2`
 //! before; the catch-all server refusing unknown host names needs 1.19.4.
+//!
+//! Every server of the HTTPS port carries the same TLS profile (`partials/tls.conf`): Nginx
+//! before 1.29.2 negotiates the protocol version with the settings of the port's default
+//! server (the catch-all, from 1.19.4) before it switches to the server the client names by
+//! SNI, so a floor set on the named server alone would not hold; from 1.29.2 the named
+//! server's settings apply. Identical settings hold either way (docs/decisions/0011).
 
 pub mod context;
 pub mod escape;

@@ -44,6 +44,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "partials/routes.conf",
         include_str!("../../templates/nginx/partials/routes.conf.j2"),
     ),
+    (
+        "partials/tls.conf",
+        include_str!("../../templates/nginx/partials/tls.conf.j2"),
+    ),
 ];
 
 fn template_error(name: &str, e: &minijinja::Error) -> RenderError {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod nginx_parse;
+pub mod running;
 pub mod specs;
 pub mod tools;
 
