@@ -1,9 +1,10 @@
 //! A service's migration: a Job in its own file, self-contained (ServiceAccount, ConfigMap
 //! with the service's plain environment, Job, NetworkPolicy), so it can be applied and
-//! waited for before the new release:
+//! waited for before the new release (the environment README gives the whole apply order,
+//! namespace and data stores first):
 //!
 //! ```text
-//! kubectl apply -f 40-migrations/ && kubectl wait --for=condition=complete job -l app.kubernetes.io/component=migration
+//! kubectl apply -f 40-migrations/ && kubectl -n NS wait --for=condition=complete job -l app.kubernetes.io/component=migration
 //! ```
 //!
 //! A Job's pod template cannot change once created, so the Job is named per release: the
