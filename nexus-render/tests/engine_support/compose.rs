@@ -1,0 +1,117 @@
+//! Reading a rendered Compose service: its interpolated environment and its healthcheck.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::objects::string_list;
+
+/// Compose interpolation of one value: `$$` is `$`; `${VAR}`, `${VAR:-default}`,
+/// `${VAR-default}`, `${VAR:?err}`, `${VAR?err}` and `$VAR` read `vars` (an unset
+/// required variable fails the test, as `docker compose` refuses the file).
+pub fn interpolate(text: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(body) = after.strip_prefix('{') {
+            let end = body.find('}').expect("a closed ${...}");
+            let expr = &body[..end];
+            let cut = expr.find([':', '-', '?']).unwrap_or(expr.len());
+            let (name, op) = expr.split_at(cut);
+            let set = vars
+                .get(name)
+                .filter(|v| !(op.starts_with(':') && v.is_empty()));
+            let op = op.trim_start_matches(':');
+            match (set, op.chars().next()) {
+                (Some(v), _) => out.push_str(v),
+                (None, Some('-')) => out.push_str(&interpolate(&op[1..], vars)),
+                (None, Some('?')) => panic!("compose requires ${name}: {}", &op[1..]),
+                (None, _) => {}
+            }
+            rest = &body[end + 1..];
+        } else {
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            if len == 0 {
+                out.push('$');
+            } else if let Some(v) = vars.get(&after[..len]) {
+                out.push_str(v);
+            }
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A service of `compose.yaml`.
+pub fn service<'a>(compose: &'a Value, name: &str) -> &'a Value {
+    let s = &compose["services"][name];
+    assert!(s.is_object(), "compose.yaml has no service {name}");
+    s
+}
+
+/// A service's `environment` (mapping or list), interpolated.
+pub fn environment(service: &Value, vars: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let env = &service["environment"];
+    let pairs: Vec<(String, String)> = if let Some(m) = env.as_object() {
+        m.iter()
+            .map(|(k, v)| {
+                let text = v
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string());
+                (k.clone(), text)
+            })
+            .collect()
+    } else {
+        string_list(env)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) => (k.to_owned(), v.to_owned()),
+                None => (kv, String::new()),
+            })
+            .collect()
+    };
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k, interpolate(&v, vars)))
+        .collect()
+}
+
+/// The healthcheck `test` as an argv: `CMD` as written, `CMD-SHELL` (or a string) through
+/// `sh -c`; `None` when the service has none or disables it.
+pub fn healthcheck(service: &Value, vars: &BTreeMap<String, String>) -> Option<Vec<String>> {
+    let test = &service["healthcheck"]["test"];
+    if service["healthcheck"]["disable"] == Value::Bool(true) {
+        return None;
+    }
+    let argv = if let Some(s) = test.as_str() {
+        vec!["sh".into(), "-c".into(), s.to_owned()]
+    } else {
+        let parts = string_list(test)?;
+        match parts.first().map(String::as_str) {
+            Some("CMD") => parts[1..].to_vec(),
+            Some("CMD-SHELL") => vec!["sh".into(), "-c".into(), parts[1..].join(" ")],
+            Some("NONE") | None => return None,
+            Some(other) => panic!("healthcheck test starts with {other}"),
+        }
+    };
+    Some(argv.iter().map(|a| interpolate(a, vars)).collect())
+}
+
+#[test]
+fn interpolation_follows_compose() {
+    let vars = BTreeMap::from([("A".to_owned(), "p$w".to_owned())]);
+    assert_eq!(
+        interpolate("$$A ${A:?x} $A ${B:-d} ${B}", &vars),
+        "$A p$w p$w d "
+    );
+}

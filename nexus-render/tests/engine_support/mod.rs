@@ -1,0 +1,192 @@
+//! Real engines from rendered pods: a harness that runs a rendered Kubernetes pod's
+//! containers "as Kubernetes would", on this machine's Debian packages, in bubblewrap.
+//!
+//! # What the harness does
+//! - **The pod**: a "pause" sandbox owns a private network and UTS namespace (its own
+//!   loopback, hostname `NAME-0` as a StatefulSet's first pod has); every container and every
+//!   exec probe joins it (`nsenter`), as a pod's containers share the pause container's
+//!   network. So the engines listen on the ports the rendered objects declare, on a loopback
+//!   nobody else sees: no port is overridden, nothing listens on the host's interfaces, and
+//!   two tests never collide (RabbitMQ's epmd on 4369 included).
+//! - **A container**: `bwrap` with a read-only root (`readOnlyRootFilesystem`): `/usr` and
+//!   `/etc` from the machine, read-only; every `volumeMount` a bind of a temp folder at its
+//!   `mountPath` (emptyDir and the `data` volumeClaimTemplate empty, owned by the pod's
+//!   `runAsUser`:`fsGroup`; configMap volumes filled from the rendered ConfigMap, secret
+//!   volumes from the test's secret values, both read-only; `subPath` and `readOnly`
+//!   honoured); run as the pod's uid/gid with `fsGroup` as supplementary group
+//!   (`setpriv`), a private PID namespace (so nothing it forks outlives it), environment
+//!   cleared and set from the rendered `env`/`envFrom` (literals, `configMapKeyRef` from the
+//!   rendered ConfigMap, `secretKeyRef` from the test's values), `$(VAR)` expanded in
+//!   `command`/`args` as the kubelet does. `command` replaces the image's entrypoint, `args`
+//!   its CMD. Init containers run first, in order, and must exit 0.
+//! - **Probes**: exec probes run in a second sandbox with the same mounts, environment and
+//!   user; tcpSocket probes connect from inside the pod's network; httpGet probes GET with
+//!   curl from inside it. Compose healthchecks (`CMD` as argv, `CMD-SHELL` via `sh -c`) run
+//!   the same way with the Compose service's interpolated environment.
+//!
+//! # What stands in for the image (see [`images`])
+//! The official images are not pulled; the machine's Debian packages run instead. Only what
+//! the image itself contributes is stood in for, per image, and nothing of the rendered
+//! configuration: the image's `PATH` (Debian binary folders first), its `ENV`, `WORKDIR`,
+//! user entry in `/etc/passwd`, default `CMD`, the files it ships under paths the pod may
+//! mount over (RabbitMQ's `/etc/rabbitmq`), and its entrypoint script where that does work
+//! before exec'ing the server (PostgreSQL: `initdb` with `POSTGRES_USER`/the password, the
+//! `host all all all scram-sha-256` rule, `POSTGRES_DB` created, as docker-library/postgres's
+//! `docker-entrypoint.sh` does). One deliberate difference: `LANG=C.UTF-8` for PostgreSQL
+//! (the image generates `en_US.utf8`; the machine has no such locale).
+#![allow(dead_code)]
+
+pub mod compose;
+pub mod images;
+pub mod objects;
+pub mod pod;
+pub mod probe;
+pub mod sandbox;
+
+use std::path::{Path, PathBuf};
+
+use nexus_render::OutputPlan;
+use serde_json::Value;
+
+/// The machine's tools the harness needs, from `.tools/env` (scripts/install-conformance-tools.sh).
+#[derive(Debug, Clone)]
+pub struct Tools {
+    pub bwrap: PathBuf,
+    pub nsenter: PathBuf,
+    pub setpriv: PathBuf,
+    pub curl: Option<PathBuf>,
+    /// `initdb`, `postgres`, `pg_isready`, `psql`, `pg_ctl`.
+    pub pg_bindir: PathBuf,
+    pub redis_server: PathBuf,
+    /// `rabbitmq-server`, `rabbitmqctl`, `rabbitmq-diagnostics`.
+    pub rabbitmq_bindir: PathBuf,
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn from_env_file(var: &str) -> Option<PathBuf> {
+    if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(v));
+    }
+    let text = std::fs::read_to_string(repo_root().join(".tools/env")).ok()?;
+    let prefix = format!("export {var}=");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .map(|v| PathBuf::from(v.trim().trim_matches('\'')))
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Says why a test cannot run: prints `SKIPPED test: why` and returns, or under `CI=true`
+/// panics with it.
+pub fn skip(test: &str, why: &str) {
+    let msg = format!("SKIPPED {test}: {why}; run scripts/install-conformance-tools.sh");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg}");
+    }
+    eprintln!("{msg}");
+}
+
+/// Finds the tools, or says which is missing (see [`skip`]).
+pub fn tools(test: &str) -> Option<Tools> {
+    let found = find_tools();
+    match found {
+        Ok(t) => Some(t),
+        Err(why) => {
+            skip(test, &why);
+            None
+        }
+    }
+}
+
+fn find_tools() -> Result<Tools, String> {
+    let file = |var: &str, name: &str| -> Result<PathBuf, String> {
+        from_env_file(var)
+            .filter(|p| p.is_file())
+            .or_else(|| on_path(name))
+            .ok_or_else(|| format!("{name} not found (${var}, .tools/env, PATH)"))
+    };
+    let dir = |var: &str, probe: &str| -> Result<PathBuf, String> {
+        from_env_file(var)
+            .filter(|p| p.join(probe).is_file())
+            .ok_or_else(|| format!("${var} (.tools/env) names no folder with {probe}"))
+    };
+    if !is_root() {
+        return Err(
+            "the pod sandbox (network namespace, setpriv to the pod's uid) needs root".into(),
+        );
+    }
+    Ok(Tools {
+        bwrap: file("NEXUS_BWRAP", "bwrap")?,
+        nsenter: file("NEXUS_NSENTER", "nsenter")?,
+        setpriv: file("NEXUS_SETPRIV", "setpriv")?,
+        curl: file("NEXUS_CURL", "curl").ok(),
+        pg_bindir: dir("NEXUS_PG_BINDIR", "initdb")?,
+        redis_server: file("NEXUS_REDIS_SERVER", "redis-server")?,
+        rabbitmq_bindir: dir("NEXUS_RABBITMQ_BINDIR", "rabbitmq-server")?,
+    })
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Every YAML document of a plan, parsed.
+pub fn documents(plan: &OutputPlan) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (path, bytes) in plan.files() {
+        if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
+            continue;
+        }
+        let text = std::str::from_utf8(bytes).expect("rendered files are UTF-8");
+        let docs: Vec<Value> = serde_saphyr::from_multiple(text)
+            .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+        out.extend(docs.into_iter().filter(|d| !d.is_null()));
+    }
+    out
+}
+
+/// A spec rendered for both targets.
+pub struct Rendered {
+    pub k8s: Vec<Value>,
+    pub compose: Value,
+}
+
+/// Loads a spec text and renders one environment for Kubernetes and Compose.
+pub fn render(name: &str, text: &str, env: &str) -> Rendered {
+    let spec = nexus_spec::Spec::from_str(name, text)
+        .unwrap_or_else(|d| panic!("{name} does not load: {d:?}"));
+    render_spec(&spec, env)
+}
+
+/// Renders one environment of a loaded spec for Kubernetes and Compose.
+pub fn render_spec(spec: &nexus_spec::Spec, env: &str) -> Rendered {
+    let platform = spec
+        .resolve(env)
+        .unwrap_or_else(|d| panic!("{env} does not resolve: {d:?}"));
+    let k8s = nexus_render::k8s::render(&platform).expect("the Kubernetes target renders");
+    let compose = nexus_render::compose::render(&platform).expect("the Compose target renders");
+    let compose_yaml = compose
+        .files()
+        .find(|(p, _)| p.ends_with("compose.yaml"))
+        .map(|(_, b)| std::str::from_utf8(b).expect("UTF-8").to_owned())
+        .expect("the Compose target renders compose.yaml");
+    Rendered {
+        k8s: documents(&k8s),
+        compose: serde_saphyr::from_str(&compose_yaml).expect("compose.yaml parses"),
+    }
+}

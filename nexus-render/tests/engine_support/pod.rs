@@ -1,0 +1,414 @@
+//! A rendered pod brought up in sandboxes: its volumes, its init containers, its main
+//! container, and commands run inside it the way `kubectl exec` and exec probes run.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::Tools;
+use super::images::{self, Image};
+use super::objects::{SecretValues, Workload, expand, list, string_list};
+use super::sandbox::{self, Container, Guard, Mount, PodNamespaces};
+
+/// A pod of a rendered workload, on this machine. Dropping it kills every process it
+/// started and removes its folders.
+pub struct Pod<'a> {
+    pub tools: Tools,
+    pub workload: Workload<'a>,
+    pub secrets: SecretValues,
+    pub image: Image,
+    main: Option<Guard>,
+    ns: Option<PodNamespaces>,
+    /// Volume name → folder.
+    volumes: BTreeMap<String, PathBuf>,
+    etc: PathBuf,
+    dir: Option<tempfile::TempDir>,
+}
+
+/// The outcome of a command run in the pod.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub output: String,
+    pub took: Duration,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+impl<'a> Pod<'a> {
+    /// Prepares the pod of workload `name`: its folders, its volumes, its namespaces.
+    pub fn new(tools: &Tools, docs: &'a [Value], name: &str, secrets: SecretValues) -> Pod<'a> {
+        let workload = Workload::find(docs, name);
+        let image_ref = workload.main()["image"].as_str().expect("image").to_owned();
+        let image = images::for_image(&image_ref, tools);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("nexus-pod-{name}-"))
+            .tempdir()
+            .expect("temp folder");
+        let hostname = format!("{name}-0");
+        let etc = dir.path().join("etc");
+        std::fs::create_dir_all(&etc).expect("etc");
+        let ns = PodNamespaces::start(tools, &hostname, dir.path());
+        let mut pod = Pod {
+            tools: tools.clone(),
+            workload,
+            secrets,
+            image,
+            main: None,
+            ns: Some(ns),
+            volumes: BTreeMap::new(),
+            etc,
+            dir: Some(dir),
+        };
+        pod.write_etc(&hostname);
+        pod.make_volumes();
+        pod
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.as_ref().expect("open").path()
+    }
+
+    /// `/etc` entries the image (and the kubelet, for `hosts`) provides instead of the
+    /// machine's: the image's user, its shipped files, and mount points under `/etc`.
+    fn write_etc(&mut self, hostname: &str) {
+        let (user, uid, gid, home) = self.image.user;
+        let write = |rel: &str, text: &str| {
+            let p = self.etc.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        };
+        write(
+            "passwd",
+            &format!(
+                "root:x:0:0:root:/root:/bin/bash\n{user}:x:{uid}:{gid}::{home}:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+            ),
+        );
+        write(
+            "group",
+            &format!("root:x:0:\n{user}:x:{gid}:\nnogroup:x:65534:\n"),
+        );
+        write(
+            "hosts",
+            &format!(
+                "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t{hostname}\n"
+            ),
+        );
+        write("nexus-image-entrypoint.sh", self.image.entrypoint);
+        for (path, text) in self.image.files {
+            write(
+                path.strip_prefix("/etc/").expect("image files under /etc"),
+                text,
+            );
+        }
+        let mut all: Vec<&Value> = self.workload.init_containers();
+        all.push(self.workload.main());
+        for c in all {
+            for m in list(&c["volumeMounts"]) {
+                let target = m["mountPath"].as_str().expect("mountPath");
+                if let Some(rel) = target.strip_prefix("/etc/") {
+                    let p = self.etc.join(rel);
+                    if m["subPath"].is_string() && !p.exists() {
+                        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+                        std::fs::write(&p, "").expect("mount point");
+                    } else {
+                        std::fs::create_dir_all(&p).expect("mount point");
+                    }
+                }
+            }
+        }
+    }
+
+    /// A folder per volume: emptyDir and claim templates empty and owned by the pod's user
+    /// and fsGroup; configMap and secret volumes filled with their keys.
+    fn make_volumes(&mut self) {
+        let (uid, gid, fs_group) = self.workload.ids(self.workload.main());
+        let group = fs_group.unwrap_or(gid);
+        let mut names: Vec<String> = self.workload.claims();
+        names.extend(
+            list(&self.workload.pod()["volumes"])
+                .iter()
+                .map(|v| v["name"].as_str().expect("named").to_owned()),
+        );
+        for name in names {
+            let dir = self.root().join("volumes").join(&name);
+            std::fs::create_dir_all(&dir).expect("volume");
+            match self.workload.volume(&name) {
+                None => own(&dir, uid, group, 0o2775),
+                Some(v) if v["emptyDir"].is_object() => own(&dir, uid, group, 0o2777),
+                Some(v) if v["configMap"].is_object() => {
+                    let cm = &v["configMap"];
+                    let data = self.workload.config_map(cm["name"].as_str().expect("name"));
+                    fill(&dir, &data, cm, group);
+                }
+                Some(v) if v["secret"].is_object() => {
+                    let s = &v["secret"];
+                    let secret = s["secretName"].as_str().expect("secretName");
+                    let data: BTreeMap<String, String> = self
+                        .secrets
+                        .iter()
+                        .filter(|((n, _), _)| n == secret)
+                        .map(|((_, k), v)| {
+                            let key = if k.is_empty() { "value" } else { k };
+                            (key.to_owned(), v.clone())
+                        })
+                        .collect();
+                    assert!(
+                        !data.is_empty(),
+                        "the test gives no values for Secret {secret}"
+                    );
+                    fill(&dir, &data, s, group);
+                }
+                Some(v) => panic!("volume kind the harness does not know: {v}"),
+            }
+            self.volumes.insert(name, dir);
+        }
+    }
+
+    /// A container's binds.
+    fn mounts(&self, container: &Value) -> Vec<Mount> {
+        list(&container["volumeMounts"])
+            .iter()
+            .map(|m| {
+                let name = m["name"].as_str().expect("name");
+                let mut host = self.volumes[name].clone();
+                if let Some(sub) = m["subPath"].as_str() {
+                    host = host.join(sub);
+                }
+                let source_writable = match self.workload.volume(name) {
+                    None => true,
+                    Some(v) => v["emptyDir"].is_object(),
+                };
+                Mount {
+                    host,
+                    target: m["mountPath"].as_str().expect("mountPath").to_owned(),
+                    writable: source_writable && m["readOnly"] != Value::Bool(true),
+                }
+            })
+            .collect()
+    }
+
+    /// A container's environment: the image's, then the pod's.
+    pub fn env(&self, container: &Value) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("PATH".to_owned(), self.image.path.clone()),
+            ("HOSTNAME".to_owned(), format!("{}-0", self.workload.name())),
+            ("HOME".to_owned(), self.image.user.3.to_owned()),
+        ];
+        for (k, v) in self.image.env.iter().copied() {
+            env.retain(|(n, _)| n != k);
+            env.push((k.to_owned(), v.to_owned()));
+        }
+        for (k, v) in self.workload.env(container, &self.secrets) {
+            env.retain(|(n, _)| *n != k);
+            env.push((k, v));
+        }
+        env
+    }
+
+    /// The argv a container starts with: `command` replaces the entrypoint, `args` the
+    /// CMD; `$(VAR)` expanded.
+    pub fn argv(&self, container: &Value, env: &[(String, String)]) -> Vec<String> {
+        let command = string_list(&container["command"]);
+        let args = string_list(&container["args"]);
+        let mut argv = match (command, args) {
+            (Some(c), a) => c.into_iter().chain(a.unwrap_or_default()).collect(),
+            (None, a) => {
+                let cmd =
+                    a.unwrap_or_else(|| self.image.cmd.iter().map(|s| s.to_string()).collect());
+                ["bash", "/etc/nexus-image-entrypoint.sh"]
+                    .into_iter()
+                    .map(str::to_owned)
+                    .chain(cmd)
+                    .collect::<Vec<_>>()
+            }
+        };
+        for a in &mut argv {
+            *a = expand(a, env);
+        }
+        argv
+    }
+
+    /// A command for `argv` in a sandbox of `container` (same mounts, user; env `env`).
+    pub fn command(
+        &self,
+        container: &Value,
+        env: &[(String, String)],
+        argv: &[String],
+        own_pids: bool,
+    ) -> Command {
+        let (uid, gid, fs_group) = self.workload.ids(container);
+        let groups: Vec<u32> = fs_group.into_iter().collect();
+        let mounts = self.mounts(container);
+        let args = sandbox::bwrap_args(
+            &self.tools,
+            &Container {
+                etc: &self.etc,
+                mounts: &mounts,
+                uid,
+                gid,
+                groups: &groups,
+                env,
+                workdir: container["workingDir"]
+                    .as_str()
+                    .unwrap_or(self.image.workdir),
+                argv,
+                own_pids,
+            },
+        );
+        let mut cmd = self
+            .ns
+            .as_ref()
+            .expect("pod up")
+            .enter(&self.tools, &self.tools.bwrap);
+        cmd.args(args);
+        cmd
+    }
+
+    /// Runs every init container to completion, in order; each must exit 0 within `limit`.
+    pub fn run_init_containers(&mut self, limit: Duration) {
+        for (i, c) in self.workload.init_containers().into_iter().enumerate() {
+            let env = self.env(c);
+            let argv = self.argv(c, &env);
+            let name = c["name"].as_str().unwrap_or("init");
+            let log = self.root().join(format!("init-{i}.log"));
+            let mut g = Guard::spawn(name, self.command(c, &env, &argv, true), &log);
+            let code = g.wait(limit);
+            assert_eq!(
+                code,
+                Some(0),
+                "init container {name} failed ({argv:?}):\n{}",
+                g.output()
+            );
+        }
+    }
+
+    /// Starts the main container.
+    pub fn start(&mut self) {
+        let c = self.workload.main();
+        let env = self.env(c);
+        let argv = self.argv(c, &env);
+        let log = self.root().join("main.log");
+        self.main = Some(Guard::spawn(
+            "main container",
+            self.command(c, &env, &argv, true),
+            &log,
+        ));
+    }
+
+    /// Stops the main container (SIGKILL, as a node failure would).
+    pub fn stop(&mut self) {
+        if let Some(mut g) = self.main.take() {
+            g.stop();
+        }
+    }
+
+    /// The main container's log; panics with it if the container has exited.
+    pub fn log(&self) -> String {
+        self.main.as_ref().map(Guard::output).unwrap_or_default()
+    }
+
+    pub fn assert_running(&mut self) {
+        if let Some(code) = self.main.as_mut().and_then(Guard::exited) {
+            panic!("the main container exited with {code}:\n{}", self.log());
+        }
+    }
+
+    /// Runs `argv` in a sandbox of the main container with `env`, within `limit`.
+    pub fn exec_with(&self, env: &[(String, String)], argv: &[String], limit: Duration) -> Outcome {
+        let c = self.workload.main();
+        let log = self.root().join(format!("exec-{}.log", unique()));
+        let start = Instant::now();
+        let mut g = Guard::spawn("exec", self.command(c, env, argv, false), &log);
+        let code = g.wait(limit);
+        Outcome {
+            code,
+            output: g.output(),
+            took: start.elapsed(),
+        }
+    }
+
+    /// Runs `argv` as `kubectl exec` into the main container would.
+    pub fn exec(&self, argv: &[&str]) -> Outcome {
+        let env = self.env(self.workload.main());
+        let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+        self.exec_with(&env, &argv, Duration::from_secs(30))
+    }
+
+    /// Runs a host program inside the pod's network namespace only (as the kubelet reaches
+    /// a pod for tcpSocket and httpGet probes).
+    pub fn in_network(&self, program: &Path, args: &[String], limit: Duration) -> Outcome {
+        let log = self.root().join(format!("net-{}.log", unique()));
+        let mut cmd = self
+            .ns
+            .as_ref()
+            .expect("pod up")
+            .enter(&self.tools, program);
+        cmd.args(args);
+        let start = Instant::now();
+        let mut g = Guard::spawn("network check", cmd, &log);
+        let code = g.wait(limit);
+        Outcome {
+            code,
+            output: g.output(),
+            took: start.elapsed(),
+        }
+    }
+}
+
+impl Drop for Pod<'_> {
+    fn drop(&mut self) {
+        self.main.take();
+        self.ns.take();
+        self.dir.take();
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn own(dir: &Path, uid: u32, gid: u32, mode: u32) {
+    std::os::unix::fs::chown(dir, Some(uid), Some(gid)).expect("chown");
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// Fills a configMap or secret volume: every key, or just `items` at their paths.
+fn fill(dir: &Path, data: &BTreeMap<String, String>, source: &Value, group: u32) {
+    let mode = source["defaultMode"].as_u64().map_or(0o644, |m| m as u32);
+    let items = list(&source["items"]);
+    let entries: Vec<(String, String, u32)> = if items.is_empty() {
+        data.keys().map(|k| (k.clone(), k.clone(), mode)).collect()
+    } else {
+        items
+            .iter()
+            .map(|i| {
+                let key = i["key"].as_str().expect("key").to_owned();
+                let path = i["path"].as_str().expect("path").to_owned();
+                (key, path, i["mode"].as_u64().map_or(mode, |m| m as u32))
+            })
+            .collect()
+    };
+    for (key, path, mode) in entries {
+        let text = data
+            .get(&key)
+            .unwrap_or_else(|| panic!("the volume asks for key {key}, which has no value"));
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, text).expect("write");
+        std::os::unix::fs::chown(&file, Some(0), Some(group)).expect("chown");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
