@@ -86,25 +86,44 @@ pub fn environment(service: &Value, vars: &BTreeMap<String, String>) -> Vec<(Str
         .collect()
 }
 
-/// The healthcheck `test` as an argv: `CMD` as written, `CMD-SHELL` (or a string) through
-/// `sh -c`; `None` when the service has none or disables it.
-pub fn healthcheck(service: &Value, vars: &BTreeMap<String, String>) -> Option<Vec<String>> {
-    let test = &service["healthcheck"]["test"];
-    if service["healthcheck"]["disable"] == Value::Bool(true) {
+/// The healthcheck `test` as an argv, as written (before interpolation): `CMD` as is,
+/// `CMD-SHELL` (or a string) through `sh -c`; `None` when the service has none or
+/// disables it.
+pub fn healthcheck_raw(service: &Value) -> Option<Vec<String>> {
+    let check = &service["healthcheck"];
+    if check["disable"] == Value::Bool(true) {
         return None;
     }
-    let argv = if let Some(s) = test.as_str() {
-        vec!["sh".into(), "-c".into(), s.to_owned()]
-    } else {
-        let parts = string_list(test)?;
-        match parts.first().map(String::as_str) {
-            Some("CMD") => parts[1..].to_vec(),
-            Some("CMD-SHELL") => vec!["sh".into(), "-c".into(), parts[1..].join(" ")],
-            Some("NONE") | None => return None,
-            Some(other) => panic!("healthcheck test starts with {other}"),
-        }
+    let raw: Vec<String> = match check["test"].as_str() {
+        Some(s) => vec!["CMD-SHELL".into(), s.to_owned()],
+        None => string_list(&check["test"])?,
     };
-    Some(argv.iter().map(|a| interpolate(a, vars)).collect())
+    match raw.first().map(String::as_str) {
+        Some("CMD") => Some(raw[1..].to_vec()),
+        Some("CMD-SHELL") => Some(vec!["sh".into(), "-c".into(), raw[1..].join(" ")]),
+        Some("NONE") | None => None,
+        Some(other) => panic!("healthcheck test starts with {other}"),
+    }
+}
+
+/// The healthcheck argv as the Docker engine runs it: interpolated with `vars`.
+pub fn healthcheck(service: &Value, vars: &BTreeMap<String, String>) -> Option<Vec<String>> {
+    Some(
+        healthcheck_raw(service)?
+            .iter()
+            .map(|a| interpolate(a, vars))
+            .collect(),
+    )
+}
+
+/// The healthcheck argv with only `$$` unescaped (to read which programs it runs).
+pub fn healthcheck_unresolved(service: &Value) -> Option<Vec<String>> {
+    Some(
+        healthcheck_raw(service)?
+            .iter()
+            .map(|a| a.replace("$$", "$"))
+            .collect(),
+    )
 }
 
 #[test]

@@ -42,6 +42,7 @@ pub mod objects;
 pub mod pod;
 pub mod probe;
 pub mod sandbox;
+pub mod shell;
 
 use std::path::{Path, PathBuf};
 
