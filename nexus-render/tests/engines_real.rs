@@ -127,14 +127,25 @@ fn postgres_from_the_rendered_pod() {
         "readiness, liveness and the Compose check"
     );
 
-    // A client with the rendered credentials, over TCP, in the declared database.
+    // A client with the rendered credentials, over TCP to the pod's address (as from another
+    // pod: password checked), in the declared database.
     let sql = pod.exec(&[
         "sh",
         "-c",
-        r#"PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -XAtq -c 'select current_user, current_database()' -c 'create table t(x int)' -c 'insert into t values (42)' -c 'select x from t'"#,
+        r#"PGPASSWORD="$POSTGRES_PASSWORD" psql -h postgres-0 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -XAtq -c 'select current_user, current_database()' -c 'create table t(x int)' -c 'insert into t values (42)' -c 'select x from t'"#,
     ]);
     assert!(sql.ok(), "psql fails:\n{}", sql.output);
     assert_eq!(sql.output.trim(), "app|orders\n42", "{}", sql.output);
+    let wrong = pod.exec(&[
+        "sh",
+        "-c",
+        r#"PGPASSWORD=wrong psql -h postgres-0 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -XAtc 'select 1'"#,
+    ]);
+    assert!(
+        !wrong.ok() && wrong.output.contains("password authentication failed"),
+        "a wrong password is not refused:\n{}",
+        wrong.output
+    );
 
     pod.stop();
     assert_checks_fail(&pod, &r, "postgres");

@@ -23,6 +23,9 @@ pub struct Image {
     /// Files the image ships where the pod may mount over them: (path, content). Their
     /// folders are replaced by a read-only tree of just these files.
     pub files: &'static [(&'static str, &'static str)],
+    /// Files of the Debian package the image's build edits: (path, setting, line): every
+    /// line setting `setting`, commented out or not, becomes `line`.
+    pub edits: &'static [(&'static str, &'static str, &'static str)],
 }
 
 const IMAGE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -32,8 +35,8 @@ pub fn for_image(image: &str, tools: &Tools) -> Image {
     let first = |dir: &std::path::Path| format!("{}:{IMAGE_PATH}", dir.display());
     if image.starts_with("docker.io/library/postgres:") {
         // docker-library/postgres 15/bookworm/Dockerfile: ENV PATH=$PATH:/usr/lib/postgresql/15/bin,
-        // PGDATA, user postgres 999:999 (home /var/lib/postgresql), ENTRYPOINT
-        // docker-entrypoint.sh, CMD ["postgres"].
+        // PGDATA, user postgres 999:999 (home /var/lib/postgresql), listen_addresses = '*'
+        // in the sample configuration, ENTRYPOINT docker-entrypoint.sh, CMD ["postgres"].
         Image {
             repository: "docker.io/library/postgres",
             path: first(&tools.pg_bindir),
@@ -43,6 +46,12 @@ pub fn for_image(image: &str, tools: &Tools) -> Image {
             entrypoint: POSTGRES_ENTRYPOINT,
             cmd: &["postgres"],
             files: &[],
+            // The Dockerfile's `sed` on postgresql.conf.sample: listen on every address.
+            edits: &[(
+                "/usr/share/postgresql/15/postgresql.conf.sample",
+                "listen_addresses",
+                "listen_addresses = '*'",
+            )],
         }
     } else if image.starts_with("docker.io/library/redis:") {
         // docker-library/redis 7.x/debian/Dockerfile: user redis 999:999, WORKDIR /data,
@@ -60,6 +69,7 @@ pub fn for_image(image: &str, tools: &Tools) -> Image {
             entrypoint: REDIS_ENTRYPOINT,
             cmd: &["redis-server"],
             files: &[],
+            edits: &[],
         }
     } else if image.starts_with("docker.io/library/rabbitmq:") {
         // docker-library/rabbitmq 3.13/ubuntu/Dockerfile and management/Dockerfile: user
@@ -87,6 +97,7 @@ pub fn for_image(image: &str, tools: &Tools) -> Image {
                     "[rabbitmq_management,rabbitmq_prometheus].\n",
                 ),
             ],
+            edits: &[],
         }
     } else {
         panic!("no stand-in for image {image}: this machine cannot run it")

@@ -26,8 +26,14 @@ pub struct Pod<'a> {
     /// Volume name → folder.
     volumes: BTreeMap<String, PathBuf>,
     etc: PathBuf,
+    /// The image's edits of package files, as read-only binds.
+    edits: Vec<Mount>,
     dir: Option<tempfile::TempDir>,
 }
+
+/// The pod's IP, on its loopback (each pod has its own network namespace): a client that
+/// connects to it is not "local", as a client in another pod is not.
+pub const POD_IP: &str = "10.88.0.2";
 
 /// The outcome of a command run in the pod.
 #[derive(Debug)]
@@ -66,15 +72,62 @@ impl<'a> Pod<'a> {
             ns: Some(ns),
             volumes: BTreeMap::new(),
             etc,
+            edits: Vec::new(),
             dir: Some(dir),
         };
+        pod.add_pod_ip();
         pod.write_etc(&hostname);
+        pod.write_edits();
         pod.make_volumes();
         pod
     }
 
     fn root(&self) -> &Path {
         self.dir.as_ref().expect("open").path()
+    }
+
+    fn add_pod_ip(&self) {
+        let ns = self.ns.as_ref().expect("pod up");
+        let ip = Path::new("/usr/sbin/ip");
+        let args = ["addr", "add", &format!("{POD_IP}/32"), "dev", "lo"].map(str::to_owned);
+        let mut cmd = ns.enter(&self.tools, ip);
+        cmd.args(args);
+        let out = cmd.output().expect("ip runs");
+        assert!(
+            out.status.success(),
+            "ip addr add: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The image's edits of package files, written beside the pod and bound over them.
+    fn write_edits(&mut self) {
+        for (i, (path, key, line)) in self.image.edits.iter().enumerate() {
+            let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let edited: String = text
+                .lines()
+                .map(|l| {
+                    let bare = l.trim_start_matches('#').trim_start();
+                    let sets = bare
+                        .strip_prefix(key)
+                        .is_some_and(|r| r.trim_start().starts_with('='));
+                    if sets { line.to_string() } else { l.to_owned() }
+                })
+                .map(|l| l + "\n")
+                .collect();
+            assert!(
+                edited.lines().any(|l| l == *line),
+                "{path} has no {key} to edit"
+            );
+            let host = self.root().join(format!("edit-{i}"));
+            std::fs::write(&host, edited).expect("write");
+            std::fs::set_permissions(&host, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+            self.edits.push(Mount {
+                host,
+                target: path.to_string(),
+                writable: false,
+            });
+        }
     }
 
     /// `/etc` entries the image (and the kubelet, for `hosts`) provides instead of the
@@ -100,7 +153,7 @@ impl<'a> Pod<'a> {
         write(
             "hosts",
             &format!(
-                "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t{hostname}\n"
+                "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{POD_IP}\t{hostname}\n"
             ),
         );
         write("nexus-image-entrypoint.sh", self.image.entrypoint);
@@ -248,7 +301,8 @@ impl<'a> Pod<'a> {
     ) -> Command {
         let (uid, gid, fs_group) = self.workload.ids(container);
         let groups: Vec<u32> = fs_group.into_iter().collect();
-        let mounts = self.mounts(container);
+        let mut mounts = self.edits.clone();
+        mounts.extend(self.mounts(container));
         let args = sandbox::bwrap_args(
             &self.tools,
             &Container {
