@@ -2,38 +2,51 @@
 //! containers "as Kubernetes would", on this machine's Debian packages, in bubblewrap.
 //!
 //! # What the harness does
-//! - **The pod**: a "pause" sandbox owns a private network and UTS namespace (its own
-//!   loopback, hostname `NAME-0` as a StatefulSet's first pod has); every container and every
-//!   exec probe joins it (`nsenter`), as a pod's containers share the pause container's
-//!   network. So the engines listen on the ports the rendered objects declare, on a loopback
-//!   nobody else sees: no port is overridden, nothing listens on the host's interfaces, and
-//!   two tests never collide (RabbitMQ's epmd on 4369 included).
+//! - **The pod**: a "pause" sandbox owns the pod's network, UTS, IPC and PID namespaces
+//!   (its own loopback, plus the pod address [`pod::POD_IP`] on it; hostname `NAME-0` as a
+//!   StatefulSet's first pod has, mapped to that address in `/etc/hosts` as the kubelet
+//!   does). Every container and exec joins them (`nsenter`). So the engines listen on the
+//!   ports the rendered objects declare, where nobody else sees them: **no port or listen
+//!   address is overridden**, nothing listens on the machine's interfaces, and tests never
+//!   collide (RabbitMQ's epmd on 4369 included). Needs root.
 //! - **A container**: `bwrap` with a read-only root (`readOnlyRootFilesystem`): `/usr` and
-//!   `/etc` from the machine, read-only; every `volumeMount` a bind of a temp folder at its
-//!   `mountPath` (emptyDir and the `data` volumeClaimTemplate empty, owned by the pod's
-//!   `runAsUser`:`fsGroup`; configMap volumes filled from the rendered ConfigMap, secret
-//!   volumes from the test's secret values, both read-only; `subPath` and `readOnly`
-//!   honoured); run as the pod's uid/gid with `fsGroup` as supplementary group
-//!   (`setpriv`), a private PID namespace (so nothing it forks outlives it), environment
-//!   cleared and set from the rendered `env`/`envFrom` (literals, `configMapKeyRef` from the
-//!   rendered ConfigMap, `secretKeyRef` from the test's values), `$(VAR)` expanded in
-//!   `command`/`args` as the kubelet does. `command` replaces the image's entrypoint, `args`
-//!   its CMD. Init containers run first, in order, and must exit 0.
+//!   `/etc` from the machine, read-only (minus credentials and the Debian packages' own
+//!   engine configuration); every `volumeMount` a bind of a temp folder at its `mountPath`
+//!   (emptyDir and the volumeClaimTemplates empty, owned by the pod's `runAsUser` and
+//!   `fsGroup`; configMap volumes filled from the rendered ConfigMap, `items` honoured;
+//!   secret volumes from the test's values; both read-only; `subPath` and `readOnly`
+//!   honoured); run as the pod's uid/gid with `fsGroup` as supplementary group (`setpriv`,
+//!   no new privileges); environment cleared and set from the rendered `env`/`envFrom`
+//!   (literals, `configMapKeyRef` from the rendered ConfigMap, `secretKeyRef` from the
+//!   test's values), `$(VAR)` expanded in `command`/`args` as the kubelet does; `command`
+//!   replaces the image's entrypoint, `args` its CMD. A container has a PID namespace of
+//!   its own inside the pod's, so stopping it ends every process it started. Init
+//!   containers run first, in order, and must exit 0.
 //! - **Probes**: exec probes run in a second sandbox with the same mounts, environment and
-//!   user; tcpSocket probes connect from inside the pod's network; httpGet probes GET with
-//!   curl from inside it. Compose healthchecks (`CMD` as argv, `CMD-SHELL` via `sh -c`) run
-//!   the same way with the Compose service's interpolated environment.
+//!   user, in the pod's PID namespace (what they start, such as RabbitMQ's epmd, stays
+//!   with the pod); tcpSocket probes connect from inside the pod's network; httpGet probes
+//!   GET with curl from inside it. The rendered `timeoutSeconds` is reported when exceeded,
+//!   not enforced (two shared cores start an Erlang VM slowly). Compose healthchecks (`CMD`
+//!   as argv, `CMD-SHELL` via `sh -c`) run the same way with the Compose service's
+//!   interpolated `environment`. Ready means the readiness probe passed for 2 s without a
+//!   failure: PostgreSQL's entrypoint runs a temporary server on the same socket first.
 //!
 //! # What stands in for the image (see [`images`])
 //! The official images are not pulled; the machine's Debian packages run instead. Only what
-//! the image itself contributes is stood in for, per image, and nothing of the rendered
-//! configuration: the image's `PATH` (Debian binary folders first), its `ENV`, `WORKDIR`,
-//! user entry in `/etc/passwd`, default `CMD`, the files it ships under paths the pod may
-//! mount over (RabbitMQ's `/etc/rabbitmq`), and its entrypoint script where that does work
-//! before exec'ing the server (PostgreSQL: `initdb` with `POSTGRES_USER`/the password, the
-//! `host all all all scram-sha-256` rule, `POSTGRES_DB` created, as docker-library/postgres's
-//! `docker-entrypoint.sh` does). One deliberate difference: `LANG=C.UTF-8` for PostgreSQL
-//! (the image generates `en_US.utf8`; the machine has no such locale).
+//! the image itself contributes is stood in for, per image, and none of the rendered
+//! configuration: the image's `PATH` (the Debian binary folder first, e.g.
+//! `/usr/lib/postgresql/15/bin`), its `ENV` (`PGDATA`, RabbitMQ's `HOME`), `WORKDIR`
+//! (Redis: `/data`), its user in `/etc/passwd`, its default `CMD`; the files it ships where a
+//! pod may mount over them (RabbitMQ: `/etc/rabbitmq/conf.d/10-defaults.conf` with
+//! `log.console = true`, `enabled_plugins` with the management plugin); the Dockerfile's
+//! edit of a package file (PostgreSQL: `listen_addresses = '*'` in
+//! `postgresql.conf.sample`); and its entrypoint script, reduced to what runs for a non-root
+//! user (PostgreSQL: `initdb` with `POSTGRES_USER` and the password, the
+//! `host all all all scram-sha-256` rule, a temporary socket-only server that creates
+//! `POSTGRES_DB`, then exec; Redis: `umask 0077`, then exec; RabbitMQ: long names if the
+//! hostname is a FQDN, then exec). One deliberate difference: `LANG=C.UTF-8` for PostgreSQL
+//! (the image generates `en_US.utf8`; the machine has no such locale). Versions differ from
+//! the images' (Debian 12: PostgreSQL 15.x, Redis 7.0, RabbitMQ 3.10 with Erlang 25).
 #![allow(dead_code)]
 
 pub mod compose;
