@@ -126,11 +126,61 @@ pub fn healthcheck_unresolved(service: &Value) -> Option<Vec<String>> {
     )
 }
 
+/// A service's `secrets` as (path in the container, content): short syntax at
+/// `/run/secrets/NAME`, long syntax at its `target`. The content is the test's value of the
+/// top-level secret's `environment` variable, or of a variable named like the secret.
+pub fn secret_files(
+    compose: &Value,
+    service: &Value,
+    vars: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    super::objects::list(&service["secrets"])
+        .iter()
+        .map(|s| {
+            let source = s
+                .as_str()
+                .or(s["source"].as_str())
+                .expect("a secret source");
+            let target = s["target"].as_str().unwrap_or(source);
+            let path = if target.starts_with('/') {
+                target.to_owned()
+            } else {
+                format!("/run/secrets/{target}")
+            };
+            let top = &compose["secrets"][source];
+            let var = top["environment"].as_str().unwrap_or(source);
+            let value = vars
+                .get(var)
+                .unwrap_or_else(|| panic!("the test gives no value for secret {source} (${var})"));
+            (path, value.clone())
+        })
+        .collect()
+}
+
 #[test]
 fn interpolation_follows_compose() {
     let vars = BTreeMap::from([("A".to_owned(), "p$w".to_owned())]);
     assert_eq!(
         interpolate("$$A ${A:?x} $A ${B:-d} ${B}", &vars),
         "$A p$w p$w d "
+    );
+}
+
+#[test]
+fn secret_files_follow_compose() {
+    let compose: Value = serde_json::json!({
+        "secrets": { "db": { "environment": "DB_PASSWORD" }, "key": { "file": "./key" } }
+    });
+    let service = serde_json::json!({ "secrets": ["db", { "source": "key", "target": "/etc/k" }] });
+    let vars = BTreeMap::from([
+        ("DB_PASSWORD".to_owned(), "p".to_owned()),
+        ("key".to_owned(), "k".to_owned()),
+    ]);
+    assert_eq!(
+        secret_files(&compose, &service, &vars),
+        [
+            ("/run/secrets/db".to_owned(), "p".to_owned()),
+            ("/etc/k".to_owned(), "k".to_owned())
+        ]
     );
 }

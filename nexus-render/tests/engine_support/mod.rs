@@ -50,6 +50,7 @@
 #![allow(dead_code)]
 
 pub mod compose;
+pub mod files;
 pub mod images;
 pub mod objects;
 pub mod pod;

@@ -2,7 +2,6 @@
 //! container, and commands run inside it the way `kubectl exec` and exec probes run.
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -11,7 +10,7 @@ use serde_json::Value;
 
 use super::Tools;
 use super::images::{self, Image};
-use super::objects::{SecretValues, Workload, expand, list, string_list};
+use super::objects::{SecretValues, Workload, expand, string_list};
 use super::sandbox::{self, Container, Guard, Mount, PodNamespaces};
 
 /// A pod of a rendered workload, on this machine. Dropping it kills every process it
@@ -24,10 +23,10 @@ pub struct Pod<'a> {
     main: Option<Guard>,
     ns: Option<PodNamespaces>,
     /// Volume name → folder.
-    volumes: BTreeMap<String, PathBuf>,
-    etc: PathBuf,
+    pub(super) volumes: BTreeMap<String, PathBuf>,
+    pub(super) etc: PathBuf,
     /// The image's edits of package files, as read-only binds.
-    edits: Vec<Mount>,
+    pub(super) edits: Vec<Mount>,
     dir: Option<tempfile::TempDir>,
 }
 
@@ -82,7 +81,7 @@ impl<'a> Pod<'a> {
         pod
     }
 
-    fn root(&self) -> &Path {
+    pub(super) fn root(&self) -> &Path {
         self.dir.as_ref().expect("open").path()
     }
 
@@ -98,156 +97,6 @@ impl<'a> Pod<'a> {
             "ip addr add: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-    }
-
-    /// The image's edits of package files, written beside the pod and bound over them.
-    fn write_edits(&mut self) {
-        for (i, (path, key, line)) in self.image.edits.iter().enumerate() {
-            let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let edited: String = text
-                .lines()
-                .map(|l| {
-                    let bare = l.trim_start_matches('#').trim_start();
-                    let sets = bare
-                        .strip_prefix(key)
-                        .is_some_and(|r| r.trim_start().starts_with('='));
-                    if sets { line.to_string() } else { l.to_owned() }
-                })
-                .map(|l| l + "\n")
-                .collect();
-            assert!(
-                edited.lines().any(|l| l == *line),
-                "{path} has no {key} to edit"
-            );
-            let host = self.root().join(format!("edit-{i}"));
-            std::fs::write(&host, edited).expect("write");
-            std::fs::set_permissions(&host, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-            self.edits.push(Mount {
-                host,
-                target: path.to_string(),
-                writable: false,
-            });
-        }
-    }
-
-    /// `/etc` entries the image (and the kubelet, for `hosts`) provides instead of the
-    /// machine's: the image's user, its shipped files, and mount points under `/etc`.
-    fn write_etc(&mut self, hostname: &str) {
-        let (user, uid, gid, home) = self.image.user;
-        let write = |rel: &str, text: &str| {
-            let p = self.etc.join(rel);
-            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&p, text).expect("write");
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        };
-        write(
-            "passwd",
-            &format!(
-                "root:x:0:0:root:/root:/bin/bash\n{user}:x:{uid}:{gid}::{home}:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
-            ),
-        );
-        write(
-            "group",
-            &format!("root:x:0:\n{user}:x:{gid}:\nnogroup:x:65534:\n"),
-        );
-        write(
-            "hosts",
-            &format!(
-                "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{POD_IP}\t{hostname}\n"
-            ),
-        );
-        write("nexus-image-entrypoint.sh", self.image.entrypoint);
-        for (path, text) in self.image.files {
-            write(
-                path.strip_prefix("/etc/").expect("image files under /etc"),
-                text,
-            );
-        }
-        let mut all: Vec<&Value> = self.workload.init_containers();
-        all.push(self.workload.main());
-        for c in all {
-            for m in list(&c["volumeMounts"]) {
-                let target = m["mountPath"].as_str().expect("mountPath");
-                if let Some(rel) = target.strip_prefix("/etc/") {
-                    let p = self.etc.join(rel);
-                    if m["subPath"].is_string() && !p.exists() {
-                        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-                        std::fs::write(&p, "").expect("mount point");
-                    } else {
-                        std::fs::create_dir_all(&p).expect("mount point");
-                    }
-                }
-            }
-        }
-    }
-
-    /// A folder per volume: emptyDir and claim templates empty and owned by the pod's user
-    /// and fsGroup; configMap and secret volumes filled with their keys.
-    fn make_volumes(&mut self) {
-        let (uid, gid, fs_group) = self.workload.ids(self.workload.main());
-        let group = fs_group.unwrap_or(gid);
-        let mut names: Vec<String> = self.workload.claims();
-        names.extend(
-            list(&self.workload.pod()["volumes"])
-                .iter()
-                .map(|v| v["name"].as_str().expect("named").to_owned()),
-        );
-        for name in names {
-            let dir = self.root().join("volumes").join(&name);
-            std::fs::create_dir_all(&dir).expect("volume");
-            match self.workload.volume(&name) {
-                None => own(&dir, uid, group, 0o2775),
-                Some(v) if v["emptyDir"].is_object() => own(&dir, uid, group, 0o2777),
-                Some(v) if v["configMap"].is_object() => {
-                    let cm = &v["configMap"];
-                    let data = self.workload.config_map(cm["name"].as_str().expect("name"));
-                    fill(&dir, &data, cm, group);
-                }
-                Some(v) if v["secret"].is_object() => {
-                    let s = &v["secret"];
-                    let secret = s["secretName"].as_str().expect("secretName");
-                    let data: BTreeMap<String, String> = self
-                        .secrets
-                        .iter()
-                        .filter(|((n, _), _)| n == secret)
-                        .map(|((_, k), v)| {
-                            let key = if k.is_empty() { "value" } else { k };
-                            (key.to_owned(), v.clone())
-                        })
-                        .collect();
-                    assert!(
-                        !data.is_empty(),
-                        "the test gives no values for Secret {secret}"
-                    );
-                    fill(&dir, &data, s, group);
-                }
-                Some(v) => panic!("volume kind the harness does not know: {v}"),
-            }
-            self.volumes.insert(name, dir);
-        }
-    }
-
-    /// A container's binds.
-    fn mounts(&self, container: &Value) -> Vec<Mount> {
-        list(&container["volumeMounts"])
-            .iter()
-            .map(|m| {
-                let name = m["name"].as_str().expect("name");
-                let mut host = self.volumes[name].clone();
-                if let Some(sub) = m["subPath"].as_str() {
-                    host = host.join(sub);
-                }
-                let source_writable = match self.workload.volume(name) {
-                    None => true,
-                    Some(v) => v["emptyDir"].is_object(),
-                };
-                Mount {
-                    host,
-                    target: m["mountPath"].as_str().expect("mountPath").to_owned(),
-                    writable: source_writable && m["readOnly"] != Value::Bool(true),
-                }
-            })
-            .collect()
     }
 
     /// A container's environment: the image's, then the pod's.
@@ -298,11 +147,13 @@ impl<'a> Pod<'a> {
         env: &[(String, String)],
         argv: &[String],
         own_pids: bool,
+        extra: &[Mount],
     ) -> Command {
         let (uid, gid, fs_group) = self.workload.ids(container);
         let groups: Vec<u32> = fs_group.into_iter().collect();
         let mut mounts = self.edits.clone();
         mounts.extend(self.mounts(container));
+        mounts.extend(extra.iter().cloned());
         let args = sandbox::bwrap_args(
             &self.tools,
             &Container {
@@ -335,7 +186,7 @@ impl<'a> Pod<'a> {
             let argv = self.argv(c, &env);
             let name = c["name"].as_str().unwrap_or("init");
             let log = self.root().join(format!("init-{i}.log"));
-            let mut g = Guard::spawn(name, self.command(c, &env, &argv, true), &log);
+            let mut g = Guard::spawn(name, self.command(c, &env, &argv, true, &[]), &log);
             let code = g.wait(limit);
             assert_eq!(
                 code,
@@ -354,7 +205,7 @@ impl<'a> Pod<'a> {
         let log = self.root().join("main.log");
         self.main = Some(Guard::spawn(
             "main container",
-            self.command(c, &env, &argv, true),
+            self.command(c, &env, &argv, true, &[]),
             &log,
         ));
     }
@@ -379,10 +230,32 @@ impl<'a> Pod<'a> {
 
     /// Runs `argv` in a sandbox of the main container with `env`, within `limit`.
     pub fn exec_with(&self, env: &[(String, String)], argv: &[String], limit: Duration) -> Outcome {
+        self.exec_mounted(env, argv, &[], limit)
+    }
+
+    /// [`Pod::exec_with`], with files of the test's bound in as well (read-only).
+    pub fn exec_mounted(
+        &self,
+        env: &[(String, String)],
+        argv: &[String],
+        files: &[(String, String)],
+        limit: Duration,
+    ) -> Outcome {
         let c = self.workload.main();
-        let log = self.root().join(format!("exec-{}.log", unique()));
+        let n = unique();
+        let log = self.root().join(format!("exec-{n}.log"));
+        let mut extra = Vec::new();
+        for (i, (target, text)) in files.iter().enumerate() {
+            let host = self.root().join(format!("exec-{n}-file-{i}"));
+            std::fs::write(&host, text).expect("write");
+            extra.push(Mount {
+                host,
+                target: target.clone(),
+                writable: false,
+            });
+        }
         let start = Instant::now();
-        let mut g = Guard::spawn("exec", self.command(c, env, argv, false), &log);
+        let mut g = Guard::spawn("exec", self.command(c, env, argv, false, &extra), &log);
         let code = g.wait(limit);
         Outcome {
             code,
@@ -431,38 +304,4 @@ fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
-}
-
-fn own(dir: &Path, uid: u32, gid: u32, mode: u32) {
-    std::os::unix::fs::chown(dir, Some(uid), Some(gid)).expect("chown");
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).expect("chmod");
-}
-
-/// Fills a configMap or secret volume: every key, or just `items` at their paths.
-fn fill(dir: &Path, data: &BTreeMap<String, String>, source: &Value, group: u32) {
-    let mode = source["defaultMode"].as_u64().map_or(0o644, |m| m as u32);
-    let items = list(&source["items"]);
-    let entries: Vec<(String, String, u32)> = if items.is_empty() {
-        data.keys().map(|k| (k.clone(), k.clone(), mode)).collect()
-    } else {
-        items
-            .iter()
-            .map(|i| {
-                let key = i["key"].as_str().expect("key").to_owned();
-                let path = i["path"].as_str().expect("path").to_owned();
-                (key, path, i["mode"].as_u64().map_or(mode, |m| m as u32))
-            })
-            .collect()
-    };
-    for (key, path, mode) in entries {
-        let text = data
-            .get(&key)
-            .unwrap_or_else(|| panic!("the volume asks for key {key}, which has no value"));
-        let file = dir.join(path);
-        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&file, text).expect("write");
-        std::os::unix::fs::chown(&file, Some(0), Some(group)).expect("chown");
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).expect("chmod");
-    }
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }

@@ -58,8 +58,8 @@ pub fn k8s(pod: &Pod, kind: &str) -> Option<Outcome> {
 }
 
 /// Runs a Compose service's healthcheck in the pod's main container sandbox, with the
-/// image's environment and the service's interpolated `environment`; `None` when the
-/// service has none.
+/// image's environment, the service's interpolated `environment` and its `secrets` files;
+/// `None` when the service has none.
 pub fn compose(
     pod: &Pod,
     compose_file: &Value,
@@ -81,7 +81,8 @@ pub fn compose(
         env.retain(|(n, _)| *n != k);
         env.push((k, v));
     }
-    Some(pod.exec_with(&env, &argv, LIMIT))
+    let files = compose::secret_files(compose_file, s, vars);
+    Some(pod.exec_mounted(&env, &argv, &files, LIMIT))
 }
 
 /// Every check both targets render for a workload, by name: the Kubernetes probes and the
