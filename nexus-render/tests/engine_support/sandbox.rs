@@ -268,16 +268,22 @@ pub fn bwrap_args(tools: &Tools, c: &Container) -> Vec<String> {
     a.extend(["--dev", "/dev", "--proc", "/proc"].map(str::to_owned));
     let mut mounts = c.mounts.to_vec();
     mounts.sort_by_key(|m| m.target.matches('/').count());
-    // The folders above a mount point are the image's (mode 0755), not bwrap's (0700).
+    // The folders above a mount point are the image's (mode 0755), not bwrap's (0700):
+    // those on the root and `/usr/local` tmpfs (the others exist already).
+    let on_tmpfs = |p: &Path| {
+        let local = p.starts_with("/usr/local") && p != Path::new("/usr/local");
+        p.parent().is_some()
+            && (local
+                || !["/etc", "/usr", "/dev", "/proc"]
+                    .iter()
+                    .any(|t| p.starts_with(t)))
+    };
+    // So is the image's WORKDIR, mounted over or not.
     let mut parents: Vec<&Path> = mounts
         .iter()
         .flat_map(|m| Path::new(&m.target).ancestors().skip(1))
-        .filter(|p| {
-            p.parent().is_some()
-                && !["/etc", "/usr", "/dev", "/proc"]
-                    .iter()
-                    .any(|t| p.starts_with(t))
-        })
+        .chain(Path::new(c.workdir).ancestors())
+        .filter(|p| on_tmpfs(p))
         .collect();
     parents.sort();
     parents.dedup();
