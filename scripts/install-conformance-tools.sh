@@ -133,6 +133,11 @@ if ! engines_ok; then
   no_service rabbitmq-server
   # rabbitmq-server's maintainer script may leave an epmd (not a service) behind.
   if command -v epmd >/dev/null 2>&1; then epmd -kill >/dev/null 2>&1 || true; fi
+  for u in postgres redis rabbitmq; do
+    if id -u "$u" >/dev/null 2>&1 && pgrep -u "$u" >/dev/null 2>&1; then
+      log "warning: processes of $u still run after the install: $(pgrep -a -u "$u" | tr '\n' ' ')"
+    fi
+  done
   engines_ok || die "the engines or the sandbox tools are missing after apt-get install"
 fi
 
