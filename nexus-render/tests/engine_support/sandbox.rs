@@ -66,16 +66,23 @@ impl Guard {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// Kills the process (and its process group) and reaps it.
+    /// Kills the process (and its process group) and reaps it, then waits (up to 10 s) until
+    /// every process it had started is gone: the kernel kills a PID namespace's members
+    /// after its init, not at once.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let pgid = child.id();
+            let tree = descendants(pgid);
             let _ = Command::new("kill")
                 .args(["-KILL", "--", &format!("-{pgid}")])
                 .stderr(Stdio::null())
                 .status();
             let _ = child.kill();
             let _ = child.wait();
+            let start = Instant::now();
+            while tree.iter().any(|p| alive(*p)) && start.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
         }
     }
 }
@@ -155,6 +162,25 @@ impl PodNamespaces {
             .arg(program);
         cmd
     }
+}
+
+/// A process's descendants.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut todo = children(pid);
+    while let Some(p) = todo.pop() {
+        todo.extend(children(p));
+        out.push(p);
+    }
+    out
+}
+
+/// Whether a process exists and is not a zombie.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X']))
+    })
 }
 
 /// A process's children.
