@@ -15,20 +15,20 @@ use serde_json::Value;
 use engine_support::objects::{Workload, list, string_list};
 use engine_support::{compose, shell};
 
-/// The paths a component's image writes when it starts, besides its data path.
-// MERGER: when the catalog lists the entrypoint's writes in a field of its own, chain it here.
+/// The paths a component's image writes when it starts: the data path, the empty writable
+/// paths and the seeded configuration folders.
 fn startup_writes(c: &Component) -> Vec<&'static str> {
     c.writable_paths
         .iter()
+        .chain(c.seeded_paths)
         .copied()
         .chain(c.data_path)
         .collect()
 }
 
-/// The programs the component's image has for health checks, when the catalog says.
-// MERGER: `Some(c.health_tools)` once the catalog has the field (one line).
-fn health_tools(_c: &Component) -> Option<&'static [&'static str]> {
-    None
+/// The programs the component's image has, from its contract.
+fn health_tools(c: &Component) -> Option<&'static [&'static str]> {
+    Some(c.tools)
 }
 
 /// Every catalog row with the workload `specs/nexus.yaml` names for it.

@@ -59,11 +59,12 @@ fn extended(mut docs: Vec<Value>) -> Vec<Value> {
     );
     mounts.push(json!({"name": "seeded", "mountPath": "/etc/redis-seeded"}));
     mounts.push(json!({"name": "shm", "mountPath": "/dev/shm"}));
+    // The harness's own start (not nexus's): the mounted file as the configuration, the
+    // password from the rendered secret file.
     c["args"] = json!([
-        "redis-server",
-        "/usr/local/etc/redis/redis.conf",
-        "--requirepass",
-        "$(REDIS_PASSWORD)"
+        "sh",
+        "-c",
+        "exec redis-server /usr/local/etc/redis/redis.conf --requirepass \"$(cat \"$REDIS_PASSWORD_FILE\")\""
     ]);
     docs.push(json!({"apiVersion": "v1", "kind": "ConfigMap",
         "metadata": {"name": "redis-conf"}, "data": {"main": "maxmemory 100mb\n"}}));
@@ -90,7 +91,7 @@ fn config_files_init_containers_and_memory_volumes() {
     let maxmemory = pod.exec(&[
         "sh",
         "-c",
-        r#"REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli config get maxmemory"#,
+        r#"REDISCLI_AUTH="$(cat "$REDIS_PASSWORD_FILE")" redis-cli config get maxmemory"#,
     ]);
     assert_eq!(
         maxmemory.output.trim(),

@@ -132,7 +132,7 @@ fn postgres_from_the_rendered_pod() {
     let sql = pod.exec(&[
         "sh",
         "-c",
-        r#"PGPASSWORD="$POSTGRES_PASSWORD" psql -h postgres-0 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -XAtq -c 'select current_user, current_database()' -c 'create table t(x int)' -c 'insert into t values (42)' -c 'select x from t'"#,
+        r#"PGPASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")" psql -h postgres-0 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -XAtq -c 'select current_user, current_database()' -c 'create table t(x int)' -c 'insert into t values (42)' -c 'select x from t'"#,
     ]);
     assert!(sql.ok(), "psql fails:\n{}", sql.output);
     assert_eq!(sql.output.trim(), "app|orders\n42", "{}", sql.output);
@@ -168,7 +168,7 @@ fn redis_from_the_rendered_pod() {
     let set = pod.exec(&[
         "sh",
         "-c",
-        r#"REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli set greeting hello && REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli get greeting"#,
+        r#"export REDISCLI_AUTH="$(cat "$REDIS_PASSWORD_FILE")"; redis-cli set greeting hello && redis-cli get greeting"#,
     ]);
     assert!(set.ok(), "redis-cli fails:\n{}", set.output);
     assert_eq!(set.output.trim(), "OK\nhello", "{}", set.output);
@@ -212,6 +212,13 @@ fn rabbitmq_from_the_rendered_pod() {
 
     let ping = pod.exec(&["rabbitmq-diagnostics", "-q", "ping"]);
     assert!(ping.ok(), "ping fails:\n{}", ping.output);
+    // The image's conf.d (log.console = true) is not hidden by a mount: the broker logs to
+    // the console, where `kubectl logs` and `docker compose logs` read it.
+    let log = pod.log();
+    assert!(
+        log.contains("Server startup complete"),
+        "RabbitMQ does not log to the console:\n{log}"
+    );
     let users = pod.exec(&["rabbitmqctl", "-q", "list_users"]);
     assert!(
         users.ok() && users.output.lines().any(|l| l.starts_with("app\t")),

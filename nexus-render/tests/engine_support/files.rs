@@ -118,34 +118,52 @@ impl Pod<'_> {
                 Some(v) if v["secret"].is_object() => {
                     let s = &v["secret"];
                     let secret = s["secretName"].as_str().expect("secretName");
-                    // A value for every key of the Secret (for every key the volume asks
-                    // for, and `value`, when the test gives one value for them all).
-                    let asked = list(&s["items"]).iter().filter_map(|i| i["key"].as_str());
-                    let keys: Vec<String> =
-                        asked.map(str::to_owned).chain(["value".into()]).collect();
-                    let mut data = BTreeMap::new();
-                    for ((n, k), v) in &self.secrets {
-                        if n != secret {
-                            continue;
-                        }
-                        if k.is_empty() {
-                            for key in &keys {
-                                data.entry(key.clone()).or_insert_with(|| v.clone());
-                            }
-                        } else {
-                            data.insert(k.clone(), v.clone());
-                        }
+                    fill(&dir, &self.secret_data(secret, s), s, group);
+                }
+                Some(v) if v["projected"].is_object() => {
+                    // Each Secret source into the one folder, with the volume's mode unless
+                    // an item names its own (as the kubelet projects them).
+                    let p = &v["projected"];
+                    for source in list(&p["sources"]) {
+                        let s = &source["secret"];
+                        let secret = s["name"].as_str().expect("projected Secret name");
+                        let mut with_mode = s.clone();
+                        with_mode["defaultMode"] = p["defaultMode"].clone();
+                        fill(&dir, &self.secret_data(secret, s), &with_mode, group);
                     }
-                    assert!(
-                        !data.is_empty(),
-                        "the test gives no values for Secret {secret}"
-                    );
-                    fill(&dir, &data, s, group);
                 }
                 Some(v) => panic!("volume kind the harness does not know: {v}"),
             }
             self.volumes.insert(name, dir);
         }
+    }
+
+    /// The test's values for the keys of Secret `secret` a volume source asks for (and
+    /// `value`, when the test gives one value for every key).
+    fn secret_data(&self, secret: &str, source: &Value) -> BTreeMap<String, String> {
+        let asked = list(&source["items"])
+            .iter()
+            .filter_map(|i| i["key"].as_str())
+            .map(str::to_owned);
+        let keys: Vec<String> = asked.chain(["value".into()]).collect();
+        let mut data = BTreeMap::new();
+        for ((n, k), v) in &self.secrets {
+            if n != secret {
+                continue;
+            }
+            if k.is_empty() {
+                for key in &keys {
+                    data.entry(key.clone()).or_insert_with(|| v.clone());
+                }
+            } else {
+                data.insert(k.clone(), v.clone());
+            }
+        }
+        assert!(
+            !data.is_empty(),
+            "the test gives no values for Secret {secret}"
+        );
+        data
     }
 
     /// A container's binds.

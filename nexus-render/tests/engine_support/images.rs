@@ -106,7 +106,8 @@ pub fn for_image(image: &str, tools: &Tools) -> Image {
 
 /// docker-library/postgres `docker-entrypoint.sh` (15/bookworm), the part that runs for a
 /// non-root user: on an empty `PGDATA`, `initdb` with the user and password, the
-/// `host all all all scram-sha-256` rule, a temporary socket-only server that creates
+/// `host all all all scram-sha-256` rule (the password from `POSTGRES_PASSWORD` or the file
+/// `POSTGRES_PASSWORD_FILE` names, as the image's `file_env` reads it), a temporary socket-only server that creates
 /// `POSTGRES_DB`, then exec of the server.
 const POSTGRES_ENTRYPOINT: &str = r#"set -Eeo pipefail
 if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"; fi
@@ -116,6 +117,10 @@ if [ "$1" = 'postgres' ]; then
 	if [ ! -s "$PGDATA/PG_VERSION" ]; then
 		: "${POSTGRES_USER:=postgres}"
 		: "${POSTGRES_DB:=$POSTGRES_USER}"
+		if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+			if [ -n "${POSTGRES_PASSWORD:-}" ]; then echo >&2 'error: both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE'; exit 1; fi
+			POSTGRES_PASSWORD="$(< "$POSTGRES_PASSWORD_FILE")"
+		fi
 		if [ -z "${POSTGRES_PASSWORD:-}" ]; then echo >&2 'error: no POSTGRES_PASSWORD'; exit 1; fi
 		initdb --username="$POSTGRES_USER" --pwfile=<(printf "%s\n" "$POSTGRES_PASSWORD") $POSTGRES_INITDB_ARGS
 		printf '\n%s\n' "host all all all ${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >> "$PGDATA/pg_hba.conf"
