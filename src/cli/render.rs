@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use nexus::render::output::semantic;
 use nexus::render::output::{Change, Drift};
@@ -29,6 +30,19 @@ pub struct Args {
     /// With --check: also print a unified diff of every file that differs.
     #[arg(long, requires = "check")]
     diff: bool,
+    /// How long to wait for another nexus writing the same output folder, in seconds;
+    /// after that, exit 2 naming it.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    wait: Duration,
+}
+
+/// A non-negative number of seconds (`0`, `2.5`).
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| *d <= Duration::from_secs(86_400))
+        .ok_or_else(|| format!("`{text}` is not a number of seconds between 0 and 86400"))
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -44,8 +58,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(e) => return compile_failed(&e),
     };
+    let wait = args.wait;
     if args.check {
-        match compiled.check(&args.out) {
+        match compiled.check_waiting(&args.out, wait) {
             Ok(drift) => report_drift(&drift, &args.out, args.diff),
             Err(e) => {
                 output::print_error(&e);
@@ -53,7 +68,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     } else {
-        match compiled.write(&args.out) {
+        match compiled.write_waiting(&args.out, wait) {
             Ok(report) => {
                 for w in &report.warnings {
                     output::warn(w);
@@ -131,11 +146,12 @@ fn report_drift(drift: &Drift, out: &Path, diff: bool) -> ExitCode {
     } else {
         let count = |c| drift.paths(c).count();
         eprintln!(
-            "{} is not current: {} new, {} changed, {} stale; run `nexus render` and commit the result",
+            "{} is not current: {} new, {} changed, {} stale, {} leftover; run `nexus render` and commit the result",
             out.display(),
             count(Change::New),
             count(Change::Changed),
-            count(Change::Stale)
+            count(Change::Stale),
+            count(Change::Leftover)
         );
         ExitCode::from(EXIT_FAILED)
     }

@@ -28,6 +28,8 @@
 
 mod check;
 mod error;
+mod journal;
+mod lock;
 pub mod manifest;
 mod reconcile;
 mod scan;
@@ -36,13 +38,15 @@ mod txn;
 mod udiff;
 mod write;
 
-pub use check::{Change, Drift, FileChange, check, check_scoped};
+pub use check::{Change, Drift, FileChange, check, check_scoped, check_waiting};
 pub use error::OutputError;
+pub use journal::{JOURNAL_NAME, is_leftover};
+pub use lock::{DEFAULT_LOCK_WAIT, LOCK_NAME};
 pub use manifest::{MANIFEST_NAME, Manifest};
 pub use udiff::unified_diff;
+pub use write::{WriteReport, write, write_scoped, write_waiting};
 #[cfg(feature = "fault-injection")]
-pub use write::write_with_fault;
-pub use write::{WriteReport, write, write_scoped};
+pub use write::{write_with_crash, write_with_fault};
 
 /// The part of an output folder a write or check covers: the whole folder, or some of its
 /// sub-folders (rendering one environment must not remove the others).
@@ -99,6 +103,14 @@ pub enum Warning {
     EditedKept(String),
     /// A file nexus wrote is no longer a regular file: left alone, no longer owned.
     Replaced(String),
+    /// An earlier write was interrupted; its changes were rolled back (when it had begun
+    /// committing) and its leftover temporaries and backups removed.
+    Recovered {
+        /// Whether the interrupted write had begun changing files in place.
+        rolled_back: bool,
+        /// How many leftover files were removed.
+        removed: usize,
+    },
     /// After a successful write, a backup could not be deleted.
     Cleanup {
         /// The backup.
@@ -127,6 +139,18 @@ impl std::fmt::Display for Warning {
             Warning::Replaced(p) => write!(
                 f,
                 "`{p}` was written by nexus but is no longer a regular file; left alone"
+            ),
+            Warning::Recovered {
+                rolled_back,
+                removed,
+            } => write!(
+                f,
+                "an earlier render into this folder was interrupted; {}{removed} leftover file(s) removed",
+                if *rolled_back {
+                    "its changes were rolled back and "
+                } else {
+                    ""
+                }
             ),
             Warning::Cleanup { path, message } => {
                 write!(f, "could not delete the backup `{path}`: {message}")
