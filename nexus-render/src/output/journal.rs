@@ -4,14 +4,17 @@
 //!
 //! `<out>/.nexus-journal` lists the folders the write creates, and for every file it puts
 //! or removes: the temporary holding the new bytes and the backup name the old bytes get.
-//! The write's commit point is the removal of the journal (after the renames are durable):
+//! The write's commit point is the renaming of the journal to `.nexus-committed` (after
+//! the renames are durable); clean-up then deletes the backups, and the folders removed
+//! files left empty, and last the committed journal:
 //!
-//! - journal present: the write did not finish. [`Journal::roll_back`] restores every
-//!   backup, removes every temporary and every file the write created, and the folders it
-//!   created: the folder is exactly the old output.
-//! - journal absent: every rename is done; `.nexus-old-*` backups and `.nexus-tmp-*`
-//!   temporaries still around are garbage ([`is_leftover`]), and removing them leaves
-//!   exactly the new output.
+//! - `.nexus-journal` present: the write did not finish. [`Journal::roll_back`] restores
+//!   every backup, removes every temporary and every file the write created, and the
+//!   folders it created: the folder is exactly the old output.
+//! - `.nexus-committed` present: every rename is done; [`Journal::clean_up`] finishes the
+//!   clean-up: exactly the new output.
+//! - neither: `.nexus-old-*` backups and `.nexus-tmp-*` temporaries still around are
+//!   garbage ([`is_leftover`]), and removing them changes no output.
 //!
 //! Every step of the roll-back looks at what is on disk and is safe to repeat, so a
 //! roll-back stopped half-way is finished by the next one.
@@ -26,6 +29,9 @@ use crate::plan::check_path;
 
 /// The journal's file name, at the root of the output folder.
 pub const JOURNAL_NAME: &str = ".nexus-journal";
+
+/// The journal's name once the write has committed, until clean-up is done.
+pub const COMMITTED_NAME: &str = ".nexus-committed";
 
 const FORMAT: &str = "nexus-journal/v1";
 
@@ -67,6 +73,7 @@ pub(crate) struct Journal {
 /// folder nexus holds the lock of, such a file is left from an interrupted write.
 pub fn is_leftover(name: &str) -> bool {
     name == JOURNAL_NAME
+        || name == COMMITTED_NAME
         || (name.starts_with('.') && (name.contains(".nexus-tmp-") || name.contains(".nexus-old-")))
 }
 
@@ -86,11 +93,11 @@ impl Journal {
         out
     }
 
-    /// The journal in `root`, if there is one. Every path in it must be a safe relative
+    /// The journal `name` in `root`, if there is one. Every path in it must be a safe relative
     /// path, and temporaries and backups must be leftover names beside their file, so a
     /// tampered journal cannot make nexus touch anything outside the folder.
-    pub(crate) fn load(root: &Path) -> Result<Option<Journal>, OutputError> {
-        let path = root.join(JOURNAL_NAME);
+    pub(crate) fn load(root: &Path, name: &str) -> Result<Option<Journal>, OutputError> {
+        let path = root.join(name);
         let bad = |message: String| OutputError::Manifest {
             path: path.clone(),
             message,
@@ -199,6 +206,29 @@ impl Journal {
     }
 }
 
+impl Journal {
+    /// After the commit point: deletes the backups, then the folders that removed files
+    /// left empty (never the root, never a non-empty folder). Returns the backups that
+    /// could not be deleted. Safe to repeat.
+    pub(crate) fn clean_up(&self, root: &Path) -> Vec<(String, std::io::Error)> {
+        let mut failures = Vec::new();
+        let backups = self.puts.iter().filter_map(|p| p.backup.as_ref());
+        for b in backups.chain(self.removals.iter().map(|r| &r.backup)) {
+            match std::fs::remove_file(root.join(b)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => failures.push((b.clone(), e)),
+                _ => {}
+            }
+        }
+        for r in &self.removals {
+            let mut dir = parent(&r.path);
+            while !dir.is_empty() && std::fs::remove_dir(root.join(dir)).is_ok() {
+                dir = parent(dir);
+            }
+        }
+        failures
+    }
+}
+
 /// Removes leftover files (relative paths) and the folders they leave empty.
 pub(crate) fn sweep(root: &Path, leftovers: &[String]) -> Result<(), OutputError> {
     for rel in leftovers {
@@ -247,7 +277,7 @@ mod tests {
         ];
         for b in bad {
             std::fs::write(dir.path().join(JOURNAL_NAME), b).unwrap();
-            assert!(Journal::load(dir.path()).is_err(), "{b}");
+            assert!(Journal::load(dir.path(), JOURNAL_NAME).is_err(), "{b}");
         }
     }
 }

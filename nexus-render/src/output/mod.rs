@@ -44,7 +44,7 @@ pub use journal::{JOURNAL_NAME, is_leftover};
 pub use lock::{DEFAULT_LOCK_WAIT, LOCK_NAME};
 pub use manifest::{MANIFEST_NAME, Manifest};
 pub use udiff::unified_diff;
-pub use write::{WriteReport, write, write_scoped, write_waiting};
+pub use write::{WriteReport, recover, write, write_scoped, write_waiting};
 #[cfg(feature = "fault-injection")]
 pub use write::{write_with_crash, write_with_fault};
 

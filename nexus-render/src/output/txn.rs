@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::Warning;
 use super::error::OutputError;
-use super::journal::{JOURNAL_NAME, Journal, Put, Removal};
+use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal};
 
 /// A failure injected by a test: at the `at`-th file-system change, fail (and roll back),
 /// or stop dead as a killed process would (`crash`).
@@ -64,7 +64,7 @@ impl<'a> Txn<'a> {
             .and_then(|()| self.sync())
             .and_then(|()| self.finish_journal());
         match result {
-            Ok(()) => Ok(self.clean_up(removals)),
+            Ok(()) => Ok(self.clean_up()),
             Err(cause) if self.fault.is_some_and(|f| f.crash) => Err(Stop::Crashed(cause)),
             Err(cause) => match self.roll_back() {
                 Ok(()) => Err(Stop::Failed(cause)),
@@ -243,11 +243,13 @@ impl<'a> Txn<'a> {
         Ok(())
     }
 
-    /// The commit point: once the journal is gone, the new output stands.
+    /// The commit point: once the journal is renamed to `.nexus-committed`, the new
+    /// output stands.
     fn finish_journal(&mut self) -> Result<(), OutputError> {
         let path = self.root.join(JOURNAL_NAME);
         self.tick(&path)?;
-        fs::remove_file(&path).map_err(|e| OutputError::io("remove", &path, e))?;
+        fs::rename(&path, self.root.join(COMMITTED_NAME))
+            .map_err(|e| OutputError::io("commit", &path, e))?;
         sync_dir(self.root);
         Ok(())
     }
@@ -269,26 +271,22 @@ impl<'a> Txn<'a> {
         Ok(())
     }
 
-    fn clean_up(&mut self, removals: &[String]) -> Vec<Warning> {
-        let mut warnings = Vec::new();
-        let backups = self.journal.puts.iter().filter_map(|p| p.backup.as_ref());
-        let backups = backups.chain(self.journal.removals.iter().map(|r| &r.backup));
-        for b in backups {
-            let backup = self.root.join(b);
-            if let Err(e) = fs::remove_file(&backup) {
-                warnings.push(Warning::Cleanup {
-                    path: backup.display().to_string(),
-                    message: e.to_string(),
-                });
-            }
-        }
-        // Folders that removed files left empty go too (never the root, never a non-empty
-        // folder: `remove_dir` refuses those).
-        for rel in removals {
-            let mut dir = split(rel).0.to_owned();
-            while !dir.is_empty() && fs::remove_dir(self.root.join(&dir)).is_ok() {
-                dir = split(&dir).0.to_owned();
-            }
+    /// Deletes backups and emptied folders, then the committed journal.
+    fn clean_up(&mut self) -> Vec<Warning> {
+        let mut warnings: Vec<Warning> = (self.journal.clean_up(self.root).into_iter())
+            .map(|(path, e)| Warning::Cleanup {
+                path: self.root.join(path).display().to_string(),
+                message: e.to_string(),
+            })
+            .collect();
+        let committed = self.root.join(COMMITTED_NAME);
+        if warnings.is_empty()
+            && let Err(e) = fs::remove_file(&committed)
+        {
+            warnings.push(Warning::Cleanup {
+                path: committed.display().to_string(),
+                message: e.to_string(),
+            });
         }
         warnings
     }

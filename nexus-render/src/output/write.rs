@@ -24,7 +24,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::error::OutputError;
-use super::journal::{Journal, sweep};
+use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, sweep};
 use super::lock::{DEFAULT_LOCK_WAIT, Lock};
 use super::manifest::MANIFEST_NAME;
 use super::reconcile::{OnDisk, Stale, reconcile};
@@ -117,7 +117,7 @@ fn run(
     let mut report = WriteReport::default();
     let mut disk = Disk::scan(root)?;
     if !disk.leftovers().is_empty() {
-        report.warnings.push(recover(root, &disk)?);
+        report.warnings.push(recover_found(root, &disk)?);
         disk = Disk::scan(root)?;
     }
     let rec = reconcile(plan, &disk, scope)?;
@@ -185,16 +185,35 @@ fn run(
     Ok(report)
 }
 
+/// Finishes what an interrupted write left in `root` and nothing else: rolls it back when
+/// it had begun committing, removes its temporaries, backups and lock file. Every write
+/// does this first; `None` when nothing was left.
+pub fn recover(root: &Path, wait: Duration) -> Result<Option<Warning>, OutputError> {
+    if std::fs::symlink_metadata(root).is_err() {
+        return Ok(None);
+    }
+    let _lock = Lock::exclusive(root, wait)?;
+    let disk = Disk::scan(root)?;
+    if disk.leftovers().is_empty() {
+        return Ok(None);
+    }
+    recover_found(root, &disk).map(Some)
+}
+
 /// Finishes what an interrupted write left in `root`: rolls its journal back (the folder
 /// is then exactly as before that write) and removes every temporary and backup.
-fn recover(root: &Path, disk: &Disk) -> Result<Warning, OutputError> {
-    let journal = Journal::load(root)?;
+fn recover_found(root: &Path, disk: &Disk) -> Result<Warning, OutputError> {
+    let journal = Journal::load(root, JOURNAL_NAME)?;
     if let Some(j) = &journal {
         j.roll_back(root)
             .map_err(|rollback| OutputError::RollbackFailed {
                 cause: Box::new(OutputError::Interrupted),
                 rollback,
             })?;
+    } else if let Some(j) = Journal::load(root, COMMITTED_NAME)? {
+        if let Some((path, e)) = j.clean_up(root).into_iter().next() {
+            return Err(OutputError::io("remove the backup", root.join(path), e));
+        }
     }
     sweep(root, disk.leftovers())?;
     Ok(Warning::Recovered {
