@@ -59,7 +59,8 @@ pub struct Args {
     /// Exit with 1 when an unwaived finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = Level::Error, value_name = "LEVEL")]
     pub fail_on: Level,
-    /// Policy file (default: ./nexus-policy.yaml if it exists, else the built-in policy).
+    /// Policy file (default: ./nexus-policy.yaml if there is anything by that name, else
+    /// the built-in policy).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Judge waiver expiry as of this date, YYYY-MM-DD (default: today, UTC).
@@ -76,7 +77,9 @@ pub struct Args {
 fn policy(args: &Args) -> Result<Policy, Diagnostics> {
     match &args.policy {
         Some(p) => nexus_lint::policy::load(p),
-        None if std::path::Path::new(DEFAULT_POLICY).is_file() => {
+        // Anything at that name is read: a dangling link or a device there is an error,
+        // not a reason to fall back on the built-in policy silently.
+        None if std::fs::symlink_metadata(DEFAULT_POLICY).is_ok() => {
             nexus_lint::policy::load(std::path::Path::new(DEFAULT_POLICY))
         }
         None => Ok(Policy::default()),
