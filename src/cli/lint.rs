@@ -1,6 +1,6 @@
 //! `nexus lint [PATH...] [--env NAME] [--format human|json|sarif] [--fail-on LEVEL]`
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,7 +92,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(d) => {
             output::print(&d);
-            eprintln!("nexus lint: the policy is not valid");
+            output::errln(format_args!("nexus lint: the policy is not valid"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -150,7 +150,10 @@ pub fn run(args: Args) -> ExitCode {
                 min_severity: args.min_severity.severity(),
                 ..Default::default()
             };
-            eprint!("{}", human::render(&report, &sources, options));
+            output::err(format_args!(
+                "{}",
+                human::render(&report, &sources, options)
+            ));
             None
         }
         Format::Json => Some(json::render(&report, &sources, env!("CARGO_PKG_VERSION"))),
@@ -160,13 +163,13 @@ pub fn run(args: Args) -> ExitCode {
         let written = match &args.output {
             Some(path) => std::fs::write(path, text)
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-            None => std::io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write the report: {e}")),
+            None => {
+                output::out(text);
+                Ok(())
+            }
         };
         if let Err(e) = written {
-            eprintln!("nexus lint: {e}");
+            output::errln(format_args!("nexus lint: {e}"));
             return ExitCode::from(EXIT_USAGE);
         }
     }

@@ -1,6 +1,8 @@
 //! Printing diagnostics and choosing exit codes from them.
 
 use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Mutex;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use nexus::spec::{Diagnostic, Diagnostics, Severity, codes};
@@ -43,9 +45,66 @@ fn severity_word(s: Severity) -> &'static str {
 
 /// Prints diagnostics to stderr.
 pub fn print(diags: &Diagnostics) {
-    let mut err = std::io::stderr().lock();
     for d in diags.iter() {
-        let _ = write!(err, "{}", render(d));
+        err(render(d));
+    }
+}
+
+/// The first failed write to stdout and to stderr: the command's exit code becomes 2 and
+/// the failure is reported on the other stream ([`finish`]).
+static LOST: Mutex<[Option<String>; 2]> = Mutex::new([None, None]);
+
+fn lost(stream: usize, e: &std::io::Error) {
+    if let Ok(mut lost) = LOST.lock() {
+        lost[stream].get_or_insert_with(|| e.to_string());
+    }
+}
+
+/// Writes machine-readable output to stdout (and flushes it); a failure is remembered.
+pub fn out(text: impl AsRef<[u8]>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_ref())
+        .and_then(|()| stdout.flush())
+    {
+        lost(0, &e);
+    }
+}
+
+/// Writes to stderr; a failure is remembered.
+pub fn err(text: impl std::fmt::Display) {
+    let mut stderr = std::io::stderr().lock();
+    if let Err(e) = write!(stderr, "{text}").and_then(|()| stderr.flush()) {
+        lost(1, &e);
+    }
+}
+
+/// A line on stderr.
+pub fn errln(text: impl std::fmt::Display) {
+    err(format_args!("{text}\n"));
+}
+
+/// The command's exit code, or 2 when a write to stdout or stderr failed: then the failure
+/// is said on the stream that still works (if any does).
+pub fn finish(code: ExitCode) -> ExitCode {
+    let Ok(lost) = LOST.lock() else {
+        return ExitCode::from(EXIT_USAGE);
+    };
+    match &*lost {
+        [None, None] => code,
+        [Some(e), _] => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write to standard output: {e}"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+        [None, Some(e)] => {
+            let mut stdout = std::io::stdout();
+            let _ = writeln!(stdout, "error: cannot write to standard error: {e}")
+                .and_then(|()| stdout.flush());
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }
 
@@ -70,10 +129,10 @@ pub fn print_error(e: &dyn miette::Diagnostic) {
     if handler.render_report(&mut out, e).is_err() {
         out = format!("error: {e}\n");
     }
-    let _ = write!(std::io::stderr().lock(), "{out}");
+    err(out);
 }
 
 /// Prints a warning line to stderr.
 pub fn warn(message: impl std::fmt::Display) {
-    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+    errln(format_args!("warning: {message}"));
 }

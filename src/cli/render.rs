@@ -1,6 +1,5 @@
 //! `nexus render [PATH...] [--env NAME] [--out DIR] [--check] [--diff]`
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -73,18 +72,21 @@ pub fn run(args: Args) -> ExitCode {
                 for w in &report.warnings {
                     output::warn(w);
                 }
-                eprintln!(
+                output::errln(format_args!(
                     "{}: {} file(s) written, {} removed, {} unchanged",
                     args.out.display(),
                     report.written.len(),
                     report.removed.len(),
                     report.unchanged
-                );
+                ));
                 ExitCode::SUCCESS
             }
             Err(e) => {
                 output::print_error(&e);
-                eprintln!("nothing in {} was changed", args.out.display());
+                output::errln(format_args!(
+                    "nothing in {} was changed",
+                    args.out.display()
+                ));
                 ExitCode::from(EXIT_USAGE)
             }
         }
@@ -139,20 +141,20 @@ fn report_drift(drift: &Drift, out: &Path, diff: bool) -> ExitCode {
             }
         }
     }
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    output::out(text);
     if drift.is_clean() {
-        eprintln!("{} is current", out.display());
+        output::errln(format_args!("{} is current", out.display()));
         ExitCode::SUCCESS
     } else {
         let count = |c| drift.paths(c).count();
-        eprintln!(
+        output::errln(format_args!(
             "{} is not current: {} new, {} changed, {} stale, {} leftover; run `nexus render` and commit the result",
             out.display(),
             count(Change::New),
             count(Change::Changed),
             count(Change::Stale),
             count(Change::Leftover)
-        );
+        ));
         ExitCode::from(EXIT_FAILED)
     }
 }
