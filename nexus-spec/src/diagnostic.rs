@@ -216,10 +216,13 @@ impl miette::Diagnostic for Diagnostic {
                 .filter(move |(_, l)| l.span.file == file && !l.span.is_detached())
                 .map(|(i, l)| {
                     let text = (!l.text.is_empty()).then(|| l.text.clone());
+                    // A label over a huge value is drawn over its first bytes only.
+                    let span = l.span.source_span();
+                    let span = SourceSpan::new(span.offset().into(), span.len().min(CLIP));
                     if i == 0 {
-                        LabeledSpan::new_primary_with_span(text, l.span.source_span())
+                        LabeledSpan::new_primary_with_span(text, span)
                     } else {
-                        LabeledSpan::new_with_span(text, l.span.source_span())
+                        LabeledSpan::new_with_span(text, span)
                     }
                 }),
         ))
@@ -296,6 +299,9 @@ impl SourceCode for Located {
             .copied()
             .unwrap_or(text.len())
             .max(end.min(text.len()));
+        if window_end - window_start > MAX_WINDOW {
+            return Ok(self.clipped(start, end, before));
+        }
         let window = &text[window_start..window_end];
         let shifted = SourceSpan::new((start - window_start).into(), span.len());
         let inner = window.read_span(&shifted, context_lines_before, context_lines_after)?;
@@ -313,6 +319,48 @@ impl SourceCode for Located {
             inner.line_count() + lines_skipped,
         )))
     }
+}
+
+/// The most bytes of source a snippet shows before it is cut to the span's own line.
+const MAX_WINDOW: usize = 4096;
+/// Bytes of a long line shown on each side of the span.
+const CLIP: usize = 120;
+
+impl Located {
+    /// A snippet of the span's line only, cut to [`CLIP`] bytes around the span (a file of
+    /// one 16 MB line must not print 16 MB): miette draws what it is given, starting its
+    /// first line where the data starts.
+    fn clipped(&self, start: usize, end: usize, line: usize) -> Box<dyn SpanContents<'_> + '_> {
+        let text: &str = &self.file.text;
+        let breaks = self.lines.breaks(text.as_bytes());
+        let line_start = if line == 0 { 0 } else { breaks[line - 1] };
+        let line_end = breaks.get(line).map_or(text.len(), |&b| b - 1);
+        let from = floor_char(text, start.saturating_sub(CLIP).max(line_start));
+        let to = floor_char(
+            text,
+            end.max(start + 1)
+                .saturating_add(CLIP)
+                .min(line_end)
+                .max(from),
+        );
+        Box::new(MietteSpanContents::new_named(
+            self.file.name.clone(),
+            &text.as_bytes()[from..to],
+            SourceSpan::new(from.into(), to - from),
+            line,
+            from - line_start,
+            1,
+        ))
+    }
+}
+
+/// The largest char boundary of `text` at or before `i`.
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// A named source for miette, for callers that render a [`Diagnostic`] with a file name.

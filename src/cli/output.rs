@@ -71,12 +71,70 @@ pub fn out(text: impl AsRef<[u8]>) {
     }
 }
 
-/// Writes to stderr; a failure is remembered.
+/// Writes to stderr, control characters escaped ([`escape`]); a failure is remembered.
 pub fn err(text: impl std::fmt::Display) {
+    let text = escape(&text.to_string());
     let mut stderr = std::io::stderr().lock();
-    if let Err(e) = write!(stderr, "{text}").and_then(|()| stderr.flush()) {
+    if let Err(e) = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush())
+    {
         lost(1, &e);
     }
+}
+
+/// The longest line written to the terminal; longer ones are cut in the middle.
+const MAX_LINE: usize = 4096;
+
+/// `text` safe for a terminal: every control character (C0 but tab and line feed, DEL,
+/// C1) becomes a visible escape such as `\x{1b}`, except the colour sequences
+/// (`ESC [ digits ; m`) the report handler draws with; a line longer than [`MAX_LINE`]
+/// characters keeps its two ends. A spec value cannot set the terminal's title, clear the
+/// screen, or fill it with 16 MB of NUL.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let chars = line.chars().count();
+        if chars > MAX_LINE {
+            let head: String = line.chars().take(MAX_LINE / 2).collect();
+            let tail: String = line.chars().skip(chars - MAX_LINE / 2).collect();
+            escape_into(&head, &mut out);
+            out.push_str(&format!(" … ({} characters cut) … ", chars - MAX_LINE));
+            escape_into(&tail, &mut out);
+        } else {
+            escape_into(line, &mut out);
+        }
+    }
+    out
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b'
+            && let Some(len) = sgr_len(rest)
+        {
+            out.push_str(&rest[..len]);
+            rest = &rest[len..];
+            continue;
+        }
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push_str(&format!("\\x{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// The length of a colour sequence `ESC [ 0-9;* m` at the start of `s`.
+fn sgr_len(s: &str) -> Option<usize> {
+    let body = s.strip_prefix("\x1b[")?;
+    let digits = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (body.as_bytes().get(digits) == Some(&b'm')).then_some(2 + digits + 1)
 }
 
 /// A line on stderr.
