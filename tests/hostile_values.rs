@@ -131,3 +131,41 @@ fn a_diagnostic_on_a_huge_line_prints_a_window_of_it() {
     );
     assert!(stderr.len() < 16 << 10, "{} bytes of stderr", stderr.len());
 }
+
+/// Credentials recognised by their shape, under names that do not say "password": a PEM
+/// private key, an AWS access key id and a JWT in environment variables, and a literal
+/// `--password` in a migration command.
+#[test]
+fn credentials_are_found_by_their_shape() {
+    let pem = "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\\n-----END EC PRIVATE KEY-----";
+    let jwt = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    let text = shop().replace(
+        "      dependsOn: [db]\n",
+        "      dependsOn: [db]\n      migrations: { command: [migrate, --password, hunter2, up] }\n",
+    );
+    let text = text.replace(
+        "        DATABASE_URL:",
+        &format!(
+            "        TLS_KEY_PEM: \"{pem}\"\n        AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n        UPSTREAM_AUTH: \"{jwt}\"\n        DATABASE_URL:"
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spec.yaml"), &text).unwrap();
+    let run = nexus_in(dir.path(), &["lint", "spec.yaml", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    for needle in [
+        "a PEM private key",
+        "an AWS access key id",
+        "a JSON Web Token",
+        "literal `--password` on its migration command",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
+    }
+    assert!(run.stdout.contains("\"errors\": 4,"), "{}", run.stdout);
+    let explain = nexus_in(dir.path(), &["explain", "NX-SEC-007"]);
+    assert!(
+        explain
+            .stdout
+            .contains("Password passed as a command-line option")
+    );
+}
