@@ -24,27 +24,21 @@ pub struct Args {
 /// Runs `nexus explain`.
 pub fn run(args: Args) -> ExitCode {
     if args.list {
-        output::out(format!(
-            "{}",
-            if args.markdown {
-                docs::rules_markdown()
-            } else {
-                docs::list()
-            }
-        ));
+        output::out(if args.markdown {
+            docs::rules_markdown()
+        } else {
+            docs::list()
+        });
         return ExitCode::SUCCESS;
     }
     let id = args.rule.unwrap_or_default().to_ascii_uppercase();
     match rules::find(&id) {
         Some(rule) => {
-            output::out(format!(
-                "{}",
-                if args.markdown {
-                    docs::explain_markdown(rule)
-                } else {
-                    docs::explain(rule)
-                }
-            ));
+            output::out(if args.markdown {
+                docs::explain_markdown(rule)
+            } else {
+                docs::explain(rule)
+            });
             ExitCode::SUCCESS
         }
         None => {

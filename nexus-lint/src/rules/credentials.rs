@@ -123,9 +123,9 @@ fn command_lines(w: &Workload) -> Vec<(&'static str, Vec<String>, Span)> {
 fn literal_text(segments: &[Segment]) -> String {
     segments
         .iter()
-        .filter_map(|s| match s {
-            Segment::Text(t) | Segment::Host(t) => Some(t.as_str()),
-            Segment::Secret(_) => Some(" "),
+        .map(|s| match s {
+            Segment::Text(t) | Segment::Host(t) => t.as_str(),
+            Segment::Secret(_) => " ",
         })
         .collect()
 }

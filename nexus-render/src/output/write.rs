@@ -210,10 +210,10 @@ fn recover_found(root: &Path, disk: &Disk) -> Result<Warning, OutputError> {
                 cause: Box::new(OutputError::Interrupted),
                 rollback,
             })?;
-    } else if let Some(j) = Journal::load(root, COMMITTED_NAME)? {
-        if let Some((path, e)) = j.clean_up(root).into_iter().next() {
-            return Err(OutputError::io("remove the backup", root.join(path), e));
-        }
+    } else if let Some(j) = Journal::load(root, COMMITTED_NAME)?
+        && let Some((path, e)) = j.clean_up(root).into_iter().next()
+    {
+        return Err(OutputError::io("remove the backup", root.join(path), e));
     }
     sweep(root, disk.leftovers())?;
     Ok(Warning::Recovered {
