@@ -8,11 +8,15 @@
 //!   must go is an error, unless it already holds exactly the rendered bytes (then nexus
 //!   adopts it). An owned file edited by hand is overwritten when it is still rendered (the
 //!   spec is the source of truth) and kept, disowned, when it is not.
-//! - **Atomicity.** Everything is compared first; then every new file is written to a
-//!   temporary sibling (created exclusively; all made durable before the first rename);
-//!   then each target is hard-linked to a backup and the temporary renamed over it; then
-//!   backups are deleted. A failure at any
-//!   step before the last undoes the steps taken, so the folder is byte-for-byte as before.
+//! - **Atomicity.** Everything is compared first; then every name the write will use is
+//!   journaled; every new file is written to a temporary sibling (created exclusively; all
+//!   made durable before the first rename); each target is hard-linked to a backup and the
+//!   temporary renamed over it; the journal is marked committed; backups are deleted. A
+//!   failure at any step before the commit point undoes the steps taken, so the folder is
+//!   byte-for-byte as before; a crash there is undone by the next write ([`recover`]).
+//! - **Exclusion.** A write holds the folder's lock ([`LOCK_NAME`]) from its first read to
+//!   its last rename; a check holds it shared. Another process waits, then gets
+//!   [`OutputError::Locked`].
 //! - **Links.** No symbolic link inside the folder is followed: a link on the way to a
 //!   rendered file, or in its place, is an error; links elsewhere are foreign entries.
 //!
