@@ -121,3 +121,25 @@ fn concurrent_renders_of_different_specs_leave_one_complete_result() {
         assert_eq!(clean.len(), 1, "round {round}: clean for {clean:?}");
     }
 }
+
+/// A lock file that is a link is refused, never opened: the file it points at keeps its
+/// bytes.
+#[test]
+fn a_linked_lock_file_is_refused_and_its_target_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), spec(2, "1.0.0")).unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("precious.txt"), "keep\n").unwrap();
+    std::os::unix::fs::symlink("../precious.txt", dir.path().join("out").join(LOCK_NAME)).unwrap();
+    let run = nexus(dir.path(), &["render", "a.yaml", "--out", "out"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("symbolic link"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("precious.txt")).unwrap(),
+        "keep\n"
+    );
+}

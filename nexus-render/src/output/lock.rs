@@ -40,6 +40,7 @@ pub(crate) struct Lock {
 impl Lock {
     /// The writer's lock on `root`, creating `root` when it is missing.
     pub(crate) fn exclusive(root: &Path, wait: Duration) -> Result<Lock, OutputError> {
+        refuse_non_folder(root)?;
         let created = create_folders(root)?;
         let mut lock = Lock {
             path: root.join(LOCK_NAME),
@@ -64,6 +65,7 @@ impl Lock {
     /// as a writer creates it before reading). `Some` means a lock file exists that no
     /// writer holds: left by a process that died.
     pub(crate) fn shared(root: &Path, wait: Duration) -> Result<Option<Lock>, OutputError> {
+        refuse_non_folder(root)?;
         let path = root.join(LOCK_NAME);
         let deadline = Instant::now() + wait;
         loop {
@@ -115,6 +117,18 @@ impl Drop for Lock {
                 break;
             }
         }
+    }
+}
+
+/// An output folder that exists but is not a folder (the user named it: a link to a
+/// folder is fine).
+fn refuse_non_folder(root: &Path) -> Result<(), OutputError> {
+    match std::fs::metadata(root) {
+        Ok(m) if !m.is_dir() => Err(OutputError::InTheWay {
+            path: root.to_path_buf(),
+            what: "the output folder is not a folder".into(),
+        }),
+        _ => Ok(()),
     }
 }
 
