@@ -154,6 +154,8 @@ R = {
  'NX-IMG-004': ('`web` comes from k8s.gcr.io', set_(WEB + ['image'], 'k8s.gcr.io/demo/web:1.0.0'), 'registry.k8s.io', set_(WEB + ['image'], 'registry.k8s.io/demo/web:1.0.0'), None),
  'NX-SEC-001': ('`web` sets SESSION_SECRET to a literal', set_(WEB + ['env', 'SESSION_SECRET'], 'hunter2'), 'a secret reference', set_(WEB + ['env', 'SESSION_SECRET'], '${secrets.cache-password}'), None),
  'NX-SEC-002': ('`web` has a password inside a URL', set_(WEB + ['env', 'METRICS_URL'], 'https://metrics:hunter2@metrics.example.com/push'), 'the password as a secret reference', set_(WEB + ['env', 'METRICS_URL'], 'https://metrics:${secrets.cache-password}@metrics.example.com/push'), None),
+ 'NX-SEC-006': ('`web` sets AWS_ACCESS_KEY_ID to a literal access key id', set_(WEB + ['env', 'AWS_ACCESS_KEY_ID'], 'AKIAIOSFODNN7EXAMPLE'), 'the key id as a secret reference', set_(WEB + ['env', 'AWS_ACCESS_KEY_ID'], '${secrets.cache-password}'), None),
+ 'NX-SEC-007': ('`web` migrates with a literal --password', set_(WEB + ['migrations'], {'command': ['migrate', '--password', 'hunter2']}), 'the password from an environment variable', set_(WEB + ['migrations'], {'command': ['migrate', '--password', '$(DB_PASSWORD)']}), None),
  'NX-SEC-004': ('`license-token` has no external store', chain(secret('license-token', external=False), use_secret('license-token')), 'kept in the vault', chain(secret('license-token'), use_secret('license-token')), None),
  'NX-SEC-005': ('`license-token` is declared but unused', secret('license-token'), 'used by `web`', chain(secret('license-token'), use_secret('license-token')), None),
  'NX-NET-001': ('the gateway has no TLS', delete(['spec', 'gateway', 'tls']), 'TLS on', NOOP, None),

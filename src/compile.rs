@@ -6,6 +6,7 @@
 //! are refused.
 
 use std::path::Path;
+use std::time::Duration;
 
 use nexus_render::output::{self, Drift, OutputError, Scope, WriteReport};
 use nexus_render::readme::{README_NAME, environment_readme};
@@ -109,6 +110,16 @@ impl Compiled {
     /// Compares `dir` with the plan without writing.
     pub fn check(&self, dir: &Path) -> Result<Drift, OutputError> {
         output::check_scoped(&self.plan, dir, &self.scope)
+    }
+
+    /// [`Compiled::write`], waiting up to `wait` for another process writing `dir`.
+    pub fn write_waiting(&self, dir: &Path, wait: Duration) -> Result<WriteReport, OutputError> {
+        output::write_waiting(&self.plan, dir, &self.scope, wait)
+    }
+
+    /// [`Compiled::check`], waiting up to `wait` for another process writing `dir`.
+    pub fn check_waiting(&self, dir: &Path, wait: Duration) -> Result<Drift, OutputError> {
+        output::check_waiting(&self.plan, dir, &self.scope, wait)
     }
 }
 

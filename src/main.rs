@@ -20,8 +20,11 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // Help or version that cannot be printed (stdout full or closed) is an I/O error.
+            return match e.print() {
+                Ok(()) => ExitCode::from(code),
+                Err(_) => ExitCode::from(2),
+            };
         }
     };
     cli::run(args)

@@ -81,3 +81,5 @@ pub const UNDECLARED_DEPENDENCY: &str = "nexus::spec::undeclared_dependency";
 pub const INVALID_WAIVER: &str = "nexus::spec::invalid_waiver";
 /// More environments than [`crate::resolve::MAX_ENVIRONMENTS`].
 pub const TOO_MANY_ENVIRONMENTS: &str = "nexus::spec::too_many_environments";
+/// More workloads × environments than [`crate::resolve::MAX_WORKLOAD_ENVIRONMENTS`].
+pub const TOO_MUCH_WORK: &str = "nexus::spec::too_much_work";

@@ -2,13 +2,15 @@
 //! message, labelled spans in the spec, and a help line. They render through `miette`.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use miette::{
-    LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
-};
+use miette::{LabeledSpan, NamedSource, SourceCode, SourceSpan};
 
 use crate::span::{FileId, Span};
+
+mod located;
+
+use located::{CLIP, LineIndex, Located};
 
 /// One source file nexus has read.
 #[derive(Debug)]
@@ -216,102 +218,16 @@ impl miette::Diagnostic for Diagnostic {
                 .filter(move |(_, l)| l.span.file == file && !l.span.is_detached())
                 .map(|(i, l)| {
                     let text = (!l.text.is_empty()).then(|| l.text.clone());
+                    // A label over a huge value is drawn over its first bytes only.
+                    let span = l.span.source_span();
+                    let span = SourceSpan::new(span.offset().into(), span.len().min(CLIP));
                     if i == 0 {
-                        LabeledSpan::new_primary_with_span(text, l.span.source_span())
+                        LabeledSpan::new_primary_with_span(text, span)
                     } else {
-                        LabeledSpan::new_with_span(text, l.span.source_span())
+                        LabeledSpan::new_with_span(text, span)
                     }
                 }),
         ))
-    }
-}
-
-/// Where the lines of a file start: the byte offset just after every line break, with a
-/// line break as miette counts one (`\n`, `\r\n` or a lone `\r`).
-#[derive(Debug, Default)]
-struct LineIndex {
-    breaks: OnceLock<Vec<usize>>,
-}
-
-impl LineIndex {
-    fn breaks(&self, text: &[u8]) -> &[usize] {
-        self.breaks.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut i = 0;
-            while i < text.len() {
-                match text[i] {
-                    b'\n' => out.push(i + 1),
-                    b'\r' if text.get(i + 1) == Some(&b'\n') => {
-                        i += 1;
-                        out.push(i + 1);
-                    }
-                    b'\r' => out.push(i + 1),
-                    _ => {}
-                }
-                i += 1;
-            }
-            out
-        })
-    }
-}
-
-/// A diagnostic's source file as miette reads it.
-///
-/// miette's own `SourceCode` for text scans from the start of the file to the span for every
-/// snippet it draws, so printing the thousands of problems a large broken file can have took
-/// time quadratic in its size (20,000 problems in a 1.2 MB file: 50 s). This hands miette a
-/// window of a few lines around the span instead, found with the file's line index, and
-/// shifts the answer back: the same snippet, drawn the same way, in time independent of
-/// where in the file the span is.
-#[derive(Debug, Clone)]
-struct Located {
-    file: Arc<SourceFile>,
-    lines: Arc<LineIndex>,
-}
-
-impl SourceCode for Located {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.file.text.as_bytes();
-        let (start, end) = (span.offset(), span.offset() + span.len());
-        if start > text.len() {
-            return Err(MietteError::OutOfBounds);
-        }
-        let breaks = self.lines.breaks(text);
-        // Line breaks before the span's start, and after its end.
-        let before = breaks.partition_point(|&b| b <= start);
-        let after = breaks.partition_point(|&b| b <= end.saturating_sub(1).max(start));
-        // Start a couple of whole lines earlier than miette will show, and stop a couple of
-        // lines later, so that its scan of the window ends exactly as a scan of the whole
-        // file would.
-        let first = before.saturating_sub(context_lines_before + 2);
-        let window_start = if first == 0 { 0 } else { breaks[first - 1] };
-        let lines_skipped = first;
-        let window_end = breaks
-            .get(after + context_lines_after + 2)
-            .copied()
-            .unwrap_or(text.len())
-            .max(end.min(text.len()));
-        let window = &text[window_start..window_end];
-        let shifted = SourceSpan::new((start - window_start).into(), span.len());
-        let inner = window.read_span(&shifted, context_lines_before, context_lines_after)?;
-        let data: &'a [u8] = &text[window_start + inner.span().offset()
-            ..window_start + inner.span().offset() + inner.span().len()];
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
-            data,
-            SourceSpan::new(
-                (window_start + inner.span().offset()).into(),
-                inner.span().len(),
-            ),
-            inner.line() + lines_skipped,
-            inner.column(),
-            inner.line_count() + lines_skipped,
-        )))
     }
 }
 

@@ -1,6 +1,5 @@
 //! [`Spec`]: one loaded spec file, ready to validate and resolve.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::codes;
@@ -72,7 +71,21 @@ impl Spec {
     pub fn from_path(path: &Path) -> Result<Spec, Diagnostics> {
         let limits = Limits::default();
         let name = path.display().to_string();
-        let bytes = read_capped(path, limits.max_bytes).map_err(|d| Diagnostics(vec![d]))?;
+        let bytes = match load::read_bounded(path, limits.max_bytes) {
+            Ok(b) => b,
+            // Refused by its size before any byte is read, with the diagnostic a file
+            // read whole would get.
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                let len = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+                let mut sources = SourceMap::new();
+                let id = sources.add(&name, String::new());
+                let len = usize::try_from(len).unwrap_or(usize::MAX);
+                let mut d = load::check_size(len, id, &limits).err().unwrap_or_default();
+                d.finish(&sources);
+                return Err(d);
+            }
+            Err(e) => return Err(Diagnostics(vec![io_error(path, "read", e)])),
+        };
         Self::load(&name, &bytes, &limits)
     }
 
@@ -155,15 +168,6 @@ fn io_error(path: &Path, what: &str, e: impl std::fmt::Display) -> Diagnostic {
     .with_help("check the path and its permissions")
 }
 
-fn read_capped(path: &Path, max: usize) -> Result<Vec<u8>, Diagnostic> {
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, "open", e))?;
-    let mut bytes = Vec::new();
-    file.take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, "read", e))?;
-    Ok(bytes)
-}
-
 /// The spec files named by `paths`: a file as given, a folder walked recursively in sorted
 /// order for `*.yaml` / `*.yml` files. Symbolic links are not followed; policy files named
 /// `nexus-policy*.yaml` are skipped, and so is any folder holding a `.nexus-manifest.json`
@@ -177,7 +181,12 @@ fn read_capped(path: &Path, max: usize) -> Result<Vec<u8>, Diagnostic> {
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut out = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| io_error(p, "read", e))?;
+        let meta = match std::fs::metadata(p) {
+            Err(_) if p.is_symlink() => {
+                return Err(io_error(p, "read", "it is a symbolic link to nothing"));
+            }
+            other => other.map_err(|e| io_error(p, "read", e))?,
+        };
         if meta.is_dir() {
             walk(p, &mut out, 0)?;
         } else {

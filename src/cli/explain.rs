@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use nexus_lint::{docs, rules};
 
-use super::EXIT_USAGE;
+use super::{EXIT_USAGE, output};
 
 /// Arguments of `nexus explain`.
 #[derive(Debug, clap::Args)]
@@ -24,27 +24,21 @@ pub struct Args {
 /// Runs `nexus explain`.
 pub fn run(args: Args) -> ExitCode {
     if args.list {
-        print!(
-            "{}",
-            if args.markdown {
-                docs::rules_markdown()
-            } else {
-                docs::list()
-            }
-        );
+        output::out(if args.markdown {
+            docs::rules_markdown()
+        } else {
+            docs::list()
+        });
         return ExitCode::SUCCESS;
     }
     let id = args.rule.unwrap_or_default().to_ascii_uppercase();
     match rules::find(&id) {
         Some(rule) => {
-            print!(
-                "{}",
-                if args.markdown {
-                    docs::explain_markdown(rule)
-                } else {
-                    docs::explain(rule)
-                }
-            );
+            output::out(if args.markdown {
+                docs::explain_markdown(rule)
+            } else {
+                docs::explain(rule)
+            });
             ExitCode::SUCCESS
         }
         None => {
@@ -52,9 +46,9 @@ pub fn run(args: Args) -> ExitCode {
             let hint = nexus::spec::suggest::did_you_mean(&id, &ids)
                 .map(|c| format!("; did you mean {c}?"))
                 .unwrap_or_default();
-            eprintln!(
+            output::errln(format_args!(
                 "nexus explain: there is no rule `{id}`{hint} (`nexus explain --list` lists them)"
-            );
+            ));
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -1,6 +1,5 @@
 //! `nexus graph [PATH...] [--env NAME] [--format mermaid|dot]`
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -82,8 +81,6 @@ pub fn run(args: Args) -> ExitCode {
             Format::Dot => g.dot(),
         });
     }
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(super::EXIT_USAGE),
-    }
+    output::out(text);
+    ExitCode::SUCCESS
 }

@@ -1,6 +1,6 @@
 //! `nexus lint [PATH...] [--env NAME] [--format human|json|sarif] [--fail-on LEVEL]`
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -59,7 +59,8 @@ pub struct Args {
     /// Exit with 1 when an unwaived finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = Level::Error, value_name = "LEVEL")]
     pub fail_on: Level,
-    /// Policy file (default: ./nexus-policy.yaml if it exists, else the built-in policy).
+    /// Policy file (default: ./nexus-policy.yaml if there is anything by that name, else
+    /// the built-in policy).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Judge waiver expiry as of this date, YYYY-MM-DD (default: today, UTC).
@@ -76,7 +77,9 @@ pub struct Args {
 fn policy(args: &Args) -> Result<Policy, Diagnostics> {
     match &args.policy {
         Some(p) => nexus_lint::policy::load(p),
-        None if std::path::Path::new(DEFAULT_POLICY).is_file() => {
+        // Anything at that name is read: a dangling link or a device there is an error,
+        // not a reason to fall back on the built-in policy silently.
+        None if std::fs::symlink_metadata(DEFAULT_POLICY).is_ok() => {
             nexus_lint::policy::load(std::path::Path::new(DEFAULT_POLICY))
         }
         None => Ok(Policy::default()),
@@ -89,7 +92,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(p) => p,
         Err(d) => {
             output::print(&d);
-            eprintln!("nexus lint: the policy is not valid");
+            output::errln(format_args!("nexus lint: the policy is not valid"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -147,7 +150,10 @@ pub fn run(args: Args) -> ExitCode {
                 min_severity: args.min_severity.severity(),
                 ..Default::default()
             };
-            eprint!("{}", human::render(&report, &sources, options));
+            output::err(format_args!(
+                "{}",
+                human::render(&report, &sources, options)
+            ));
             None
         }
         Format::Json => Some(json::render(&report, &sources, env!("CARGO_PKG_VERSION"))),
@@ -157,13 +163,13 @@ pub fn run(args: Args) -> ExitCode {
         let written = match &args.output {
             Some(path) => std::fs::write(path, text)
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-            None => std::io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(|e| format!("cannot write the report: {e}")),
+            None => {
+                output::out(text);
+                Ok(())
+            }
         };
         if let Err(e) = written {
-            eprintln!("nexus lint: {e}");
+            output::errln(format_args!("nexus lint: {e}"));
             return ExitCode::from(EXIT_USAGE);
         }
     }

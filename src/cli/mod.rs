@@ -55,12 +55,13 @@ pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {
+    let code = match cli.command {
         Command::Validate(a) => validate::run(a),
         Command::Schema => schema::run(),
         Command::Lint(a) => lint::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Render(a) => render::run(a),
         Command::Graph(a) => graph::run(a),
-    }
+    };
+    output::finish(code)
 }

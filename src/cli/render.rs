@@ -1,8 +1,8 @@
 //! `nexus render [PATH...] [--env NAME] [--out DIR] [--check] [--diff]`
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use nexus::render::output::semantic;
 use nexus::render::output::{Change, Drift};
@@ -29,6 +29,19 @@ pub struct Args {
     /// With --check: also print a unified diff of every file that differs.
     #[arg(long, requires = "check")]
     diff: bool,
+    /// How long to wait for another nexus writing the same output folder, in seconds;
+    /// after that, exit 2 naming it.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    wait: Duration,
+}
+
+/// A non-negative number of seconds (`0`, `2.5`).
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| *d <= Duration::from_secs(86_400))
+        .ok_or_else(|| format!("`{text}` is not a number of seconds between 0 and 86400"))
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -44,8 +57,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(e) => return compile_failed(&e),
     };
+    let wait = args.wait;
     if args.check {
-        match compiled.check(&args.out) {
+        match compiled.check_waiting(&args.out, wait) {
             Ok(drift) => report_drift(&drift, &args.out, args.diff),
             Err(e) => {
                 output::print_error(&e);
@@ -53,23 +67,26 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     } else {
-        match compiled.write(&args.out) {
+        match compiled.write_waiting(&args.out, wait) {
             Ok(report) => {
                 for w in &report.warnings {
                     output::warn(w);
                 }
-                eprintln!(
+                output::errln(format_args!(
                     "{}: {} file(s) written, {} removed, {} unchanged",
                     args.out.display(),
                     report.written.len(),
                     report.removed.len(),
                     report.unchanged
-                );
+                ));
                 ExitCode::SUCCESS
             }
             Err(e) => {
                 output::print_error(&e);
-                eprintln!("nothing in {} was changed", args.out.display());
+                output::errln(format_args!(
+                    "nothing in {} was changed",
+                    args.out.display()
+                ));
                 ExitCode::from(EXIT_USAGE)
             }
         }
@@ -124,19 +141,20 @@ fn report_drift(drift: &Drift, out: &Path, diff: bool) -> ExitCode {
             }
         }
     }
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    output::out(text);
     if drift.is_clean() {
-        eprintln!("{} is current", out.display());
+        output::errln(format_args!("{} is current", out.display()));
         ExitCode::SUCCESS
     } else {
         let count = |c| drift.paths(c).count();
-        eprintln!(
-            "{} is not current: {} new, {} changed, {} stale; run `nexus render` and commit the result",
+        output::errln(format_args!(
+            "{} is not current: {} new, {} changed, {} stale, {} leftover; run `nexus render` and commit the result",
             out.display(),
             count(Change::New),
             count(Change::Changed),
-            count(Change::Stale)
-        );
+            count(Change::Stale),
+            count(Change::Leftover)
+        ));
         ExitCode::from(EXIT_FAILED)
     }
 }

@@ -25,7 +25,7 @@ pub fn load_except(paths: Vec<PathBuf>, output: Option<&Path>) -> Result<Vec<Spe
         files.retain(|f| !std::fs::canonicalize(f).is_ok_and(|f| f.starts_with(&out)));
     }
     if files.is_empty() {
-        eprintln!("error: no spec files (*.yaml) found");
+        output::errln(format_args!("error: no spec files (*.yaml) found"));
         return Err(ExitCode::from(super::EXIT_USAGE));
     }
     let mut specs = Vec::new();

@@ -36,9 +36,12 @@ pub fn run(args: Args) -> ExitCode {
         .filter(|d| d.severity == nexus::spec::Severity::Error)
         .count();
     if errors == 0 {
-        eprintln!("{} spec file(s) valid", files.len());
+        output::errln(format_args!("{} spec file(s) valid", files.len()));
     } else {
-        eprintln!("{errors} error(s) in {} spec file(s)", files.len());
+        output::errln(format_args!(
+            "{errors} error(s) in {} spec file(s)",
+            files.len()
+        ));
     }
     ExitCode::from(output::exit_code(&all))
 }

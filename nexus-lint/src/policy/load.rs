@@ -26,7 +26,8 @@ pub const ENVELOPE: &str = "nexus::policy::envelope";
 
 /// Reads a policy file. `Err` holds every problem, with the file's text attached.
 pub fn load(path: &Path) -> Result<Policy, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let max = Limits::default().max_bytes;
+    let bytes = yaml::read_bounded(path, max).map_err(|e| {
         Diagnostics(vec![
             Diagnostic::error(
                 IO,

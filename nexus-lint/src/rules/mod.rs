@@ -3,6 +3,7 @@
 
 mod availability;
 mod compose;
+mod credentials;
 mod images;
 mod network;
 mod nginx;
@@ -27,6 +28,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         availability::RULES,
         images::RULES,
         secrets::RULES,
+        credentials::RULES,
         network::RULES,
         compose::RULES,
         nginx::RULES,

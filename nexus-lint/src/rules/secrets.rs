@@ -162,7 +162,13 @@ pub(super) static URL_CREDENTIALS: Rule = Rule {
                     .label("password inside the URL");
                 }
             }
-            let args = w.command.iter().chain(w.args.iter()).flatten();
+            let migration = w.migration.iter().flat_map(|m| m.command.iter());
+            let args = w
+                .command
+                .iter()
+                .chain(w.args.iter())
+                .flatten()
+                .chain(migration);
             for a in args {
                 if literal_url_password(&[Segment::Text(a.clone())]).is_some() {
                     out.add(

@@ -1,7 +1,9 @@
 //! Check mode: what a write would change, computed without writing.
 
 use std::path::Path;
+use std::time::Duration;
 
+use super::lock::{DEFAULT_LOCK_WAIT, LOCK_NAME, Lock};
 use super::manifest::MANIFEST_NAME;
 use super::reconcile::{OnDisk, Stale, reconcile};
 use super::scan::Disk;
@@ -18,6 +20,9 @@ pub enum Change {
     Changed,
     /// Owned by nexus, on disk, and no longer rendered.
     Stale,
+    /// Left by an interrupted write (a temporary, a backup, the journal or a lock file
+    /// whose process has ended); the next write removes it.
+    Leftover,
 }
 
 impl Change {
@@ -27,6 +32,7 @@ impl Change {
             Change::New => "new",
             Change::Changed => "changed",
             Change::Stale => "stale",
+            Change::Leftover => "leftover",
         }
     }
 }
@@ -38,7 +44,7 @@ pub struct FileChange {
     pub path: String,
     /// How it differs.
     pub change: Change,
-    /// The bytes on disk (`None` when absent or not a regular file).
+    /// The bytes on disk (`None` when absent, not a regular file, or a leftover).
     pub before: Option<Vec<u8>>,
     /// The rendered bytes (`None` for a stale file).
     pub after: Option<Vec<u8>>,
@@ -100,6 +106,18 @@ pub fn check_scoped(
     root: &Path,
     scope: &Scope,
 ) -> Result<Drift, super::OutputError> {
+    check_waiting(plan, root, scope, DEFAULT_LOCK_WAIT)
+}
+
+/// [`check_scoped`], waiting up to `wait` for a write into `root` by another process to
+/// finish (a check holds a shared lock while it reads, so it never sees half a write).
+pub fn check_waiting(
+    plan: &OutputPlan,
+    root: &Path,
+    scope: &Scope,
+    wait: Duration,
+) -> Result<Drift, super::OutputError> {
+    let lock = Lock::shared(root, wait)?;
     let disk = Disk::scan(root)?;
     let rec = reconcile(plan, &disk, scope)?;
     let mut drift = Drift::default();
@@ -155,6 +173,15 @@ pub fn check_scoped(
             },
             before: on_disk.map(<[u8]>::to_vec),
             after: Some(manifest),
+        });
+    }
+    let stale_lock = lock.is_some().then(|| LOCK_NAME.to_owned());
+    for path in disk.leftovers().iter().cloned().chain(stale_lock) {
+        drift.changes.push(FileChange {
+            path,
+            change: Change::Leftover,
+            before: None,
+            after: None,
         });
     }
     drift.changes.sort_by(|a, b| a.path.cmp(&b.path));

@@ -65,6 +65,28 @@ pub enum OutputError {
     #[error("the rendered file `{0}` lies outside the folders this write may change")]
     #[diagnostic(code(nexus::output::scope))]
     OutOfScope(String),
+    /// A write was interrupted (a crash or a kill) before its commit point.
+    #[error("an earlier write into this folder was interrupted")]
+    #[diagnostic(code(nexus::output::interrupted))]
+    Interrupted,
+    /// Another process holds the output folder's lock.
+    #[error(
+        "`{path}` is held by {holder}, which is writing the same output folder (waited {waited} s)"
+    )]
+    #[diagnostic(
+        code(nexus::output::locked),
+        help(
+            "wait for the other render to finish, or pass a longer --wait; a lock whose process has ended is released by the system and taken over"
+        )
+    )]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it (`process 1234`).
+        holder: String,
+        /// How long nexus waited, in seconds.
+        waited: f64,
+    },
     /// A write failed and putting the old output back failed too.
     #[error("{cause}; restoring the previous output also failed: {rollback}")]
     #[diagnostic(

@@ -8,11 +8,15 @@
 //!   must go is an error, unless it already holds exactly the rendered bytes (then nexus
 //!   adopts it). An owned file edited by hand is overwritten when it is still rendered (the
 //!   spec is the source of truth) and kept, disowned, when it is not.
-//! - **Atomicity.** Everything is compared first; then every new file is written to a
-//!   temporary sibling (created exclusively; all made durable before the first rename);
-//!   then each target is hard-linked to a backup and the temporary renamed over it; then
-//!   backups are deleted. A failure at any
-//!   step before the last undoes the steps taken, so the folder is byte-for-byte as before.
+//! - **Atomicity.** Everything is compared first; then every name the write will use is
+//!   journaled; every new file is written to a temporary sibling (created exclusively; all
+//!   made durable before the first rename); each target is hard-linked to a backup and the
+//!   temporary renamed over it; the journal is marked committed; backups are deleted. A
+//!   failure at any step before the commit point undoes the steps taken, so the folder is
+//!   byte-for-byte as before; a crash there is undone by the next write ([`recover`]).
+//! - **Exclusion.** A write holds the folder's lock ([`LOCK_NAME`]) from its first read to
+//!   its last rename; a check holds it shared. Another process waits, then gets
+//!   [`OutputError::Locked`].
 //! - **Links.** No symbolic link inside the folder is followed: a link on the way to a
 //!   rendered file, or in its place, is an error; links elsewhere are foreign entries.
 //!
@@ -28,6 +32,8 @@
 
 mod check;
 mod error;
+mod journal;
+mod lock;
 pub mod manifest;
 mod reconcile;
 mod scan;
@@ -36,13 +42,15 @@ mod txn;
 mod udiff;
 mod write;
 
-pub use check::{Change, Drift, FileChange, check, check_scoped};
+pub use check::{Change, Drift, FileChange, check, check_scoped, check_waiting};
 pub use error::OutputError;
+pub use journal::{JOURNAL_NAME, is_leftover};
+pub use lock::{DEFAULT_LOCK_WAIT, LOCK_NAME};
 pub use manifest::{MANIFEST_NAME, Manifest};
 pub use udiff::unified_diff;
+pub use write::{WriteReport, recover, write, write_scoped, write_waiting};
 #[cfg(feature = "fault-injection")]
-pub use write::write_with_fault;
-pub use write::{WriteReport, write, write_scoped};
+pub use write::{write_with_crash, write_with_fault};
 
 /// The part of an output folder a write or check covers: the whole folder, or some of its
 /// sub-folders (rendering one environment must not remove the others).
@@ -99,6 +107,14 @@ pub enum Warning {
     EditedKept(String),
     /// A file nexus wrote is no longer a regular file: left alone, no longer owned.
     Replaced(String),
+    /// An earlier write was interrupted; its changes were rolled back (when it had begun
+    /// committing) and its leftover temporaries and backups removed.
+    Recovered {
+        /// Whether the interrupted write had begun changing files in place.
+        rolled_back: bool,
+        /// How many leftover files were removed.
+        removed: usize,
+    },
     /// After a successful write, a backup could not be deleted.
     Cleanup {
         /// The backup.
@@ -127,6 +143,18 @@ impl std::fmt::Display for Warning {
             Warning::Replaced(p) => write!(
                 f,
                 "`{p}` was written by nexus but is no longer a regular file; left alone"
+            ),
+            Warning::Recovered {
+                rolled_back,
+                removed,
+            } => write!(
+                f,
+                "an earlier render into this folder was interrupted; {}{removed} leftover file(s) removed",
+                if *rolled_back {
+                    "its changes were rolled back and "
+                } else {
+                    ""
+                }
             ),
             Warning::Cleanup { path, message } => {
                 write!(f, "could not delete the backup `{path}`: {message}")

@@ -5,6 +5,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::OutputError;
+use super::journal::is_leftover;
+use super::lock::LOCK_NAME;
 use super::manifest::{MANIFEST_NAME, Manifest};
 
 /// Deepest folder nesting walked; deeper trees are an error rather than a stack risk.
@@ -41,6 +43,9 @@ impl Kind {
 pub(crate) struct Disk {
     root: PathBuf,
     entries: BTreeMap<String, Kind>,
+    /// Regular files named like a temporary, backup or journal of an interrupted write,
+    /// sorted (not in `entries`).
+    leftovers: Vec<String>,
     manifest: Manifest,
     manifest_bytes: Option<Vec<u8>>,
 }
@@ -53,6 +58,7 @@ impl Disk {
         let mut disk = Disk {
             root: root.to_path_buf(),
             entries: BTreeMap::new(),
+            leftovers: Vec::new(),
             manifest: Manifest::new(),
             manifest_bytes: None,
         };
@@ -68,6 +74,17 @@ impl Disk {
             Err(e) => return Err(OutputError::io("read", root, e)),
         }
         walk(root, "", 0, &mut disk.entries)?;
+        // The lock file is the lock's business (see `lock.rs`), not the folder's content.
+        disk.entries.remove(LOCK_NAME);
+        disk.entries.retain(|rel, kind| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            if *kind == Kind::File && is_leftover(name) {
+                disk.leftovers.push(rel.clone());
+                false
+            } else {
+                true
+            }
+        });
         match disk.entries.get(MANIFEST_NAME) {
             None => {}
             Some(Kind::File) => {
@@ -97,6 +114,11 @@ impl Disk {
     /// What is at `rel`.
     pub(crate) fn kind(&self, rel: &str) -> Option<Kind> {
         self.entries.get(rel).copied()
+    }
+
+    /// Files left by an interrupted write, sorted.
+    pub(crate) fn leftovers(&self) -> &[String] {
+        &self.leftovers
     }
 
     /// The manifest found (empty when there is none).

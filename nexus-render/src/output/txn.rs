@@ -1,5 +1,6 @@
-//! The transaction that puts a decided set of files into place: stage temporaries, commit
-//! by backup-and-rename, undo every step taken on failure, clean up on success.
+//! The transaction that puts a decided set of files into place: journal, stage
+//! temporaries, commit by backup-and-rename, and either remove the journal (the commit
+//! point) and clean up, or roll back from the journal.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -8,45 +9,40 @@ use std::path::{Path, PathBuf};
 
 use super::Warning;
 use super::error::OutputError;
+use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal};
 
-/// One step taken in the commit phase, to undo on failure.
-enum Step {
-    /// `target` did not exist and now holds the new bytes.
-    Created(PathBuf),
-    /// `target`'s previous bytes are in `backup`.
-    Replaced { target: PathBuf, backup: PathBuf },
-    /// `target` was removed; its bytes are in `backup`.
-    Removed { target: PathBuf, backup: PathBuf },
-}
-
-struct Staged {
-    target: PathBuf,
-    temp: PathBuf,
+/// A failure injected by a test: at the `at`-th file-system change, fail (and roll back),
+/// or stop dead as a killed process would (`crash`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fault {
+    pub(crate) at: usize,
+    pub(crate) crash: bool,
 }
 
 pub(crate) struct Txn<'a> {
     root: &'a Path,
-    created_dirs: Vec<PathBuf>,
-    /// Folders (relative) known to exist as real folders.
-    known_dirs: HashSet<String>,
-    /// Temporaries created, in staging order; the first `committed` were renamed into place.
-    temps: Vec<PathBuf>,
-    committed: usize,
-    journal: Vec<Step>,
-    fault: Option<usize>,
+    journal: Journal,
+    /// The journal's temporary, until renamed into place.
+    journal_temp: Option<PathBuf>,
+    fault: Option<Fault>,
     step: usize,
+}
+
+/// Why a transaction stopped.
+pub(crate) enum Stop {
+    /// It failed and rolled back (or failed to).
+    Failed(OutputError),
+    /// A test's simulated crash: nothing was undone.
+    Crashed(OutputError),
 }
 
 impl<'a> Txn<'a> {
     /// A transaction on the folder `root`; `fault` fails it on purpose at that step.
-    pub(crate) fn new(root: &'a Path, fault: Option<usize>) -> Self {
+    pub(crate) fn new(root: &'a Path, fault: Option<Fault>) -> Self {
         Txn {
             root,
-            created_dirs: Vec::new(),
-            known_dirs: HashSet::new(),
-            temps: Vec::new(),
-            committed: 0,
-            journal: Vec::new(),
+            journal: Journal::new(),
+            journal_temp: None,
             fault,
             step: 0,
         }
@@ -58,25 +54,31 @@ impl<'a> Txn<'a> {
         mut self,
         puts: &[(String, &[u8])],
         removals: &[String],
-    ) -> Result<Vec<Warning>, OutputError> {
+    ) -> Result<Vec<Warning>, Stop> {
         let result = self
-            .stage(puts)
-            .and_then(|staged| self.commit(staged, removals));
+            .plan(puts, removals)
+            .and_then(|()| self.persist_journal())
+            .and_then(|()| self.stage(puts))
+            .and_then(|()| self.sync())
+            .and_then(|()| self.commit())
+            .and_then(|()| self.sync())
+            .and_then(|()| self.finish_journal());
         match result {
-            Ok(()) => Ok(self.clean_up(removals)),
+            Ok(()) => Ok(self.clean_up()),
+            Err(cause) if self.fault.is_some_and(|f| f.crash) => Err(Stop::Crashed(cause)),
             Err(cause) => match self.roll_back() {
-                Ok(()) => Err(cause),
-                Err(rollback) => Err(OutputError::RollbackFailed {
+                Ok(()) => Err(Stop::Failed(cause)),
+                Err(rollback) => Err(Stop::Failed(OutputError::RollbackFailed {
                     cause: Box::new(cause),
                     rollback,
-                }),
+                })),
             },
         }
     }
 
     /// Counts a file-system change; fails on purpose at the injected step.
     fn tick(&mut self, path: &Path) -> Result<(), OutputError> {
-        if self.fault == Some(self.step) {
+        if self.fault.is_some_and(|f| f.at == self.step) {
             return Err(OutputError::io(
                 "change (injected fault)",
                 path,
@@ -87,68 +89,48 @@ impl<'a> Txn<'a> {
         Ok(())
     }
 
-    fn stage(&mut self, puts: &[(String, &[u8])]) -> Result<Vec<Staged>, OutputError> {
-        let mut staged = Vec::with_capacity(puts.len());
-        for (rel, bytes) in puts {
-            let target = self.root.join(rel);
+    /// Decides every name the write will use (folders to create, temporaries, backups)
+    /// before anything changes, so the journal can list them.
+    fn plan(&mut self, puts: &[(String, &[u8])], removals: &[String]) -> Result<(), OutputError> {
+        let mut known: HashSet<String> = HashSet::new();
+        let mut taken: HashSet<PathBuf> = HashSet::new();
+        for (rel, _) in puts {
             let (dir, name) = split(rel);
-            let dir = self.ensure_dir(dir)?;
-            let temp = self.create_temp(&dir, name, bytes)?;
-            staged.push(Staged { target, temp });
+            self.plan_dirs(dir, &mut known)?;
+            let temp = free_name(self.root, dir, name, "tmp", &mut taken)?;
+            let backup = match fs::symlink_metadata(self.root.join(rel)) {
+                Ok(_) => Some(free_name(self.root, dir, name, "old", &mut taken)?),
+                Err(_) => None,
+            };
+            self.journal.puts.push(Put {
+                path: rel.clone(),
+                temp,
+                backup,
+            });
         }
-        self.sync_temps()?;
-        Ok(staged)
+        for rel in removals {
+            let (dir, name) = split(rel);
+            let backup = free_name(self.root, dir, name, "old", &mut taken)?;
+            self.journal.removals.push(Removal {
+                path: rel.clone(),
+                backup,
+            });
+        }
+        Ok(())
     }
 
-    /// Makes every temporary's bytes durable before any is renamed into place (so a crash
-    /// cannot leave an empty or partial file under a rendered name). On Linux one `syncfs`
-    /// of the output's file system does it: an `fsync` per file cost more than rendering
-    /// (11,500 files at 5,000 services). Elsewhere, each temporary is synced.
-    fn sync_temps(&self) -> Result<(), OutputError> {
-        if self.temps.is_empty() {
-            return Ok(());
-        }
-        #[cfg(target_os = "linux")]
-        {
-            let root = File::open(self.root).map_err(|e| OutputError::io("open", self.root, e))?;
-            rustix::fs::syncfs(&root)
-                .map_err(|e| OutputError::io("sync the file system of", self.root, e.into()))
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            for temp in &self.temps {
-                File::open(temp)
-                    .and_then(|f| f.sync_all())
-                    .map_err(|e| OutputError::io("sync", temp, e))?;
+    /// Notes which folders on the way to `rel` must be created; refuses a link or a file
+    /// where a folder must be.
+    fn plan_dirs(&mut self, rel: &str, known: &mut HashSet<String>) -> Result<(), OutputError> {
+        let mut end = 0;
+        let segments = rel.split('/').filter(|s| !s.is_empty());
+        for seg in segments {
+            end += seg.len() + usize::from(end > 0);
+            let sub = &rel[..end];
+            if !known.insert(sub.to_owned()) {
+                continue;
             }
-            Ok(())
-        }
-    }
-
-    /// Makes sure the folder `rel` (relative to the root) exists as a real folder, creating
-    /// what is missing, one level at a time, and remembering what it created.
-    fn ensure_dir(&mut self, rel: &str) -> Result<PathBuf, OutputError> {
-        if self.known_dirs.contains(rel) {
-            return Ok(self.root.join(rel));
-        }
-        if !self.root.exists() {
-            let mut missing = Vec::new();
-            let mut p = self.root.to_path_buf();
-            while !p.as_os_str().is_empty() && !p.exists() {
-                missing.push(p.clone());
-                if !p.pop() {
-                    break;
-                }
-            }
-            for d in missing.into_iter().rev() {
-                self.tick(&d)?;
-                fs::create_dir(&d).map_err(|e| OutputError::io("create the folder", &d, e))?;
-                self.created_dirs.push(d);
-            }
-        }
-        let mut dir = self.root.to_path_buf();
-        for seg in rel.split('/').filter(|s| !s.is_empty()) {
-            dir.push(seg);
+            let dir = self.root.join(sub);
             match fs::symlink_metadata(&dir) {
                 Ok(m) if m.file_type().is_dir() => {}
                 Ok(m) if m.file_type().is_symlink() => {
@@ -161,179 +143,186 @@ impl<'a> Txn<'a> {
                     });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    self.tick(&dir)?;
-                    fs::create_dir(&dir)
-                        .map_err(|e| OutputError::io("create the folder", &dir, e))?;
-                    self.created_dirs.push(dir.clone());
+                    self.journal.dirs.push(sub.to_owned());
                 }
                 Err(e) => return Err(OutputError::io("read", &dir, e)),
             }
         }
-        self.known_dirs.insert(rel.to_owned());
-        Ok(dir)
+        Ok(())
     }
 
-    fn create_temp(
-        &mut self,
-        dir: &Path,
-        name: &str,
-        bytes: &[u8],
-    ) -> Result<PathBuf, OutputError> {
-        let (temp, mut file) = self.create_exclusive(dir, name, "tmp")?;
-        self.temps.push(temp.clone());
-        file.write_all(bytes)
+    /// Writes the journal to a temporary, makes it durable, and renames it into place.
+    fn persist_journal(&mut self) -> Result<(), OutputError> {
+        let name = format!(".{JOURNAL_NAME}.nexus-tmp-{}-0", std::process::id());
+        let temp = self.root.join(name);
+        self.tick(&temp)?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| OutputError::io("create", &temp, e))?;
+        self.journal_temp = Some(temp.clone());
+        file.write_all(&self.journal.to_bytes())
+            .and_then(|()| file.sync_all())
             .map_err(|e| OutputError::io("write", &temp, e))?;
-        Ok(temp)
+        let path = self.root.join(JOURNAL_NAME);
+        self.tick(&path)?;
+        fs::rename(&temp, &path).map_err(|e| OutputError::io("move into place", &path, e))?;
+        self.journal_temp = None;
+        sync_dir(self.root);
+        Ok(())
     }
 
-    /// Creates a new file `.NAME.nexus-WHAT-PID-N` that did not exist before.
-    fn create_exclusive(
-        &mut self,
-        dir: &Path,
-        name: &str,
-        what: &str,
-    ) -> Result<(PathBuf, File), OutputError> {
-        let mut last = None;
-        for n in 0..64 {
-            let path = dir.join(format!(".{name}.nexus-{what}-{}-{n}", std::process::id()));
-            self.tick(&path)?;
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(f) => return Ok((path, f)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(OutputError::io("create", &path, e)),
-            }
+    fn stage(&mut self, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
+        for d in self.journal.dirs.clone() {
+            let dir = self.root.join(&d);
+            self.tick(&dir)?;
+            fs::create_dir(&dir).map_err(|e| OutputError::io("create the folder", &dir, e))?;
         }
-        let e = last.unwrap_or_else(|| std::io::Error::other("no free temporary name"));
-        Err(OutputError::io("create a temporary file in", dir, e))
+        for (i, (_, bytes)) in puts.iter().enumerate() {
+            let temp = self.root.join(&self.journal.puts[i].temp);
+            self.tick(&temp)?;
+            // Created exclusively: never an existing file, never through a link.
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+                .map_err(|e| OutputError::io("create", &temp, e))?;
+            file.write_all(bytes)
+                .map_err(|e| OutputError::io("write", &temp, e))?;
+        }
+        Ok(())
     }
 
-    /// Hard-links `target` to a fresh backup name (linking fails rather than replace an
-    /// existing file, so no foreign file is ever clobbered).
-    fn back_up(&mut self, target: &Path) -> Result<PathBuf, OutputError> {
-        let dir = target.parent().unwrap_or(self.root);
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        for n in 0..64 {
-            let backup = dir.join(format!(".{name}.nexus-old-{}-{n}", std::process::id()));
+    /// Makes every change so far durable. On Linux one `syncfs` of the output's file
+    /// system does it: an `fsync` per file cost more than rendering (11,500 files at 5,000
+    /// services). Elsewhere, each temporary and each touched folder is synced.
+    fn sync(&mut self) -> Result<(), OutputError> {
+        #[cfg(target_os = "linux")]
+        {
+            let root = File::open(self.root).map_err(|e| OutputError::io("open", self.root, e))?;
+            rustix::fs::syncfs(&root)
+                .map_err(|e| OutputError::io("sync the file system of", self.root, e.into()))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            for p in &self.journal.puts {
+                for rel in [&p.temp, &p.path] {
+                    if let Ok(f) = File::open(self.root.join(rel)) {
+                        f.sync_all()
+                            .map_err(|e| OutputError::io("sync", self.root.join(rel), e))?;
+                    }
+                }
+                sync_dir(&self.root.join(split(&p.path).0));
+            }
+            Ok(())
+        }
+    }
+
+    fn commit(&mut self) -> Result<(), OutputError> {
+        for p in self.journal.puts.clone() {
+            let target = self.root.join(&p.path);
+            if let Some(b) = &p.backup {
+                let backup = self.root.join(b);
+                self.tick(&backup)?;
+                // Linking fails rather than replace an existing file.
+                fs::hard_link(&target, &backup)
+                    .map_err(|e| OutputError::io("back up", &target, e))?;
+            }
+            self.tick(&target)?;
+            fs::rename(self.root.join(&p.temp), &target)
+                .map_err(|e| OutputError::io("move into place", &target, e))?;
+        }
+        for r in self.journal.removals.clone() {
+            let (target, backup) = (self.root.join(&r.path), self.root.join(&r.backup));
             self.tick(&backup)?;
-            match fs::hard_link(target, &backup) {
-                Ok(()) => return Ok(backup),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(OutputError::io("back up", target, e)),
-            }
-        }
-        Err(OutputError::io(
-            "back up",
-            target,
-            std::io::Error::other("no free backup name"),
-        ))
-    }
-
-    fn commit(&mut self, staged: Vec<Staged>, removals: &[String]) -> Result<(), OutputError> {
-        for s in staged {
-            let exists = fs::symlink_metadata(&s.target).is_ok();
-            if exists {
-                let backup = self.back_up(&s.target)?;
-                self.journal.push(Step::Replaced {
-                    target: s.target.clone(),
-                    backup,
-                });
-            }
-            self.tick(&s.target)?;
-            fs::rename(&s.temp, &s.target)
-                .map_err(|e| OutputError::io("move into place", &s.target, e))?;
-            // Staged in the order the temporaries were created: this one is no longer a
-            // temporary to remove on roll-back.
-            self.committed += 1;
-            if !exists {
-                self.journal.push(Step::Created(s.target));
-            }
-        }
-        for rel in removals {
-            let target = self.root.join(rel);
-            let backup = self.back_up(&target)?;
-            self.journal.push(Step::Removed {
-                target: target.clone(),
-                backup,
-            });
+            fs::hard_link(&target, &backup).map_err(|e| OutputError::io("back up", &target, e))?;
             self.tick(&target)?;
             fs::remove_file(&target).map_err(|e| OutputError::io("remove", &target, e))?;
         }
         Ok(())
     }
 
-    fn roll_back(&mut self) -> Result<(), String> {
-        let mut failures = Vec::new();
-        let mut note = |what: &str, p: &Path, r: std::io::Result<()>| {
-            if let Err(e) = r {
-                failures.push(format!("{what} `{}`: {e}", p.display()));
-            }
-        };
-        for step in self.journal.drain(..).rev() {
-            match step {
-                Step::Created(target) => note("remove", &target, fs::remove_file(&target)),
-                Step::Replaced { target, backup } | Step::Removed { target, backup } => {
-                    note("restore", &target, fs::rename(&backup, &target));
-                    // Renaming a link onto another link of the same file does nothing.
-                    if fs::symlink_metadata(&backup).is_ok() {
-                        note("remove", &backup, fs::remove_file(&backup));
-                    }
-                }
-            }
-        }
-        let committed = self.committed.min(self.temps.len());
-        for temp in self.temps.drain(committed..) {
-            note("remove", &temp, fs::remove_file(&temp));
-        }
-        for dir in self.created_dirs.drain(..).rev() {
-            note("remove the folder", &dir, fs::remove_dir(&dir));
-        }
-        if failures.is_empty() {
-            Ok(())
-        } else {
-            Err(failures.join("; "))
-        }
+    /// The commit point: once the journal is renamed to `.nexus-committed`, the new
+    /// output stands.
+    fn finish_journal(&mut self) -> Result<(), OutputError> {
+        let path = self.root.join(JOURNAL_NAME);
+        self.tick(&path)?;
+        fs::rename(&path, self.root.join(COMMITTED_NAME))
+            .map_err(|e| OutputError::io("commit", &path, e))?;
+        sync_dir(self.root);
+        Ok(())
     }
 
-    fn clean_up(&mut self, removals: &[String]) -> Vec<Warning> {
-        let mut warnings = Vec::new();
-        let mut dirs: Vec<PathBuf> = Vec::new();
-        for step in self.journal.drain(..) {
-            let target = match step {
-                Step::Created(target) => target,
-                Step::Replaced { target, backup } | Step::Removed { target, backup } => {
-                    if let Err(e) = fs::remove_file(&backup) {
-                        warnings.push(Warning::Cleanup {
-                            path: backup.display().to_string(),
-                            message: e.to_string(),
-                        });
-                    }
-                    target
-                }
-            };
-            if let Some(d) = target.parent() {
-                dirs.push(d.to_path_buf());
-            }
+    /// Undoes every step taken, then drops the journal. When undoing fails, the journal
+    /// stays, so the next render finishes the roll-back.
+    fn roll_back(&mut self) -> Result<(), String> {
+        self.journal.roll_back(self.root)?;
+        if let Some(temp) = self.journal_temp.take() {
+            let _ = fs::remove_file(temp);
         }
-        // Folders that removed files left empty go too (never the root, never a non-empty
-        // folder: `remove_dir` refuses those).
-        for rel in removals {
-            let mut dir = split(rel).0.to_owned();
-            while !dir.is_empty() && fs::remove_dir(self.root.join(&dir)).is_ok() {
-                dir = split(&dir).0.to_owned();
+        match fs::remove_file(self.root.join(JOURNAL_NAME)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("remove the journal: {e}"));
             }
+            _ => {}
         }
-        dirs.sort();
-        dirs.dedup();
-        for d in dirs {
-            // Make the renames durable; best effort (not every platform can sync a folder).
-            if let Ok(f) = File::open(&d) {
-                let _ = f.sync_all();
-            }
+        sync_dir(self.root);
+        Ok(())
+    }
+
+    /// Deletes backups and emptied folders, then the committed journal.
+    fn clean_up(&mut self) -> Vec<Warning> {
+        let mut warnings: Vec<Warning> = (self.journal.clean_up(self.root).into_iter())
+            .map(|(path, e)| Warning::Cleanup {
+                path: self.root.join(path).display().to_string(),
+                message: e.to_string(),
+            })
+            .collect();
+        let committed = self.root.join(COMMITTED_NAME);
+        if warnings.is_empty()
+            && let Err(e) = fs::remove_file(&committed)
+        {
+            warnings.push(Warning::Cleanup {
+                path: committed.display().to_string(),
+                message: e.to_string(),
+            });
         }
         warnings
+    }
+}
+
+/// A name `.NAME.nexus-WHAT-PID-N` in folder `dir` (relative) that nothing uses yet.
+fn free_name(
+    root: &Path,
+    dir: &str,
+    name: &str,
+    what: &str,
+    taken: &mut HashSet<PathBuf>,
+) -> Result<String, OutputError> {
+    for n in 0..64 {
+        let file = format!(".{name}.nexus-{what}-{}-{n}", std::process::id());
+        let rel = if dir.is_empty() {
+            file
+        } else {
+            format!("{dir}/{file}")
+        };
+        let path = root.join(&rel);
+        if fs::symlink_metadata(&path).is_err() && taken.insert(path) {
+            return Ok(rel);
+        }
+    }
+    Err(OutputError::io(
+        "find a free temporary name in",
+        root.join(dir),
+        std::io::Error::other("64 names taken"),
+    ))
+}
+
+/// Makes a folder's entries durable; best effort (not every platform can sync a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
     }
 }
 

@@ -1,27 +1,35 @@
 //! The all-or-nothing writer: decide what to put and remove, then hand it to a
 //! [`Txn`](super::txn::Txn).
 //!
+//! 0. Lock the folder ([`super::lock`]); finish what an interrupted write left: roll its
+//!    journal back and remove its leftovers ([`super::journal`]).
 //! 1. Compare the plan with the folder ([`super::reconcile`]); any blocker (a foreign file
 //!    or a link in the way, an unreadable manifest) stops here, before anything is touched.
-//! 2. Stage: create missing folders, write every new or changed file (and the new manifest)
+//! 2. Journal: every folder, temporary and backup name the write will use, made durable.
+//! 3. Stage: create missing folders, write every new or changed file (and the new manifest)
 //!    to a temporary sibling created exclusively (`O_EXCL`, so no link or existing file is
-//!    ever opened) and synced to disk.
-//! 3. Commit: for a file that exists, hard-link it to a backup name first (exclusive too),
+//!    ever opened), and sync.
+//! 4. Commit: for a file that exists, hard-link it to its backup name first (exclusive too),
 //!    then rename the temporary over it; a stale owned file is hard-linked to a backup and
-//!    unlinked. The manifest goes last.
-//! 4. Clean up: delete backups, remove folders that stale files left empty.
+//!    unlinked. The manifest goes last. Sync, then remove the journal: the commit point.
+//! 5. Clean up: delete backups, remove folders that stale files left empty; unlock.
 //!
-//! A failure in step 2 or 3 undoes, in reverse, every step taken: backups are renamed back,
-//! new files and temporaries removed, created folders removed. The folder is then
-//! byte-for-byte what it was.
+//! A failure in steps 2 to 4 undoes, from the journal, every step taken: backups are
+//! renamed back, new files and temporaries removed, created folders removed. The folder is
+//! then byte-for-byte what it was. A crash in those steps leaves the journal, and the next
+//! write does the same roll-back first.
 
 use std::path::Path;
 
+use std::time::Duration;
+
 use super::error::OutputError;
+use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, sweep};
+use super::lock::{DEFAULT_LOCK_WAIT, Lock};
 use super::manifest::MANIFEST_NAME;
 use super::reconcile::{OnDisk, Stale, reconcile};
 use super::scan::Disk;
-use super::txn::Txn;
+use super::txn::{Fault, Stop, Txn};
 use super::{Scope, Warning};
 use crate::plan::OutputPlan;
 
@@ -41,7 +49,7 @@ pub struct WriteReport {
 /// Writes `plan` into `root`, which the plan describes completely: an owned file the plan
 /// no longer holds is removed. See [the module docs](super) for the guarantees.
 pub fn write(plan: &OutputPlan, root: &Path) -> Result<WriteReport, OutputError> {
-    run(plan, root, &Scope::all(), None)
+    run(plan, root, &Scope::all(), DEFAULT_LOCK_WAIT, None)
 }
 
 /// Writes `plan`, which describes only the folders of `scope`, into `root`; owned files
@@ -51,7 +59,19 @@ pub fn write_scoped(
     root: &Path,
     scope: &Scope,
 ) -> Result<WriteReport, OutputError> {
-    run(plan, root, scope, None)
+    run(plan, root, scope, DEFAULT_LOCK_WAIT, None)
+}
+
+/// [`write_scoped`], waiting up to `wait` (instead of
+/// [`DEFAULT_LOCK_WAIT`](super::DEFAULT_LOCK_WAIT)) for another process writing `root`;
+/// after that, [`OutputError::Locked`] names it.
+pub fn write_waiting(
+    plan: &OutputPlan,
+    root: &Path,
+    scope: &Scope,
+    wait: Duration,
+) -> Result<WriteReport, OutputError> {
+    run(plan, root, scope, wait, None)
 }
 
 /// [`write_scoped`], failing on purpose at the `fail_at`-th file-system change (counting
@@ -63,18 +83,44 @@ pub fn write_with_fault(
     scope: &Scope,
     fail_at: usize,
 ) -> Result<WriteReport, OutputError> {
-    run(plan, root, scope, Some(fail_at))
+    let fault = Fault {
+        at: fail_at,
+        crash: false,
+    };
+    run(plan, root, scope, DEFAULT_LOCK_WAIT, Some(fault))
+}
+
+/// [`write_scoped`], stopping dead at the `crash_at`-th file-system change as `kill -9`
+/// would: nothing is undone and the lock file stays. For tests of the recovery.
+#[cfg(feature = "fault-injection")]
+pub fn write_with_crash(
+    plan: &OutputPlan,
+    root: &Path,
+    scope: &Scope,
+    crash_at: usize,
+) -> Result<WriteReport, OutputError> {
+    let fault = Fault {
+        at: crash_at,
+        crash: true,
+    };
+    run(plan, root, scope, DEFAULT_LOCK_WAIT, Some(fault))
 }
 
 fn run(
     plan: &OutputPlan,
     root: &Path,
     scope: &Scope,
-    fault: Option<usize>,
+    wait: Duration,
+    fault: Option<Fault>,
 ) -> Result<WriteReport, OutputError> {
-    let disk = Disk::scan(root)?;
-    let rec = reconcile(plan, &disk, scope)?;
+    let lock = Lock::exclusive(root, wait)?;
     let mut report = WriteReport::default();
+    let mut disk = Disk::scan(root)?;
+    if !disk.leftovers().is_empty() {
+        report.warnings.push(recover_found(root, &disk)?);
+        disk = Disk::scan(root)?;
+    }
+    let rec = reconcile(plan, &disk, scope)?;
     let mut puts: Vec<(String, &[u8])> = Vec::new();
     for p in rec.planned {
         match p.on_disk {
@@ -119,7 +165,16 @@ fn run(
         return Ok(report);
     }
 
-    let cleanup = Txn::new(root, fault).apply(&puts, &removals)?;
+    let cleanup = match Txn::new(root, fault).apply(&puts, &removals) {
+        Ok(warnings) => warnings,
+        Err(Stop::Failed(e)) => return Err(e),
+        Err(Stop::Crashed(e)) => {
+            #[cfg(feature = "fault-injection")]
+            lock.abandon();
+            return Err(e);
+        }
+    };
+    drop(lock);
     report.warnings.extend(cleanup);
     report.written = puts
         .into_iter()
@@ -128,4 +183,41 @@ fn run(
         .collect();
     report.removed = removals;
     Ok(report)
+}
+
+/// Finishes what an interrupted write left in `root` and nothing else: rolls it back when
+/// it had begun committing, removes its temporaries, backups and lock file. Every write
+/// does this first; `None` when nothing was left.
+pub fn recover(root: &Path, wait: Duration) -> Result<Option<Warning>, OutputError> {
+    if std::fs::symlink_metadata(root).is_err() {
+        return Ok(None);
+    }
+    let _lock = Lock::exclusive(root, wait)?;
+    let disk = Disk::scan(root)?;
+    if disk.leftovers().is_empty() {
+        return Ok(None);
+    }
+    recover_found(root, &disk).map(Some)
+}
+
+/// Finishes what an interrupted write left in `root`: rolls its journal back (the folder
+/// is then exactly as before that write) and removes every temporary and backup.
+fn recover_found(root: &Path, disk: &Disk) -> Result<Warning, OutputError> {
+    let journal = Journal::load(root, JOURNAL_NAME)?;
+    if let Some(j) = &journal {
+        j.roll_back(root)
+            .map_err(|rollback| OutputError::RollbackFailed {
+                cause: Box::new(OutputError::Interrupted),
+                rollback,
+            })?;
+    } else if let Some(j) = Journal::load(root, COMMITTED_NAME)?
+        && let Some((path, e)) = j.clean_up(root).into_iter().next()
+    {
+        return Err(OutputError::io("remove the backup", root.join(path), e));
+    }
+    sweep(root, disk.leftovers())?;
+    Ok(Warning::Recovered {
+        rolled_back: journal.is_some(),
+        removed: disk.leftovers().len(),
+    })
 }

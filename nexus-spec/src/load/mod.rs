@@ -22,17 +22,20 @@ mod json;
 mod limits;
 mod node;
 mod parse;
+mod read;
 mod scalar;
 
 #[cfg(test)]
 mod tests;
 
 pub use de::{MAX_PASSES, from_node, from_node_with_source};
+pub(crate) use decode::check_size;
 pub use decode::decode;
 pub use json::node_to_json;
 pub use limits::Limits;
 pub use node::{Node, NodeKind};
 pub use parse::parse;
+pub use read::read_bounded;
 
 use crate::diagnostic::Diagnostics;
 use crate::span::FileId;

@@ -1,6 +1,11 @@
 //! Durations such as `30s`, `5m`, `1h30m`, `15d`.
 
-/// Parses a duration into seconds. Units: `s`, `m`, `h`, `d`, `w`; several may be combined
+/// The longest duration accepted, in seconds (about 68 years): Kubernetes keeps seconds in
+/// signed 32 bits, and nginx turns its timeouts into milliseconds (`99999999999999h` failed
+/// `nginx -t`).
+pub const MAX_SECONDS: u64 = i32::MAX as u64;
+
+/// Parses a duration into seconds, refusing one longer than [`MAX_SECONDS`]. Units: `s`, `m`, `h`, `d`, `w`; several may be combined
 /// in decreasing order (`1h30m`).
 ///
 /// ```
@@ -50,6 +55,11 @@ pub fn parse_seconds(text: &str) -> Result<u64, String> {
     if !number.is_empty() {
         return Err(format!("`{text}` needs a unit: `{text}s`?"));
     }
+    if total > MAX_SECONDS {
+        return Err(format!(
+            "`{text}` is longer than {MAX_SECONDS} seconds (about 68 years), the longest every target can hold"
+        ));
+    }
     Ok(total)
 }
 
@@ -62,7 +72,18 @@ mod tests {
         assert_eq!(parse_seconds("30s"), Ok(30));
         assert_eq!(parse_seconds("15d"), Ok(15 * 86_400));
         assert_eq!(parse_seconds("2w1d"), Ok(15 * 86_400));
-        for bad in ["", "s", "1x", "1m1h", "10", "1s1s", "99999999999999999999w"] {
+        assert_eq!(parse_seconds("2147483647s"), Ok(2_147_483_647));
+        for bad in [
+            "",
+            "s",
+            "1x",
+            "1m1h",
+            "10",
+            "1s1s",
+            "99999999999999999999w",
+            "99999999999999h",
+            "2147483648s",
+        ] {
             assert!(parse_seconds(bad).is_err(), "{bad}");
         }
     }

@@ -19,8 +19,13 @@ pub struct Quantity {
     milli: u128,
 }
 
+/// The largest quantity accepted, in whole units: `i64::MAX`, because Compose writes sizes
+/// as signed 64-bit byte counts and nginx as `off_t` (larger values turned negative in
+/// Compose and failed `nginx -t`).
+pub const MAX_UNITS: u128 = i64::MAX as u128;
+
 impl Quantity {
-    /// Parses a quantity.
+    /// Parses a quantity, refusing one larger than [`MAX_UNITS`].
     pub fn parse(text: &str) -> Result<Quantity, String> {
         let t = text.trim();
         let t = t.strip_prefix('+').unwrap_or(t);
@@ -86,6 +91,11 @@ impl Quantity {
             .checked_mul(mul_num)
             .ok_or_else(|| format!("`{text}` is too large"))?
             / (scale * mul_den);
+        if milli.div_ceil(1000) > MAX_UNITS {
+            return Err(format!(
+                "`{text}` is more than {MAX_UNITS} (8Ei less one), the largest value every target can hold (Compose and nginx keep sizes in signed 64 bits)"
+            ));
+        }
         Ok(Quantity {
             text: text.to_owned(),
             milli,
@@ -156,6 +166,12 @@ mod tests {
     }
 
     #[test]
+    fn the_largest_value_fits_a_signed_64_bit_count() {
+        assert_eq!(m("9223372036854775807"), 9_223_372_036_854_775_807_000);
+        assert!(Quantity::parse("7Ei").is_ok());
+    }
+
+    #[test]
     fn rejects_garbage() {
         for bad in [
             "",
@@ -167,6 +183,10 @@ mod tests {
             "1e99",
             "Gi",
             "99999999999999999999999999Ei",
+            "8Ei",
+            "9Ei",
+            "16Ei",
+            "9223372036854775808",
         ] {
             assert!(Quantity::parse(bad).is_err(), "{bad}");
         }
