@@ -86,7 +86,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         let mut companions = Vec::new();
         if let Some(m) = &w.migration {
             let job = migration(w, m, &svc, &topology);
-            let job_name = format!("{name}-migrate");
+            let job_name = nexus_spec::names::derived(name, nexus_spec::names::MIGRATE);
             svc.depends_on.insert(
                 job_name.clone(),
                 DependsOn {
@@ -107,7 +107,10 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             let mut preview = svc.clone();
             preview.image = literal(&preview_image.value.to_string());
             preview.profiles = vec![PREVIEW_PROFILE.into()];
-            preview.depends_on.remove(&format!("{name}-migrate"));
+            preview.depends_on.remove(&nexus_spec::names::derived(
+                name,
+                nexus_spec::names::MIGRATE,
+            ));
             preview.deploy = service::deploy(None, &w.resources);
             set_networks(&mut preview, topology.outbound(name));
             preview
@@ -115,7 +118,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
                 .insert("nexus.dev/slot".into(), slot.as_str().into());
             svc.labels
                 .insert("nexus.dev/slot".into(), active.value.as_str().into());
-            companions.push((format!("{name}-{}", slot.as_str()), preview));
+            companions.push((nexus_spec::names::slot(name, slot), preview));
         }
         for secret in w.secrets() {
             let s = p.secret(secret).ok_or_else(|| {

@@ -141,7 +141,7 @@ pub(crate) fn render(
         &service_account(ctx, name, labels.clone()),
         "ServiceAccount",
     )?;
-    let env_cm = format!("{name}-env");
+    let env_cm = nexus_spec::names::derived(name, nexus_spec::names::ENV);
     let env = env::build(ctx, &w.env, &env_cm)?;
     let mut config_bytes = String::new();
     if !env.config.is_empty() {
@@ -213,7 +213,7 @@ pub(crate) fn render(
                     } else {
                         &preview_image.value
                     };
-                    let d_name = format!("{name}-{}", slot.as_str());
+                    let d_name = nexus_spec::names::slot(name, slot);
                     let d = deployment(
                         ctx,
                         &pod,
@@ -327,7 +327,10 @@ fn statefulset(
         spec: Some(StatefulSetSpec {
             replicas,
             selector: selector(ctx.selector_labels(name)),
-            service_name: Some(format!("{name}-headless")),
+            service_name: Some(nexus_spec::names::derived(
+                name,
+                nexus_spec::names::HEADLESS,
+            )),
             template: pod.template(ctx, &w.image.value, None)?,
             volume_claim_templates: claims,
             ..StatefulSetSpec::default()

@@ -196,6 +196,9 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
     let scrape_interval_seconds = monitoring(ctx, &spec, &mut workloads);
     unique_names(ctx, &mut workloads);
     migrations::link(ctx, &spec, &mut workloads);
+    for d in crate::names::check(&workloads) {
+        ctx.push(d);
+    }
     for w in &workloads {
         if let Some(c) = &w.credentials
             && !secrets
