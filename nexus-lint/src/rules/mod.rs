@@ -8,6 +8,7 @@ mod network;
 mod nginx;
 mod pod;
 mod resources;
+mod secret_keys;
 mod secrets;
 pub(crate) mod waivers;
 
@@ -27,6 +28,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         availability::RULES,
         images::RULES,
         secrets::RULES,
+        secret_keys::RULES,
         network::RULES,
         compose::RULES,
         nginx::RULES,
