@@ -95,17 +95,20 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             );
             companions.push((job_name, job));
         }
-        if let Rollout::BlueGreen {
-            active,
-            preview_image,
-        } = &w.rollout
-        {
+        if let Rollout::BlueGreen { active, .. } = &w.rollout {
             let slot = match active.value {
                 Slot::Blue => Slot::Green,
                 Slot::Green => Slot::Blue,
             };
+            // The service takes traffic with the active slot's image; the idle slot runs
+            // beside it under the preview profile with its own.
+            if let Some(i) = w.rollout.slot_image(active.value) {
+                svc.image = literal(&i.value.to_string());
+            }
             let mut preview = svc.clone();
-            preview.image = literal(&preview_image.value.to_string());
+            if let Some(i) = w.rollout.slot_image(slot) {
+                preview.image = literal(&i.value.to_string());
+            }
             preview.profiles = vec![PREVIEW_PROFILE.into()];
             preview.depends_on.remove(&nexus_spec::names::derived(
                 name,
