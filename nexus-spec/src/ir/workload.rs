@@ -154,6 +154,9 @@ pub enum DisruptionBudget {
 }
 
 /// Rollout.
+// One per workload, built once per resolution: the blue-green variant's two images cost
+// nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Rollout {
     /// Rolling update.
