@@ -157,3 +157,38 @@ fn a_preview_image_that_follows_the_idle_slot_is_refused() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_migration_between_two_new_slot_images_is_refused() {
+    let text = nexus_spec().replace(
+        "rollout: { strategy: blue-green, activeSlot: blue }",
+        "rollout: { strategy: blue-green, activeSlot: blue, blue: { image: registry.nexus.example/nexus/backend:1.1.0 }, green: { image: registry.nexus.example/nexus/backend:1.2.0 } }",
+    );
+    let d = nexus::Spec::from_str("nexus.yaml", &text)
+        .expect("loads")
+        .validate();
+    assert!(
+        d.iter().any(|d| d
+            .message
+            .contains("cannot tell which release the migration is for")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn slot_images_on_a_rolling_service_are_refused() {
+    let text = nexus_spec().replace(
+        "rollout: { strategy: rolling, maxSurge: \"25%\", maxUnavailable: \"0\" }",
+        "rollout: { strategy: rolling, maxSurge: \"25%\", maxUnavailable: \"0\", green: { image: registry.nexus.example/nexus/frontend:1.1.0 } }",
+    );
+    assert_ne!(text, nexus_spec());
+    let d = nexus::Spec::from_str("nexus.yaml", &text)
+        .expect("loads")
+        .validate();
+    assert!(
+        d.iter().any(|d| d
+            .message
+            .contains("slots apply to blue-green rollouts only")),
+        "{d:?}"
+    );
+}
