@@ -95,104 +95,64 @@ fn grafana(w: &ir::Workload) -> bool {
     w.kind == WorkloadKind::Grafana
 }
 
+/// A row of [`RULES`] for Kubernetes.
+const fn k8s(suffix: &'static str, what: &'static str, when: fn(&ir::Workload) -> bool) -> Rule {
+    Rule {
+        target: Target::Kubernetes,
+        suffix,
+        what,
+        when,
+    }
+}
+
+/// A row of [`RULES`] for Compose.
+const fn compose(
+    suffix: &'static str,
+    what: &'static str,
+    when: fn(&ir::Workload) -> bool,
+) -> Rule {
+    Rule {
+        target: Target::Compose,
+        suffix,
+        what,
+        when,
+    }
+}
+
 /// Every name a workload derives, by target. The workload's own name comes first.
 const RULES: &[Rule] = &[
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "",
-        what: "its controller, Service, ServiceAccount, NetworkPolicy and pod label",
-        when: always,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: ENV,
-        what: "its environment ConfigMap",
-        when: always,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: HEADLESS,
-        what: "its headless Service",
-        when: always,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "-blue",
-        what: "its blue slot",
-        when: blue_green,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "-green",
-        what: "its green slot",
-        when: blue_green,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: MIGRATE,
-        what: "its migration's ServiceAccount, NetworkPolicy and pod label",
-        when: migrates,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "-migrate-env",
-        what: "its migration's ConfigMap",
-        when: migrates,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: BACKUP,
-        what: "its backup jobs' ServiceAccount, NetworkPolicy and pod label",
-        when: backs_up,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "-backup-full",
-        what: "its full backup CronJob",
-        when: backs_up,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "-backup-incremental",
-        what: "its incremental backup CronJob",
-        when: backs_up,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "-config",
-        what: "its configuration ConfigMap",
-        when: prometheus,
-    },
-    Rule {
-        target: Target::Kubernetes,
-        suffix: "-datasources",
-        what: "its data sources ConfigMap",
-        when: grafana,
-    },
-    Rule {
-        target: Target::Compose,
-        suffix: "",
-        what: "its Compose service",
-        when: always,
-    },
-    Rule {
-        target: Target::Compose,
-        suffix: MIGRATE,
-        what: "its migration's Compose service",
-        when: migrates,
-    },
-    Rule {
-        target: Target::Compose,
-        suffix: "-blue",
-        what: "its blue slot's Compose service",
-        when: blue_green,
-    },
-    Rule {
-        target: Target::Compose,
-        suffix: "-green",
-        what: "its green slot's Compose service",
-        when: blue_green,
-    },
+    k8s(
+        "",
+        "its controller, Service, ServiceAccount, NetworkPolicy and pod label",
+        always,
+    ),
+    k8s(ENV, "its environment ConfigMap", always),
+    k8s(HEADLESS, "its headless Service", always),
+    k8s("-blue", "its blue slot", blue_green),
+    k8s("-green", "its green slot", blue_green),
+    k8s(
+        MIGRATE,
+        "its migration's ServiceAccount, NetworkPolicy and pod label",
+        migrates,
+    ),
+    k8s("-migrate-env", "its migration's ConfigMap", migrates),
+    k8s(
+        BACKUP,
+        "its backup jobs' ServiceAccount, NetworkPolicy and pod label",
+        backs_up,
+    ),
+    k8s("-backup-full", "its full backup CronJob", backs_up),
+    k8s(
+        "-backup-incremental",
+        "its incremental backup CronJob",
+        backs_up,
+    ),
+    k8s("-config", "its configuration ConfigMap", prometheus),
+    k8s("-datasources", "its data sources ConfigMap", grafana),
+    compose("", "its Compose service", always),
+    compose(MIGRATE, "its migration's Compose service", migrates),
+    compose("-blue", "its blue slot's Compose service", blue_green),
+    compose("-green", "its green slot's Compose service", blue_green),
 ];
 
 /// Names nexus itself takes in every environment.
