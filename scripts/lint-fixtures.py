@@ -158,6 +158,7 @@ R = {
  'NX-SEC-007': ('`web` migrates with a literal --password', set_(WEB + ['migrations'], {'command': ['migrate', '--password', 'hunter2']}), 'the password from an environment variable', set_(WEB + ['migrations'], {'command': ['migrate', '--password', '$(DB_PASSWORD)']}), None),
  'NX-SEC-004': ('`license-token` has no external store', chain(secret('license-token', external=False), use_secret('license-token')), 'kept in the vault', chain(secret('license-token'), use_secret('license-token')), None),
  'NX-SEC-005': ('`license-token` is declared but unused', secret('license-token'), 'used by `web`', chain(secret('license-token'), use_secret('license-token')), None),
+ 'NX-SEC-031': ('staging and production read the store key `demo/cache`', set_(['spec', 'environments', 'production'], {}), 'each environment reads `demo/{environment}/cache`', chain(set_(['spec', 'environments', 'production'], {}), set_(['spec', 'secrets', 'cache-password', 'external', 'key'], 'demo/{environment}/cache')), None),
  'NX-NET-001': ('the gateway has no TLS', delete(['spec', 'gateway', 'tls']), 'TLS on', NOOP, None),
  'NX-NET-002': ('the gateway accepts TLS 1.1', set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.1'), 'TLS 1.2 at least', set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.2'), None),
  'NX-NET-003': ('HSTS lasts one day', set_(['spec', 'gateway', 'hsts'], {'maxAge': 86400}), 'HSTS for two years', set_(['spec', 'gateway', 'hsts'], {'maxAge': 63072000}), None),

@@ -39,3 +39,24 @@ fn generator_contents_match_the_rendered_files() {
         .count();
     assert_eq!(described, k8s);
 }
+
+/// Issue 14: staging must not hold production's credentials. The committed environments'
+/// ExternalSecrets read no store key in common.
+#[test]
+fn staging_and_production_read_no_common_store_key() {
+    let keys = |env: &str| -> std::collections::BTreeSet<String> {
+        let path = support::root().join(format!("generated/{env}/k8s/10-secrets.yaml"));
+        let text = std::fs::read_to_string(&path).expect("the secrets file");
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix("key: "))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (staging, production) = (keys("staging"), keys("production"));
+    assert!(staging.len() >= 5 && production.len() >= 5, "{staging:?}");
+    let common: Vec<&String> = staging.intersection(&production).collect();
+    assert!(
+        common.is_empty(),
+        "store keys both environments read: {common:?}"
+    );
+}

@@ -174,3 +174,77 @@ fn rendered_output_is_never_read_as_specs() {
     let run = nexus(&["validate", "."]);
     assert!(!run.stderr.contains("generated/"), "{}", run.stderr);
 }
+
+/// A name nexus derives for one workload, claimed by another (issue 14): refused at
+/// `nexus validate` with exit 1, located at the workload, naming both claimants.
+fn collides(name: &str, needles: &[&str]) {
+    let path = format!("tests/fixtures/invalid/{name}.yaml");
+    let run = nexus(&["validate", &path]);
+    assert_eq!(run.code, 1, "{name}: exit code\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("nexus::spec::name_collision"),
+        "{name}: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("{path}:")),
+        "{name}: located\n{}",
+        run.stderr
+    );
+    // Messages wrap at the terminal width: search the text with its wrapping undone.
+    let flat: Vec<&str> = run
+        .stderr
+        .lines()
+        .map(|l| l.trim_start().trim_start_matches('│').trim())
+        .collect();
+    let flat = flat.join(" ");
+    for n in needles {
+        assert!(flat.contains(n), "{name}: `{n}` in\n{}", run.stderr);
+    }
+    insta::assert_snapshot!(name, run.stderr);
+}
+#[test]
+fn a_service_named_like_a_backup_group_is_refused() {
+    collides(
+        "name-collision-backup",
+        &["`db-backup` is claimed twice", "by `db` (its backup jobs'"],
+    );
+}
+#[test]
+fn a_service_named_like_a_headless_service_is_refused() {
+    collides(
+        "name-collision-headless",
+        &[
+            "`db-headless` is claimed twice",
+            "by `db` (its headless Service)",
+        ],
+    );
+}
+#[test]
+fn a_service_named_gateway_is_refused() {
+    collides(
+        "name-collision-gateway",
+        &[
+            "`gateway` is claimed twice",
+            "nexus (the gateway's Compose service)",
+        ],
+    );
+}
+#[test]
+fn a_service_named_like_a_migration_is_refused() {
+    collides(
+        "name-collision-migrate",
+        &[
+            "Compose name `api-migrate` is claimed twice",
+            "Kubernetes name `api-migrate` is claimed twice",
+            "by `api` (its migration's",
+        ],
+    );
+}
+#[test]
+fn a_variable_with_the_secret_helper_prefix_is_refused() {
+    collides(
+        "name-collision-env-var",
+        &["`NEXUS_SECRET_DB_PASSWORD` of `api` uses the prefix `NEXUS_SECRET_`"],
+    );
+}

@@ -198,3 +198,61 @@ fn findings_shared_by_environments_are_reported_once() {
     assert_eq!(f.environments, ["production", "staging"]);
     assert_eq!(r.environments, ["production", "staging"]);
 }
+
+/// NX-SEC-031 (issue 14): two environments reading one store key is an error, unless the
+/// secret is waived for that rule.
+#[test]
+fn a_shared_store_key_is_an_error_unless_waived() {
+    let spec = |waivers: &str| {
+        format!(
+            r#"
+apiVersion: nexus.dev/v1alpha1
+kind: Platform
+metadata: {{ name: demo, version: 1.0.0 }}
+spec:
+  secrets:
+    maps-key: {{ external: {{ store: vault, key: demo/maps }} }}
+  services:
+    web:
+      image: registry.example.com/demo/web:1.0.0
+      env: {{ MAPS_KEY: "${{secrets.maps-key}}" }}
+  environments:
+    staging: {{}}
+    production: {{}}
+  waivers: {waivers}
+"#
+        )
+    };
+    let shared = |text: &str| {
+        let spec = Spec::from_str("spec.yaml", text).unwrap_or_else(|d| panic!("{d:?}"));
+        let policy = Policy::default();
+        let mut linter = Linter::new(
+            &policy,
+            LintOptions {
+                today: "2026-06-01".parse::<Date>().unwrap(),
+            },
+        );
+        for p in spec.resolve_all().unwrap() {
+            linter.check(&p);
+        }
+        let r = linter.finish();
+        let f: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == "NX-SEC-031")
+            .map(|f| (f.severity, f.is_waived()))
+            .collect();
+        (f, r.fails(Severity::Error))
+    };
+    let (found, fails) = shared(&spec("[]"));
+    assert!(!found.is_empty() && fails, "{found:?}");
+    assert!(found.iter().all(|(s, w)| *s == Severity::Error && !w));
+    let (found, fails) = shared(&spec(
+        "[{ rule: NX-SEC-031, object: maps-key, reason: One read-only key of a third party serves both environments. }]",
+    ));
+    assert!(
+        !found.is_empty() && found.iter().all(|(_, w)| *w),
+        "{found:?}"
+    );
+    assert!(!fails);
+}

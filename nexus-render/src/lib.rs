@@ -14,6 +14,7 @@ pub mod nginx;
 pub mod output;
 pub mod plan;
 pub mod readme;
+mod runbook;
 pub mod yaml;
 
 pub use error::RenderError;

@@ -56,6 +56,7 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
          solid arrows: declared dependencies; dashed: public without a gateway route.\n\n",
     );
     out.push_str(&apply_order(platform, files));
+    out.push_str(&crate::runbook::release_runbook(platform));
     out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
     for (path, bytes) in files.files() {
         if path == README_NAME {

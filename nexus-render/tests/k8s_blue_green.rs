@@ -51,27 +51,27 @@ fn assert_one_line_switch(before: &str, after: &str) {
     assert!(*line >= doc_first_line && *line < doc_first_line + doc.lines().count());
 }
 
-/// The release flow: the preview slot runs the new image; switching makes it active and
-/// keeps every pod as it is (the images swap roles with the slot).
+/// The release flow: the green slot holds the new release; switching `activeSlot` moves
+/// traffic to it and changes nothing else (each slot keeps its image), and switching back
+/// restores every file byte for byte.
 #[test]
-fn switching_with_a_preview_image_changes_one_line() {
+fn switching_with_a_release_on_the_idle_slot_changes_one_line() {
     let blue = std::fs::read_to_string(fixture("blue-green.yaml")).expect("fixture");
-    let green = blue
-        .replace("activeSlot: blue", "activeSlot: green")
-        .replace("web:2.1.0", "web:OLD")
-        .replace("web:2.2.0-rc.1", "web:2.1.0")
-        .replace("web:OLD", "web:2.2.0-rc.1");
+    assert!(blue.contains("green: { image: registry.example.com/shop/web:2.2.0-rc.1 }"));
+    let green = blue.replace("activeSlot: blue", "activeSlot: green");
     assert_ne!(blue, green);
     assert_one_line_switch(&blue, &green);
+    let back = green.replace("activeSlot: green", "activeSlot: blue");
+    assert!(diff(&render(&blue), &render(&back)).is_empty());
 }
 
-/// Without a preview image both slots run the same image; switching flips the Service only.
+/// Without a slot image both slots run the service's image; switching flips the Service only.
 #[test]
-fn switching_without_a_preview_image_changes_one_line() {
+fn switching_without_a_slot_image_changes_one_line() {
     let blue = std::fs::read_to_string(fixture("blue-green.yaml"))
         .expect("fixture")
         .replace(
-            ", previewImage: registry.example.com/shop/web:2.2.0-rc.1",
+            ", green: { image: registry.example.com/shop/web:2.2.0-rc.1 }",
             "",
         );
     let green = blue.replace("activeSlot: blue", "activeSlot: green");

@@ -63,6 +63,9 @@ pub const DEPENDENCY_CYCLE: &str = "nexus::spec::dependency_cycle";
 pub const AUTOSCALING_BOUNDS: &str = "nexus::spec::autoscaling_bounds";
 /// Two things share a name that must be unique across the platform.
 pub const DUPLICATE_NAME: &str = "nexus::spec::duplicate_name";
+/// A name nexus derives for one workload (or takes itself) is also derived for another, or
+/// an environment variable uses nexus's reserved prefix.
+pub const NAME_COLLISION: &str = "nexus::spec::name_collision";
 /// An environment overlay names something the base spec does not have.
 pub const OVERLAY_UNKNOWN_TARGET: &str = "nexus::spec::overlay_unknown_target";
 /// An environment was asked for that the spec does not define.

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod ir;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod resolve;
 pub mod schema;
 pub mod span;

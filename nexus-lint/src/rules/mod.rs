@@ -9,6 +9,7 @@ mod network;
 mod nginx;
 mod pod;
 mod resources;
+mod secret_keys;
 mod secrets;
 pub(crate) mod waivers;
 
@@ -29,6 +30,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         images::RULES,
         secrets::RULES,
         credentials::RULES,
+        secret_keys::RULES,
         network::RULES,
         compose::RULES,
         nginx::RULES,
@@ -60,8 +62,13 @@ pub(crate) fn images(p: &Platform) -> Vec<(Target, &Spanned<ImageRef>)> {
         if let Some(m) = &w.migration {
             out.push((Target::container(w, "migrations"), &m.image));
         }
-        if let nexus_spec::ir::Rollout::BlueGreen { preview_image, .. } = &w.rollout {
-            out.push((Target::container(w, "preview"), preview_image));
+        if let nexus_spec::ir::Rollout::BlueGreen { blue, green, .. } = &w.rollout {
+            // A slot that runs the service's own image is already listed.
+            for (slot, i) in [("blue", blue), ("green", green)] {
+                if i.value != w.image.value {
+                    out.push((Target::container(w, slot), i));
+                }
+            }
         }
     }
     if let Some(g) = &p.gateway {

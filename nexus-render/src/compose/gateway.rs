@@ -27,7 +27,7 @@ use super::service::RESTART;
 use crate::nginx::NginxOptions;
 
 /// The gateway's service name.
-pub const NAME: &str = "gateway";
+pub const NAME: &str = nexus_spec::names::GATEWAY;
 /// Variable naming the certificate file on the host.
 pub const CERT_VAR: &str = "TLS_CERTIFICATE_FILE";
 /// Variable naming the key file on the host.

@@ -86,7 +86,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         let mut companions = Vec::new();
         if let Some(m) = &w.migration {
             let job = migration(w, m, &svc, &topology);
-            let job_name = format!("{name}-migrate");
+            let job_name = nexus_spec::names::derived(name, nexus_spec::names::MIGRATE);
             svc.depends_on.insert(
                 job_name.clone(),
                 DependsOn {
@@ -95,19 +95,25 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             );
             companions.push((job_name, job));
         }
-        if let Rollout::BlueGreen {
-            active,
-            preview_image,
-        } = &w.rollout
-        {
+        if let Rollout::BlueGreen { active, .. } = &w.rollout {
             let slot = match active.value {
                 Slot::Blue => Slot::Green,
                 Slot::Green => Slot::Blue,
             };
+            // The service takes traffic with the active slot's image; the idle slot runs
+            // beside it under the preview profile with its own.
+            if let Some(i) = w.rollout.slot_image(active.value) {
+                svc.image = literal(&i.value.to_string());
+            }
             let mut preview = svc.clone();
-            preview.image = literal(&preview_image.value.to_string());
+            if let Some(i) = w.rollout.slot_image(slot) {
+                preview.image = literal(&i.value.to_string());
+            }
             preview.profiles = vec![PREVIEW_PROFILE.into()];
-            preview.depends_on.remove(&format!("{name}-migrate"));
+            preview.depends_on.remove(&nexus_spec::names::derived(
+                name,
+                nexus_spec::names::MIGRATE,
+            ));
             preview.deploy = service::deploy(None, &w.resources);
             set_networks(&mut preview, topology.outbound(name));
             preview
@@ -115,7 +121,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
                 .insert("nexus.dev/slot".into(), slot.as_str().into());
             svc.labels
                 .insert("nexus.dev/slot".into(), active.value.as_str().into());
-            companions.push((format!("{name}-{}", slot.as_str()), preview));
+            companions.push((nexus_spec::names::slot(name, slot), preview));
         }
         for secret in w.secrets() {
             let s = p.secret(secret).ok_or_else(|| {

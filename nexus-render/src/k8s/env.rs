@@ -22,7 +22,7 @@ use super::meta::{Ctx, SECRET_KEY};
 use crate::error::RenderError;
 
 /// Prefix of the helper variables that carry a secret into a composite value.
-pub const SECRET_VAR_PREFIX: &str = "NEXUS_SECRET_";
+pub const SECRET_VAR_PREFIX: &str = nexus_spec::names::SECRET_VAR_PREFIX;
 
 /// A container's environment, and the ConfigMap data its plain values come from.
 #[derive(Debug, Default)]

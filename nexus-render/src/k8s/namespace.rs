@@ -74,7 +74,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
     docs.push(&namespace, "Namespace")?;
     let all_pods = LabelSelector::default();
     let deny = NetworkPolicy {
-        metadata: ctx.meta("default-deny", ctx.base_labels()),
+        metadata: ctx.meta(nexus_spec::names::DEFAULT_DENY, ctx.base_labels()),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(all_pods.clone()),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
@@ -94,7 +94,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
         ..NetworkPolicyPeer::default()
     };
     let dns = NetworkPolicy {
-        metadata: ctx.meta("allow-dns", ctx.base_labels()),
+        metadata: ctx.meta(nexus_spec::names::ALLOW_DNS, ctx.base_labels()),
         spec: Some(NetworkPolicySpec {
             egress: Some(vec![NetworkPolicyEgressRule {
                 ports: Some(policy_ports(&Ports::from([(53, "TCP"), (53, "UDP")]))),

@@ -36,12 +36,12 @@ pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// The pod group of a workload's migration Job.
 pub(crate) fn migration_group(workload: &str) -> String {
-    format!("{workload}-migrate")
+    nexus_spec::names::derived(workload, nexus_spec::names::MIGRATE)
 }
 
 /// The pod group of a workload's backup CronJobs.
 pub(crate) fn backup_group(workload: &str) -> String {
-    format!("{workload}-backup")
+    nexus_spec::names::derived(workload, nexus_spec::names::BACKUP)
 }
 
 /// The other end of a flow.

@@ -80,7 +80,7 @@ pub(crate) fn for_workload(
                 out.push(service(
                     ctx,
                     w,
-                    format!("{name}-{}", slot.as_str()),
+                    nexus_spec::names::slot(name, slot),
                     slot_selector(ctx, name, slot),
                     false,
                 )?);
@@ -100,7 +100,7 @@ pub(crate) fn for_workload(
         out.push(service(
             ctx,
             w,
-            format!("{name}-headless"),
+            nexus_spec::names::derived(name, nexus_spec::names::HEADLESS),
             ctx.selector_labels(name),
             true,
         )?);

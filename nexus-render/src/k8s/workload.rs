@@ -5,9 +5,10 @@
 //!   StatefulSets behind a headless Service, with a `data` volumeClaimTemplate at the data
 //!   path (an emptyDir when the spec gives no storage).
 //! * A blue-green workload is two Deployments, `<name>-blue` and `<name>-green`, each with
-//!   its own autoscaler and budget; the active slot runs the service's image, the other the
-//!   preview image. Only the Service `<name>` names the active slot, so switching
-//!   `activeSlot` changes one line of output.
+//!   its own image (`rollout.blue.image`, `rollout.green.image`, each defaulting to the
+//!   service's image), autoscaler and budget, with the same bounds. Only the Service `<name>`
+//!   names the active slot, so switching `activeSlot` changes one line of output and no
+//!   Deployment's image, and switching back restores the previous files.
 //! * When autoscaling is on, `replicas` is left out of the controller so that applying the
 //!   manifests again does not undo the autoscaler's work.
 
@@ -141,7 +142,7 @@ pub(crate) fn render(
         &service_account(ctx, name, labels.clone()),
         "ServiceAccount",
     )?;
-    let env_cm = format!("{name}-env");
+    let env_cm = nexus_spec::names::derived(name, nexus_spec::names::ENV);
     let env = env::build(ctx, &w.env, &env_cm)?;
     let mut config_bytes = String::new();
     if !env.config.is_empty() {
@@ -203,17 +204,15 @@ pub(crate) fn render(
                 docs.push(&d, "Deployment")?;
                 controllers.push(("Deployment", name.clone(), ctx.selector_labels(name)));
             }
-            Rollout::BlueGreen {
-                active,
-                preview_image,
-            } => {
+            Rollout::BlueGreen { blue, green, .. } => {
+                // Each slot runs its own image whichever is active: switching `activeSlot`
+                // changes only the selector of the Service that takes traffic.
                 for slot in SLOTS {
-                    let image = if slot == active.value {
-                        &w.image.value
-                    } else {
-                        &preview_image.value
+                    let image = match slot {
+                        Slot::Blue => &blue.value,
+                        Slot::Green => &green.value,
                     };
-                    let d_name = format!("{name}-{}", slot.as_str());
+                    let d_name = nexus_spec::names::slot(name, slot);
                     let d = deployment(
                         ctx,
                         &pod,
@@ -327,7 +326,10 @@ fn statefulset(
         spec: Some(StatefulSetSpec {
             replicas,
             selector: selector(ctx.selector_labels(name)),
-            service_name: Some(format!("{name}-headless")),
+            service_name: Some(nexus_spec::names::derived(
+                name,
+                nexus_spec::names::HEADLESS,
+            )),
             template: pod.template(ctx, &w.image.value, None)?,
             volume_claim_templates: claims,
             ..StatefulSetSpec::default()

@@ -206,7 +206,8 @@ pub fn platform() -> Platform {
     ];
     api.rollout = Rollout::BlueGreen {
         active: s(Slot::Blue),
-        preview_image: image("registry.example.com/shop/api:2.2.0"),
+        blue: api.image.clone(),
+        green: image("registry.example.com/shop/api:2.2.0"),
     };
     api.migration = Some(Migration {
         image: image("registry.example.com/shop/api:2.1.0"),

@@ -100,8 +100,13 @@ pub struct ExternalSecret {
     pub store: Spanned<String>,
     /// Store kind.
     pub store_kind: SecretStoreKind,
-    /// Key in the store.
+    /// Key in the store, for this environment (`{environment}` replaced).
     pub key: String,
+    /// Where the key is written.
+    pub key_span: crate::span::Span,
+    /// The other environments that read some secret from this same store key (sorted):
+    /// empty when each environment has its own key (lint rule NX-SEC-031).
+    pub shared_with: Vec<String>,
     /// Property of the key.
     pub property: Option<String>,
 }

@@ -154,6 +154,9 @@ pub enum DisruptionBudget {
 }
 
 /// Rollout.
+// One per workload, built once per resolution: the blue-green variant's two images cost
+// nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Rollout {
     /// Rolling update.
@@ -163,13 +166,28 @@ pub enum Rollout {
         /// Max unavailable (`0` or a percentage).
         max_unavailable: String,
     },
-    /// Blue-green: two copies, traffic on the active one.
+    /// Blue-green: two slots, each with its own image; traffic on the active one.
     BlueGreen {
-        /// The copy that takes traffic.
+        /// The slot that takes traffic.
         active: Spanned<Slot>,
-        /// The image of the copy that does not take traffic.
-        preview_image: Spanned<ImageRef>,
+        /// The image of the blue slot.
+        blue: Spanned<ImageRef>,
+        /// The image of the green slot.
+        green: Spanned<ImageRef>,
     },
+}
+
+impl Rollout {
+    /// The image `slot` runs, for a blue-green rollout.
+    pub fn slot_image(&self, slot: Slot) -> Option<&Spanned<ImageRef>> {
+        match self {
+            Rollout::BlueGreen { blue, green, .. } => Some(match slot {
+                Slot::Blue => blue,
+                Slot::Green => green,
+            }),
+            Rollout::Rolling { .. } => None,
+        }
+    }
 }
 
 /// A migration job.

@@ -303,11 +303,18 @@ pub struct Rollout {
     /// `rolling` (default) or `blue-green`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<Spanned<RolloutStrategy>>,
-    /// For blue-green: which copy receives traffic. Switching is a one-line change.
+    /// For blue-green: which slot receives traffic. Switching changes only where traffic
+    /// goes: each slot keeps its own image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_slot: Option<Spanned<Slot>>,
-    /// For blue-green: the image of the copy that is not active (defaults to the service's
-    /// image), so a new release can be tested before the switch.
+    /// For blue-green: the blue slot (its image defaults to the service's image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blue: Option<SlotSpec>,
+    /// For blue-green: the green slot (its image defaults to the service's image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub green: Option<SlotSpec>,
+    /// Refused: the image of whichever slot was idle, so switching `activeSlot` swapped the
+    /// images of both slots. Give the slot its own image instead (`green: { image: ... }`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_image: Option<Spanned<String>>,
     /// For rolling: extra pods allowed during a rollout (default 25%).
@@ -316,6 +323,15 @@ pub struct Rollout {
     /// For rolling: pods allowed to be unavailable during a rollout (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<Spanned<String>>,
+}
+
+/// One slot of a blue-green service: what differs per release.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotSpec {
+    /// The image this slot runs (default: the service's image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Spanned<String>>,
 }
 
 /// A database migration run before a new release takes traffic.

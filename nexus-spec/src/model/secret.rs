@@ -25,7 +25,9 @@ pub struct ExternalSecretRef {
     /// The store's kind (default `ClusterSecretStore`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_kind: Option<Spanned<SecretStoreKind>>,
-    /// The key in the store (`nexus/production/postgres`).
+    /// The key in the store (`nexus/production/postgres`). `{environment}` is replaced by
+    /// the environment's name (`nexus/{environment}/postgres`), so each environment reads
+    /// its own key.
     pub key: Spanned<String>,
     /// The property of that key, where the store keeps several.
     #[serde(default, skip_serializing_if = "Option::is_none")]

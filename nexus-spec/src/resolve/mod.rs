@@ -9,6 +9,7 @@ mod migrations;
 mod overlay;
 mod parts;
 mod placeholders;
+mod secrets;
 mod workloads;
 
 use std::collections::BTreeSet;
@@ -203,7 +204,7 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         }
         None => Spanned::detached(format!("{}-{}", meta.name.value, env_name.value)),
     };
-    let secrets = secrets(ctx, &spec);
+    let secrets = secrets::secrets(ctx, &spec, &env_name.value, &environment_names(file));
     let dir = directory(&spec, &secrets);
     let mut uses = Vec::new();
     let mut workloads = Vec::new();
@@ -224,6 +225,9 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
     let scrape_interval_seconds = monitoring(ctx, &spec, &mut workloads);
     unique_names(ctx, &mut workloads);
     migrations::link(ctx, &spec, &mut workloads);
+    for d in crate::names::check(&workloads) {
+        ctx.push(d);
+    }
     for w in &workloads {
         if let Some(c) = &w.credentials
             && !secrets
@@ -285,6 +289,15 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         waivers,
         span: meta.name.span,
     })
+}
+
+/// The spec's environment names, sorted.
+fn environment_names(file: &PlatformFile) -> Vec<String> {
+    file.spec
+        .environments
+        .keys()
+        .map(|k| k.value.clone())
+        .collect()
 }
 
 /// Pull secrets by registry host, each name checked.
@@ -353,60 +366,6 @@ fn label_key(s: &str) -> Result<(), String> {
             values::name::shorten(s)
         ))
     }
-}
-
-fn secrets(ctx: &mut Ctx, spec: &PlatformSpec) -> Vec<ir::Secret> {
-    let mut out = Vec::new();
-    for (name, s) in &spec.secrets {
-        ctx.name(name, "secret name", values::name::dns1123_label);
-        let env_var = match &s.env {
-            Some(e) => {
-                ctx.name(e, "environment variable name", values::name::env_var);
-                e.value.clone()
-            }
-            None => name.value.to_ascii_uppercase().replace('-', "_"),
-        };
-        if let Some(d) = &s.description {
-            ctx.single_line(d, "secret description");
-        }
-        let external = s.external.as_ref().map(|x| {
-            ctx.name(&x.store, "secret store name", values::name::dns1123_label);
-            ctx.single_line(&x.key, "secret store key");
-            if let Some(p) = &x.property {
-                ctx.single_line(p, "secret store property");
-            }
-            ir::ExternalSecret {
-                store: x.store.clone(),
-                store_kind: x.store_kind.map(|k| k.value).unwrap_or_default(),
-                key: x.key.value.clone(),
-                property: x.property.as_ref().map(|p| p.value.clone()),
-            }
-        });
-        out.push(ir::Secret {
-            name: name.clone(),
-            env_var,
-            description: s.description.as_ref().map(|d| d.value.clone()),
-            external,
-        });
-    }
-    let mut vars: Vec<(&str, &Spanned<String>)> =
-        out.iter().map(|s| (s.env_var.as_str(), &s.name)).collect();
-    vars.sort_by(|a, b| a.0.cmp(b.0));
-    for pair in vars.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            ctx.error(
-                codes::DUPLICATE_NAME,
-                pair[1].1.span,
-                format!(
-                    "secrets `{}` and `{}` both use the variable `{}`",
-                    pair[0].1.value, pair[1].1.value, pair[0].0
-                ),
-                "same variable",
-                "give one of them another `env` name",
-            );
-        }
-    }
-    out
 }
 
 fn entry(c: &Component, user: Option<String>, database: Option<String>) -> Entry {

@@ -332,6 +332,11 @@ fn merge_rollout(base: &mut Rollout, o: &Rollout) {
     if let Some(i) = &o.preview_image {
         base.preview_image = Some(i.clone());
     }
+    for (b, s) in [(&mut base.blue, &o.blue), (&mut base.green, &o.green)] {
+        if let Some(i) = s.as_ref().and_then(|s| s.image.as_ref()) {
+            b.get_or_insert_with(Default::default).image = Some(i.clone());
+        }
+    }
     if let Some(s) = &o.max_surge {
         base.max_surge = Some(s.clone());
     }

@@ -369,6 +369,17 @@ pub(crate) fn rollout(
     };
     match strategy {
         RolloutStrategy::Rolling => {
+            for s in [&r.blue, &r.green].into_iter().flatten() {
+                if let Some(i) = &s.image {
+                    ctx.error(
+                        codes::INVALID_VALUE,
+                        i.span,
+                        "slots apply to blue-green rollouts only",
+                        "not a blue-green rollout",
+                        "set `strategy: blue-green`, or set the service's `image`",
+                    );
+                }
+            }
             if let Some(s) = &r.active_slot {
                 ctx.error(
                     codes::INVALID_VALUE,
@@ -393,16 +404,29 @@ pub(crate) fn rollout(
                     "remove it; blue-green switches all traffic at once",
                 );
             }
-            let preview = r
-                .preview_image
-                .as_ref()
-                .and_then(|i| ctx.image(i))
-                .unwrap_or_else(|| image.clone());
+            if let Some(p) = &r.preview_image {
+                ctx.error(
+                    codes::INVALID_VALUE,
+                    p.span,
+                    "`previewImage` follows whichever slot is idle, so switching `activeSlot` would swap the images of both slots",
+                    "the idle slot's image",
+                    "give the slot that holds the new release its own image, such as `green: { image: ... }`; switching `activeSlot` then moves only traffic",
+                );
+            }
+            let mut slot_image = |s: &Option<model::SlotSpec>| {
+                s.as_ref()
+                    .and_then(|s| s.image.as_ref())
+                    .and_then(|i| ctx.image(i))
+                    .unwrap_or_else(|| image.clone())
+            };
+            let blue = slot_image(&r.blue);
+            let green = slot_image(&r.green);
             ir::Rollout::BlueGreen {
                 active: r
                     .active_slot
                     .unwrap_or(Spanned::detached(model::Slot::Blue)),
-                preview_image: preview,
+                blue,
+                green,
             }
         }
     }

@@ -169,7 +169,7 @@ pub(crate) fn service(
         }
         let mimage = match &m.image {
             Some(i) => ctx.image(i)?,
-            None => image.clone(),
+            None => promoted_image(s, &image),
         };
         Some(ir::Migration {
             image: mimage,
@@ -194,6 +194,20 @@ pub(crate) fn service(
         })
     });
     let rollout = parts::rollout(ctx, s.rollout.as_ref(), &image);
+    if let (Some(m), ir::Rollout::BlueGreen { blue, green, .. }) = (&migration, &rollout)
+        && blue.value != image.value
+        && green.value != image.value
+        && blue.value != green.value
+        && s.migrations.as_ref().is_some_and(|mm| mm.image.is_none())
+    {
+        ctx.error(
+            codes::INVALID_VALUE,
+            m.span,
+            "both slots run another image than the service's, so nexus cannot tell which release the migration is for",
+            "migration of which release?",
+            "set the service's `image` to the release that is live now and give only the slot of the new release its own image, or give the migration its `image`",
+        );
+    }
     Some(ir::Workload {
         name: name.clone(),
         kind: ir::WorkloadKind::Service,
@@ -434,4 +448,29 @@ pub(crate) fn monitoring(ctx: &mut Ctx, m: MonitoringInput<'_>) -> Option<ir::Wo
         shm_mib: None,
         span: m.span,
     })
+}
+
+/// The image a blue-green service's migration runs by default: the release being promoted,
+/// that is the slot image that differs from the service's `image` (the live release). It does
+/// not depend on `activeSlot`, so switching traffic renders the same migration Job.
+fn promoted_image(
+    s: &crate::model::Service,
+    image: &Spanned<crate::values::ImageRef>,
+) -> Spanned<crate::values::ImageRef> {
+    let slots = s.rollout.as_ref().filter(|r| {
+        r.strategy
+            .is_some_and(|st| st.value == crate::model::RolloutStrategy::BlueGreen)
+    });
+    slots
+        .into_iter()
+        .flat_map(|r| [&r.blue, &r.green])
+        .flatten()
+        .filter_map(|slot| slot.image.as_ref())
+        .filter_map(|i| {
+            crate::values::ImageRef::parse(&i.value)
+                .ok()
+                .map(|v| Spanned::new(v, i.span))
+        })
+        .find(|i| i.value != image.value)
+        .unwrap_or_else(|| image.clone())
 }
