@@ -31,6 +31,9 @@ pub(crate) fn check(ctx: &mut Ctx, workloads: &[ir::Workload], uses: &[(String, 
             }
         }
     }
+    for w in workloads {
+        talks(ctx, w, workloads, &names);
+    }
     for (owner, hosts) in uses {
         let Some(w) = index(owner).map(|i| &workloads[i]) else {
             continue;
@@ -39,20 +42,57 @@ pub(crate) fn check(ctx: &mut Ctx, workloads: &[ir::Workload], uses: &[(String, 
         for (target, span) in hosts {
             if target != owner
                 && !w.depends_on.iter().any(|d| &d.value == target)
+                && !w.talks_to.iter().any(|t| &t.workload.value == target)
                 && !reported.contains(&target.as_str())
             {
                 reported.push(target);
                 ctx.error(
                     codes::UNDECLARED_DEPENDENCY,
                     *span,
-                    format!("`{owner}` uses `{target}` but does not declare it in `dependsOn`"),
-                    "undeclared dependency",
-                    format!("add `{target}` to `{owner}`'s `dependsOn`: network rules only let a workload reach what it declares"),
+                    format!("`{owner}` uses `{target}` but declares it in neither `dependsOn` nor `talksTo`"),
+                    "undeclared connection",
+                    format!("add `{target}` to `{owner}`'s `dependsOn` (to start after it) or `talksTo`: network rules only let a workload reach what it declares"),
                 );
             }
         }
     }
     cycles(ctx, workloads, &names);
+}
+
+/// Checks each `talksTo` entry: a known workload other than itself, and ports it has.
+fn talks(ctx: &mut Ctx, w: &ir::Workload, workloads: &[ir::Workload], names: &[&str]) {
+    for t in &w.talks_to {
+        if t.workload.value == w.name.value {
+            ctx.error(
+                codes::UNRESOLVED_REFERENCE,
+                t.workload.span,
+                format!("`{}` talks to itself", t.workload.value),
+                "itself",
+                "remove it from `talksTo`: a workload reaches its own pods without a rule",
+            );
+            continue;
+        }
+        let Ok(i) = names.binary_search(&t.workload.value.as_str()) else {
+            ctx.unresolved(
+                codes::UNRESOLVED_REFERENCE,
+                &t.workload,
+                "workload",
+                names.iter().copied(),
+            );
+            continue;
+        };
+        let target = &workloads[i];
+        for p in &t.ports {
+            if target.port(&p.value).is_none() {
+                ctx.unresolved(
+                    codes::UNRESOLVED_REFERENCE,
+                    p,
+                    "port",
+                    target.ports.iter().map(|q| q.name.value.as_str()),
+                );
+            }
+        }
+    }
 }
 
 fn cycles(ctx: &mut Ctx, workloads: &[ir::Workload], names: &[&str]) {

@@ -383,7 +383,11 @@ fn secrets(ctx: &mut Ctx, spec: &PlatformSpec) -> Vec<ir::Secret> {
 
 fn entry(c: &Component, user: Option<String>, database: Option<String>) -> Entry {
     Entry {
-        ports: c.ports.iter().map(|(n, p)| ((*n).to_owned(), *p)).collect(),
+        ports: c
+            .ports
+            .iter()
+            .map(|p| (p.name.to_owned(), p.port))
+            .collect(),
         user,
         database,
     }
