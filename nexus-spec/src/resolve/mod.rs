@@ -3,6 +3,7 @@
 
 mod contract;
 mod ctx;
+mod cycles;
 mod gateway;
 mod graph;
 mod migrations;
