@@ -150,3 +150,120 @@ fn talks_to_a_port_the_target_does_not_have_is_refused() {
     assert!(text.contains("unknown port `managment`"), "{text}");
     assert!(text.contains("did you mean `management`?"), "{text}");
 }
+
+/// Two services that call each other: a cycle of `talksTo`, beside an acyclic `dependsOn`.
+const MUTUAL: &str = r#"apiVersion: nexus.dev/v1alpha1
+kind: Platform
+metadata: {name: shop, version: 1.0.0}
+spec:
+  services:
+    orders:
+      image: registry.example.com/shop/orders:1.0.0
+      ports: [{name: http, port: 8080}]
+      env: {PAYMENTS_URL: "http://${payments.host}:${payments.port}"}
+      talksTo: [{workload: payments}]
+    payments:
+      image: registry.example.com/shop/payments:1.0.0
+      ports: [{name: grpc, port: 9090}]
+      env: {ORDERS_URL: "http://${orders.host}:${orders.port}"}
+      dependsOn: [orders]
+      talksTo: [{workload: orders}]
+  environments:
+    production: {}
+"#;
+
+#[test]
+fn two_services_that_call_each_other_are_open_both_ways() {
+    let spec = Spec::from_str("mutual.yaml", MUTUAL).expect("the spec loads");
+    assert!(spec.validate().is_empty(), "{:?}", spec.validate());
+    let plan = render(&spec, "production");
+    let orders = policy(&plan, "50-services/orders.yaml", "orders");
+    let payments = policy(&plan, "50-services/payments.yaml", "payments");
+    assert_eq!(
+        rules(&orders, "egress", "to").get("payments"),
+        Some(&vec![9090])
+    );
+    assert_eq!(
+        rules(&orders, "ingress", "from").get("payments"),
+        Some(&vec![8080])
+    );
+    assert_eq!(
+        rules(&payments, "egress", "to").get("orders"),
+        Some(&vec![8080])
+    );
+    assert_eq!(
+        rules(&payments, "ingress", "from").get("orders"),
+        Some(&vec![9090])
+    );
+
+    // Compose: each reaches the other over its own edge network; only dependsOn orders the
+    // start, so there is no cycle for Compose to refuse.
+    let platform = spec.resolve("production").expect("resolves");
+    let compose = nexus_render::compose::render(&platform).expect("compose renders");
+    let text = std::str::from_utf8(compose.get("compose.yaml").expect("compose.yaml")).unwrap();
+    let doc: Value = serde_saphyr::from_str(text).unwrap();
+    let services = &doc["services"];
+    assert!(
+        services["orders"]["depends_on"].get("payments").is_none(),
+        "{text}"
+    );
+    assert!(
+        services["payments"]["depends_on"].get("orders").is_some(),
+        "{text}"
+    );
+    let networks = |s: &str| -> Vec<String> {
+        match &services[s]["networks"] {
+            Value::Object(m) => m.keys().cloned().collect(),
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    for s in ["orders", "payments"] {
+        let n = networks(s);
+        assert!(n.contains(&"orders_to_payments".to_owned()), "{s}: {n:?}");
+        assert!(n.contains(&"payments_to_orders".to_owned()), "{s}: {n:?}");
+    }
+}
+
+#[test]
+fn a_placeholder_needs_its_target_in_depends_on_or_talks_to() {
+    let text = MUTUAL.replace("      talksTo: [{workload: payments}]\n", "");
+    let spec = Spec::from_str("mutual.yaml", &text).expect("the spec loads");
+    let errors = format!("{:?}", spec.validate());
+    assert!(
+        errors.contains(
+            "`orders` uses `payments` but declares it in neither `dependsOn` nor `talksTo`"
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn depends_on_stays_acyclic() {
+    let text = MUTUAL.replace(
+        "      talksTo: [{workload: payments}]\n",
+        "      dependsOn: [payments]\n",
+    );
+    let spec = Spec::from_str("mutual.yaml", &text).expect("the spec loads");
+    let errors = format!("{:?}", spec.validate());
+    assert!(
+        errors.contains("dependency cycle: orders → payments → orders"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn the_graph_draws_talks_to_apart_from_depends_on() {
+    let spec = Spec::from_str("mutual.yaml", MUTUAL).expect("the spec loads");
+    let platform = spec.resolve("production").expect("resolves");
+    let graph = nexus_render::graph::Graph::from_platform(&platform);
+    let mermaid = graph.mermaid();
+    let dot = graph.dot();
+    // payments depends on orders (and talks to it: one solid edge); orders only talks back.
+    assert_eq!(mermaid.matches("-.->").count(), 1, "{mermaid}");
+    assert_eq!(mermaid.matches(" --> ").count(), 1, "{mermaid}");
+    assert_eq!(dot.matches("style=dotted").count(), 1, "{dot}");
+}

@@ -395,6 +395,14 @@ impl Workload {
         self.ports.iter().find(|p| p.name.value == name)
     }
 
+    /// Every workload this one connects to: its `dependsOn` and then its `talksTo` targets
+    /// (a target may appear in both).
+    pub fn connections(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.depends_on
+            .iter()
+            .chain(self.talks_to.iter().map(|t| &t.workload))
+    }
+
     /// The main port, if any.
     pub fn main_port(&self) -> Option<&Port> {
         self.ports.first()
