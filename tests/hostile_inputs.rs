@@ -532,3 +532,57 @@ fn a_link_loop_in_the_output_folder_is_left_alone() {
         check.stderr
     );
 }
+
+/// Runs `nexus validate` on services named `s0`…`s{n-1}`, each depending on the targets
+/// `deps(i)` gives, and returns its output (refused with a cycle).
+fn validate_graph(tag: &str, n: usize, deps: impl Fn(usize) -> Vec<usize>) -> String {
+    let mut text = String::from(HEAD);
+    text.push_str("  services:\n");
+    for i in 0..n {
+        let list: Vec<String> = deps(i).iter().map(|d| format!("s{d}")).collect();
+        text.push_str(&format!(
+            "    s{i}: {{ image: registry.example.com/demo/s:1.0.0, dependsOn: [{}] }}\n",
+            list.join(", ")
+        ));
+    }
+    text.push_str("  environments: { staging: {} }\n");
+    let dir = TempDir::new(tag);
+    let path = dir.write("spec.yaml", text);
+    refused(&path, codes::DEPENDENCY_CYCLE, SLOW)
+}
+
+/// A ring of 100 services printed 8,444 lines; its cycle now fits on a screen, written as a
+/// path with a label on a few of its edges only.
+#[test]
+fn a_hundred_service_ring_prints_under_a_hundred_lines() {
+    let out = validate_graph("ring", 100, |i| vec![(i + 1) % 100]);
+    let lines = out.lines().count();
+    assert!(lines < 100, "{lines} lines:\n{out}");
+    assert!(out.contains("s0 → s1 → s2"), "{out}");
+    assert!(out.contains("… 92 more → s0"), "{out}");
+    assert_eq!(out.matches("dependency cycle:").count(), 1, "{out}");
+}
+
+/// Overlapping cycles (each service depends on the next two) are one group: one diagnostic
+/// naming the shortest cycle through it.
+#[test]
+fn overlapping_cycles_are_one_diagnostic() {
+    let out = validate_graph("overlap", 100, |i| vec![(i + 1) % 100, (i + 2) % 100]);
+    let lines = out.lines().count();
+    assert!(lines < 100, "{lines} lines:\n{out}");
+    assert_eq!(out.matches("dependency cycle:").count(), 1, "{out}");
+    assert!(out.contains("100 workloads wait on each other"), "{out}");
+}
+
+/// Fifty separate pairs that wait for each other: a few are drawn, the rest counted.
+#[test]
+fn many_separate_cycles_are_counted_after_a_screenful() {
+    let out = validate_graph("pairs", 100, |i| vec![i ^ 1]);
+    let lines = out.lines().count();
+    assert!(lines < 100, "{lines} lines:\n{out}");
+    assert_eq!(out.matches("dependency cycle:").count(), 5, "{out}");
+    assert!(
+        out.contains("45 more dependency cycles, among 90 workloads"),
+        "{out}"
+    );
+}

@@ -61,8 +61,10 @@ pub enum EdgeKind {
     Ingress,
     /// A gateway route to a workload.
     Route,
-    /// A declared dependency.
+    /// A declared dependency (start order and a connection).
     DependsOn,
+    /// A connection without start order (`talksTo`): drawn dotted.
+    TalksTo,
     /// A public workload no route reaches (exposed without the gateway).
     Public,
 }
@@ -184,6 +186,17 @@ impl Graph {
                     label: None,
                 });
             }
+            for t in &w.talks_to {
+                if w.depends_on.iter().any(|d| d.value == t.workload.value) {
+                    continue;
+                }
+                edges.push(Edge {
+                    from: workload_id(&w.name.value),
+                    to: workload_id(&t.workload.value),
+                    kind: EdgeKind::TalksTo,
+                    label: None,
+                });
+            }
         }
         Graph {
             name: p.namespace.value.clone(),
@@ -230,7 +243,7 @@ impl Graph {
             let arrow = match e.kind {
                 EdgeKind::Ingress => "==>",
                 EdgeKind::Route | EdgeKind::DependsOn => "-->",
-                EdgeKind::Public => "-.->",
+                EdgeKind::Public | EdgeKind::TalksTo => "-.->",
             };
             let _ = match &e.label {
                 Some(l) => writeln!(
@@ -296,6 +309,7 @@ impl Graph {
             match e.kind {
                 EdgeKind::Ingress => attrs.push("style=bold".into()),
                 EdgeKind::Public => attrs.push("style=dashed".into()),
+                EdgeKind::TalksTo => attrs.push("style=dotted".into()),
                 EdgeKind::Route | EdgeKind::DependsOn => {}
             }
             let attrs = if attrs.is_empty() {

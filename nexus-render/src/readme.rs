@@ -53,7 +53,9 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
     out.push_str("```\n\n");
     out.push_str(
         "Thick arrow: traffic from the internet; arrows from the gateway: its routes; other\n\
-         solid arrows: declared dependencies; dashed: public without a gateway route.\n\n",
+         solid arrows: `dependsOn` (started after, and connected to); dashed from the internet:\n\
+         public without a gateway route; other dashed arrows: `talksTo` (connected to, no start\n\
+         order).\n\n",
     );
     out.push_str(&apply_order(platform, files));
     out.push_str(&crate::runbook::release_runbook(platform));

@@ -163,7 +163,7 @@ pub(super) static TIER_EDGE: Rule = Rule {
     check: |ctx, p, out| {
         let forbidden = &ctx.policy.network.forbidden_tier_edges;
         for w in &p.workloads {
-            for d in &w.depends_on {
+            for d in w.connections() {
                 let Some(target) = p.workload(&d.value) else {
                     continue;
                 };
@@ -175,7 +175,7 @@ pub(super) static TIER_EDGE: Rule = Rule {
                         &Target::workload(w),
                         d.span,
                         format!(
-                            "`{}` ({}) depends on `{}` ({}); the policy forbids {} → {}",
+                            "`{}` ({}) connects to `{}` ({}); the policy forbids {} → {}",
                             w.name.value,
                             w.tier,
                             target.name.value,

@@ -7,7 +7,8 @@
 //! reaches exactly what it declared, like the default-deny policies with their allow rules.
 //!
 //! Edges:
-//! - every `dependsOn` (the client reaches the dependency);
+//! - every `dependsOn` and `talksTo` (the client reaches the target; two services that talk
+//!   to each other get one network each way, harmless since both ends are members of both);
 //! - the gateway to every workload a route targets;
 //! - Prometheus to every workload with a metrics endpoint;
 //! - Grafana to Prometheus and Jaeger (its provisioned data sources).
@@ -42,7 +43,7 @@ impl Topology {
     pub fn new(p: &ir::Platform, gateway: Option<&str>) -> Self {
         let mut edges = BTreeSet::new();
         for w in &p.workloads {
-            for d in &w.depends_on {
+            for d in w.connections() {
                 edges.insert((w.name.value.clone(), d.value.clone()));
             }
         }

@@ -2,9 +2,11 @@
 //! (see [`super::namespace`]); each pod group then gets one policy that lets in exactly the
 //! flows derived from the IR and lets out exactly the flows it starts:
 //!
-//! * a workload reaches each workload it declares in `dependsOn`, on that workload's ports;
-//!   its migration Job reaches only the migration's own dependencies (by default the
-//!   service's databases);
+//! * a workload reaches each workload it declares in `dependsOn` or `talksTo`, on that
+//!   workload's client ports (an engine's administration and clustering ports stay closed)
+//!   and on the ports a `talksTo` entry names; its migration Job reaches only the
+//!   migration's own dependencies (by default the service's databases), on their client
+//!   ports;
 //! * the ingress controller reaches each routed workload, on the routed ports;
 //! * Prometheus reaches each workload that declares `metrics`, on the metrics port;
 //! * Grafana reaches Prometheus and Jaeger (its provisioned data sources);
@@ -63,9 +65,23 @@ pub(crate) struct Flows {
     egress: Rules,
 }
 
-fn all_ports(w: &ir::Workload) -> Ports {
+/// The ports a dependency opens: the target's client ports.
+fn client_ports(w: &ir::Workload) -> Ports {
     w.ports
         .iter()
+        .filter(|p| p.role == ir::PortRole::Client)
+        .map(|p| (p.port.value, protocol(p.protocol)))
+        .collect()
+}
+
+/// The ports a `talksTo` entry opens: those it names, or the target's client ports.
+fn talk_ports(t: &ir::Talk, target: &ir::Workload) -> Ports {
+    if t.ports.is_empty() {
+        return client_ports(target);
+    }
+    t.ports
+        .iter()
+        .filter_map(|n| target.port(&n.value))
         .map(|p| (p.port.value, protocol(p.protocol)))
         .collect()
 }
@@ -79,12 +95,21 @@ impl Flows {
             let name = &w.name.value;
             for d in &w.depends_on {
                 if let Some(target) = find(&d.value) {
-                    f.allow(Peer::Pods(name.clone()), target, all_ports(target));
+                    f.allow(Peer::Pods(name.clone()), target, client_ports(target));
+                }
+            }
+            for t in &w.talks_to {
+                if let Some(target) = find(&t.workload.value) {
+                    f.allow(Peer::Pods(name.clone()), target, talk_ports(t, target));
                 }
             }
             for d in w.migration.iter().flat_map(|m| &m.depends_on) {
                 if let Some(target) = find(&d.value) {
-                    f.allow(Peer::Pods(migration_group(name)), target, all_ports(target));
+                    f.allow(
+                        Peer::Pods(migration_group(name)),
+                        target,
+                        client_ports(target),
+                    );
                 }
             }
             for (target, port) in backup::reach(p, w) {

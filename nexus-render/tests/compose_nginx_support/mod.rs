@@ -63,6 +63,7 @@ pub fn port(name: &str, n: u16) -> Port {
         port: s(n),
         protocol: Protocol::Tcp,
         host_port: None,
+        role: nexus_spec::ir::PortRole::Client,
     }
 }
 
@@ -120,6 +121,7 @@ pub fn workload(name: &str, kind: WorkloadKind, tier: Tier, img: &str, uid: i64)
         replicas: s(1),
         health: Health::default(),
         depends_on: vec![],
+        talks_to: vec![],
         autoscaling: None,
         disruption_budget: None,
         rollout: Rollout::Rolling {

@@ -3,6 +3,7 @@
 
 use super::{
     BackupMethod, BackupSupport, BuiltinProbe, Component, CredentialEnv, DumpTool, MemorySetting,
+    PortSpec,
 };
 use crate::model::Engine;
 
@@ -29,7 +30,7 @@ const POSTGRES: Component = Component {
     image: "docker.io/library/postgres",
     tag_suffix: "",
     releases: &["18.6", "17.11", "16.15", "15.19", "14.24"],
-    ports: &[("postgres", 5432)],
+    ports: &[PortSpec::client("postgres", 5432)],
     data_path: Some("/var/lib/postgresql/data"),
     uid: 999,
     gid: 999,
@@ -92,7 +93,7 @@ const REDIS: Component = Component {
     releases: &[
         "8.10.1", "8.8.2", "8.6.6", "8.4.6", "8.2.9", "7.4.11", "7.2.16", "6.2.24",
     ],
-    ports: &[("redis", 6379)],
+    ports: &[PortSpec::client("redis", 6379)],
     data_path: Some("/data"),
     uid: 999,
     gid: 999,
@@ -160,7 +161,10 @@ const ELASTICSEARCH: Component = Component {
     image: "docker.elastic.co/elasticsearch/elasticsearch",
     tag_suffix: "",
     releases: &["8.19.20", "8.14.3"],
-    ports: &[("http", 9200), ("transport", 9300)],
+    ports: &[
+        PortSpec::client("http", 9200),
+        PortSpec::cluster("transport", 9300),
+    ],
     data_path: Some("/usr/share/elasticsearch/data"),
     uid: 1000,
     gid: 1000,
@@ -201,7 +205,10 @@ const NEO4J: Component = Component {
     image: "docker.io/library/neo4j",
     tag_suffix: "-community",
     releases: &["5.26.29"],
-    ports: &[("bolt", 7687), ("http", 7474)],
+    ports: &[
+        PortSpec::client("bolt", 7687),
+        PortSpec::admin("http", 7474),
+    ],
     data_path: Some("/data"),
     uid: 7474,
     gid: 7474,
@@ -249,7 +256,10 @@ const RABBITMQ: Component = Component {
     image: "docker.io/library/rabbitmq",
     tag_suffix: "-management",
     releases: &["4.3.5", "4.2.9", "4.1.8", "4.0.9", "3.13.7"],
-    ports: &[("amqp", 5672), ("management", 15672)],
+    ports: &[
+        PortSpec::client("amqp", 5672),
+        PortSpec::admin("management", 15672),
+    ],
     data_path: Some("/var/lib/rabbitmq"),
     uid: 999,
     gid: 999,
@@ -289,7 +299,10 @@ const MINIO: Component = Component {
     image: "quay.io/minio/minio",
     tag_suffix: "",
     releases: &["RELEASE.2024-06-13T22-53-53Z"],
-    ports: &[("api", 9000), ("console", 9001)],
+    ports: &[
+        PortSpec::client("api", 9000),
+        PortSpec::admin("console", 9001),
+    ],
     data_path: Some("/data"),
     uid: 1000,
     gid: 1000,

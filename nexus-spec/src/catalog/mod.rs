@@ -21,6 +21,70 @@ pub use monitoring::{
     DEFAULT_NGINX_VERSION, GRAFANA, JAEGER, NGINX, NGINX_IMAGE, NGINX_UID, PROMETHEUS,
 };
 
+/// Who a port is for. A workload that declares a dependency on a component reaches its
+/// client ports only; an administration or clustering port is opened only when the spec names
+/// it (`talksTo: [{workload: rabbitmq, ports: [management]}]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PortRole {
+    /// The protocol applications speak (SQL, AMQP, S3, Bolt, OTLP).
+    Client,
+    /// A console or management API for operators and tools.
+    Admin,
+    /// Traffic between the component's own nodes (Elasticsearch transport).
+    Cluster,
+}
+
+impl PortRole {
+    /// The role's name, as messages and documents write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortRole::Client => "client",
+            PortRole::Admin => "admin",
+            PortRole::Cluster => "cluster",
+        }
+    }
+}
+
+/// A port of a component's contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortSpec {
+    /// Name (the Kubernetes port name and the placeholder's `${WORKLOAD.NAME.port}`).
+    pub name: &'static str,
+    /// Number.
+    pub port: u16,
+    /// Who it is for.
+    pub role: PortRole,
+}
+
+impl PortSpec {
+    /// A port for clients.
+    pub const fn client(name: &'static str, port: u16) -> PortSpec {
+        PortSpec {
+            name,
+            port,
+            role: PortRole::Client,
+        }
+    }
+
+    /// A console or management port.
+    pub const fn admin(name: &'static str, port: u16) -> PortSpec {
+        PortSpec {
+            name,
+            port,
+            role: PortRole::Admin,
+        }
+    }
+
+    /// A port for the component's own nodes.
+    pub const fn cluster(name: &'static str, port: u16) -> PortSpec {
+        PortSpec {
+            name,
+            port,
+            role: PortRole::Cluster,
+        }
+    }
+}
+
 /// A health check a component ships with.
 #[derive(Debug, Clone, Copy)]
 pub enum BuiltinProbe {
@@ -180,8 +244,8 @@ pub struct Component {
     /// nodes never run different releases of one declaration; a spec that names an exact
     /// release gets it as written.
     pub releases: &'static [&'static str],
-    /// Ports: (name, number). The first is the main one.
-    pub ports: &'static [(&'static str, u16)],
+    /// Ports, with what each is for. The first is the main one.
+    pub ports: &'static [PortSpec],
     /// Where data lives, for the volume.
     pub data_path: Option<&'static str>,
     /// The image's own non-root user.

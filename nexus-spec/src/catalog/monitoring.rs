@@ -1,14 +1,14 @@
 //! The monitoring components' rows and the gateway's image. Sources are cited in
 //! `docs/engines.md`.
 
-use super::{BuiltinProbe, Component, CredentialEnv, NOT_A_BACKING_SERVICE};
+use super::{BuiltinProbe, Component, CredentialEnv, NOT_A_BACKING_SERVICE, PortSpec};
 
 /// Prometheus.
 pub const PROMETHEUS: Component = Component {
     image: "docker.io/prom/prometheus",
     tag_suffix: "",
     releases: &["v2.53.5"],
-    ports: &[("web", 9090)],
+    ports: &[PortSpec::client("web", 9090)],
     data_path: Some("/prometheus"),
     uid: 65534,
     gid: 65534,
@@ -31,7 +31,7 @@ pub const GRAFANA: Component = Component {
     image: "docker.io/grafana/grafana",
     tag_suffix: "",
     releases: &["11.1.5"],
-    ports: &[("http", 3000)],
+    ports: &[PortSpec::client("http", 3000)],
     data_path: Some("/var/lib/grafana"),
     uid: 472,
     gid: 472,
@@ -65,10 +65,10 @@ pub const JAEGER: Component = Component {
     tag_suffix: "",
     releases: &["1.57.0"],
     ports: &[
-        ("ui", 16686),
-        ("otlp-grpc", 4317),
-        ("otlp-http", 4318),
-        ("admin", 14269),
+        PortSpec::admin("ui", 16686),
+        PortSpec::client("otlp-grpc", 4317),
+        PortSpec::client("otlp-http", 4318),
+        PortSpec::admin("admin", 14269),
     ],
     data_path: None,
     uid: 10001,
@@ -94,7 +94,10 @@ pub const NGINX: Component = Component {
     image: "docker.io/nginxinc/nginx-unprivileged",
     tag_suffix: "",
     releases: &["1.28.0", "1.27.5", "1.26.3", "1.25.5", "1.24.0", "1.22.1"],
-    ports: &[("http", 8080), ("https", 8443)],
+    ports: &[
+        PortSpec::client("http", 8080),
+        PortSpec::client("https", 8443),
+    ],
     data_path: None,
     uid: 101,
     gid: 101,

@@ -12,12 +12,13 @@ mod workload;
 pub use gateway::{Gateway, GatewayTls, Header, Hsts, NginxGateway, Rate, RateLimit, Route};
 pub use workload::{
     Autoscaling, Backup, Credentials, DisruptionBudget, EnvVar, Health, HostPath, Metrics,
-    Migration, Port, Probe, ProbeAction, Resources, Rollout, SecretFile, Security, Storage, Wait,
-    Workload, WorkloadKind,
+    Migration, Port, Probe, ProbeAction, Resources, Rollout, SecretFile, Security, Storage, Talk,
+    Wait, Workload, WorkloadKind,
 };
 
 use std::collections::BTreeMap;
 
+pub use crate::catalog::PortRole;
 use crate::model::{SecretStoreKind, Waiver};
 use crate::span::{Span, Spanned};
 pub use crate::values::{Cron, ImageRef, NginxVersion, Quantity, Segment, Template};

@@ -1,5 +1,6 @@
 //! Workloads, resolved: services, backing services and the monitoring stack in one shape.
 
+use crate::catalog::PortRole;
 use crate::model::{Engine, Exposure, Protocol, Seccomp, Slot, Tier};
 use crate::span::{Span, Spanned};
 use crate::values::{Cron, ImageRef, Quantity, Template};
@@ -51,6 +52,18 @@ pub struct Port {
     pub protocol: Protocol,
     /// Node port binding, if any.
     pub host_port: Option<Spanned<u16>>,
+    /// Who it is for: a dependency opens only client ports (an application service's own
+    /// ports are all client ports).
+    pub role: PortRole,
+}
+
+/// A connection a workload opens to another (from `talksTo`).
+#[derive(Debug, Clone)]
+pub struct Talk {
+    /// The target workload.
+    pub workload: Spanned<String>,
+    /// The target's ports, by name; empty means its client ports.
+    pub ports: Vec<Spanned<String>>,
 }
 
 /// An environment variable.
@@ -360,8 +373,10 @@ pub struct Workload {
     pub replicas: Spanned<u32>,
     /// Health checks.
     pub health: Health,
-    /// Dependencies, sorted.
+    /// Dependencies (start order, and a connection on client ports), sorted.
     pub depends_on: Vec<Spanned<String>>,
+    /// Connections that imply no start order, sorted by target.
+    pub talks_to: Vec<Talk>,
     /// Autoscaling.
     pub autoscaling: Option<Autoscaling>,
     /// Disruption budget.
@@ -396,6 +411,14 @@ impl Workload {
     /// The port with this name.
     pub fn port(&self, name: &str) -> Option<&Port> {
         self.ports.iter().find(|p| p.name.value == name)
+    }
+
+    /// Every workload this one connects to: its `dependsOn` and then its `talksTo` targets
+    /// (a target may appear in both).
+    pub fn connections(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.depends_on
+            .iter()
+            .chain(self.talks_to.iter().map(|t| &t.workload))
     }
 
     /// The main port, if any.

@@ -24,7 +24,7 @@ pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, WorkloadOv
 pub use gateway::{Gateway, Headers, Hsts, NginxSettings, RateLimit, Route, Tls, TlsVersion};
 pub use monitoring::{Grafana, Jaeger, Monitoring, Prometheus};
 pub use secret::{ExternalSecretRef, Secret, SecretStoreKind};
-pub use service::Service;
+pub use service::{Service, TalksTo};
 pub use waiver::Waiver;
 
 use std::collections::BTreeMap;

@@ -12,6 +12,18 @@ use super::common::{
 };
 use crate::span::Spanned;
 
+/// A connection a service opens: `{workload: rabbitmq}` or
+/// `{workload: rabbitmq, ports: [amqp, management]}`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TalksTo {
+    /// The workload it connects to.
+    pub workload: Name,
+    /// The target's ports it uses, by name (default: the target's client ports; an
+    /// engine's administration and clustering ports are opened only when named here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<Spanned<String>>,
+}
+
 /// An application service: a stateless workload built by the platform's team.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -43,9 +55,15 @@ pub struct Service {
     /// Health checks.
     #[serde(default)]
     pub health: Health,
-    /// Other workloads this service talks to; network rules allow exactly these.
+    /// Workloads this service needs before it starts. Each is also a connection (as if listed
+    /// in `talksTo`, on its client ports). The graph of `dependsOn` must have no cycle.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<Name>,
+    /// Workloads this service connects to without waiting for them: network rules open
+    /// exactly these (and the `dependsOn` ones), on the target's client ports unless `ports`
+    /// names others. Two services may talk to each other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub talks_to: Vec<TalksTo>,
     /// Horizontal autoscaling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscaling: Option<Autoscaling>,

@@ -3,6 +3,7 @@
 
 mod contract;
 mod ctx;
+mod cycles;
 mod gateway;
 mod graph;
 mod migrations;
@@ -370,7 +371,11 @@ fn label_key(s: &str) -> Result<(), String> {
 
 fn entry(c: &Component, user: Option<String>, database: Option<String>) -> Entry {
     Entry {
-        ports: c.ports.iter().map(|(n, p)| ((*n).to_owned(), *p)).collect(),
+        ports: c
+            .ports
+            .iter()
+            .map(|p| (p.name.to_owned(), p.port))
+            .collect(),
         user,
         database,
     }

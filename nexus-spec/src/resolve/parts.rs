@@ -49,6 +49,7 @@ pub(crate) fn ports(ctx: &mut Ctx, ports: &[model::Port]) -> Vec<ir::Port> {
             port: Spanned::new(number.value as u16, number.span),
             protocol: p.protocol.map(|p| p.value).unwrap_or_default(),
             host_port: host_port.map(|h| Spanned::new(h.value as u16, h.span)),
+            role: ir::PortRole::Client,
         });
     }
     out

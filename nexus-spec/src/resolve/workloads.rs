@@ -96,11 +96,12 @@ fn component_image(
 fn component_ports(c: &Component) -> Vec<ir::Port> {
     c.ports
         .iter()
-        .map(|(name, port)| ir::Port {
-            name: Spanned::detached((*name).to_owned()),
-            port: Spanned::detached(*port),
+        .map(|p| ir::Port {
+            name: Spanned::detached(p.name.to_owned()),
+            port: Spanned::detached(p.port),
             protocol: model::Protocol::Tcp,
             host_port: None,
+            role: p.role,
         })
         .collect()
 }
@@ -227,6 +228,7 @@ pub(crate) fn service(
         replicas,
         health,
         depends_on: sorted_deps(&s.depends_on),
+        talks_to: talks(&s.talks_to),
         autoscaling,
         disruption_budget,
         rollout,
@@ -249,6 +251,18 @@ fn sorted_deps(deps: &[model::Name]) -> Vec<Spanned<String>> {
     d.sort();
     d.dedup();
     d
+}
+
+fn talks(list: &[model::TalksTo]) -> Vec<ir::Talk> {
+    let mut out: Vec<ir::Talk> = list
+        .iter()
+        .map(|t| ir::Talk {
+            workload: t.workload.clone(),
+            ports: t.ports.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.workload.value.cmp(&b.workload.value));
+    out
 }
 
 fn metrics(ctx: &mut Ctx, m: &model::Metrics, ports: &[ir::Port]) -> Option<ir::Metrics> {
@@ -360,6 +374,7 @@ pub(crate) fn backing(
         replicas,
         health,
         depends_on: Vec::new(),
+        talks_to: Vec::new(),
         autoscaling: None,
         disruption_budget,
         migration: None,
@@ -430,6 +445,7 @@ pub(crate) fn monitoring(ctx: &mut Ctx, m: MonitoringInput<'_>) -> Option<ir::Wo
         replicas: Spanned::detached(1),
         health,
         depends_on: Vec::new(),
+        talks_to: Vec::new(),
         autoscaling: None,
         disruption_budget: None,
         rollout: ir::Rollout::Rolling {
