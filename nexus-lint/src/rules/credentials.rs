@@ -101,7 +101,7 @@ pub(crate) fn literal_password_option(args: &[String]) -> Option<String> {
 
 /// Every command line a workload runs (its command and args, and its migration's), with
 /// what it is called in a finding.
-fn command_lines(w: &Workload) -> Vec<(&'static str, Vec<String>, Span)> {
+pub(super) fn command_lines(w: &Workload) -> Vec<(&'static str, Vec<String>, Span)> {
     let mut out = Vec::new();
     let main: Vec<String> = w
         .command

@@ -162,14 +162,8 @@ pub(super) static URL_CREDENTIALS: Rule = Rule {
                     .label("password inside the URL");
                 }
             }
-            let migration = w.migration.iter().flat_map(|m| m.command.iter());
-            let args = w
-                .command
-                .iter()
-                .chain(w.args.iter())
-                .flatten()
-                .chain(migration);
-            for a in args {
+            let lines = super::credentials::command_lines(w);
+            for a in lines.iter().flat_map(|(_, line, _)| line) {
                 if literal_url_password(&[Segment::Text(a.clone())]).is_some() {
                     out.add(
                         &Target::workload(w),

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::objects::string_list;
+use super::objects::{string_list, strings};
 
 /// Compose interpolation of one value: `$$` is `$`; `${VAR}`, `${VAR:-default}`,
 /// `${VAR-default}`, `${VAR:?err}`, `${VAR?err}` and `$VAR` read `vars` (an unset
@@ -60,16 +60,8 @@ pub fn service<'a>(compose: &'a Value, name: &str) -> &'a Value {
 /// A service's `environment` (mapping or list), interpolated.
 pub fn environment(service: &Value, vars: &BTreeMap<String, String>) -> Vec<(String, String)> {
     let env = &service["environment"];
-    let pairs: Vec<(String, String)> = if let Some(m) = env.as_object() {
-        m.iter()
-            .map(|(k, v)| {
-                let text = v
-                    .as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| v.to_string());
-                (k.clone(), text)
-            })
-            .collect()
+    let pairs: Vec<(String, String)> = if env.is_object() {
+        strings(env).into_iter().collect()
     } else {
         string_list(env)
             .unwrap_or_default()

@@ -227,9 +227,18 @@ impl MemorySetting {
                 percent, max_mib, ..
             } => (percent, max_mib),
         };
-        let mib = limit_bytes / (1 << 20) * u128::from(percent) / 100;
-        u64::try_from(mib).unwrap_or(u64::MAX).min(max).max(1)
+        share_mib(limit_bytes, percent).min(max).max(1)
     }
+}
+
+/// `percent` of a memory limit of `limit_bytes`, in whole MiB (rounded down).
+///
+/// ```
+/// assert_eq!(nexus_spec::catalog::share_mib(4 << 30, 25), 1024);
+/// ```
+pub fn share_mib(limit_bytes: u128, percent: u64) -> u64 {
+    let mib = limit_bytes / (1 << 20) * u128::from(percent) / 100;
+    u64::try_from(mib).unwrap_or(u64::MAX)
 }
 
 /// One component: an engine or a monitoring tool.

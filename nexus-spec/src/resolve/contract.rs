@@ -1,7 +1,7 @@
 //! What an image's contract (its catalog row) adds to a workload: credentials as variables
 //! or files, settings derived from the memory limit and the shared-memory size.
 
-use crate::catalog::{Component, MemorySetting, SECRET_FILES_DIR};
+use crate::catalog::{Component, MemorySetting, SECRET_FILES_DIR, share_mib};
 use crate::ir;
 use crate::span::Spanned;
 use crate::values::{Segment, Template};
@@ -99,10 +99,7 @@ pub(crate) fn shm_mib(c: &Component, r: &ir::Resources) -> Option<u64> {
     if c.shm_percent == 0 {
         return None;
     }
-    Some(memory_limit(r).map_or(256, |limit| {
-        let mib = limit / (1 << 20) * u128::from(c.shm_percent) / 100;
-        u64::try_from(mib).unwrap_or(u64::MAX).max(64)
-    }))
+    Some(memory_limit(r).map_or(256, |limit| share_mib(limit, c.shm_percent).max(64)))
 }
 
 #[cfg(test)]
