@@ -14,6 +14,7 @@ pub mod ir;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod placement;
 pub mod resolve;
 pub mod schema;
 pub mod span;

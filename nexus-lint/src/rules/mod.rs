@@ -8,6 +8,7 @@ mod images;
 mod network;
 mod nginx;
 mod pod;
+mod quota;
 mod resources;
 mod secret_keys;
 mod secrets;
@@ -26,6 +27,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     let mut all: Vec<&'static Rule> = [
         pod::RULES,
         resources::RULES,
+        quota::RULES,
         availability::RULES,
         images::RULES,
         secrets::RULES,
@@ -97,9 +99,7 @@ pub(crate) fn resources(p: &Platform) -> Vec<(Target, &nexus_spec::ir::Resources
 
 /// The most replicas a workload runs (autoscaling's maximum when it autoscales).
 pub(crate) fn max_replicas(w: &Workload) -> u32 {
-    w.autoscaling.as_ref().map_or(w.replicas.value, |a| {
-        a.max_replicas.value.max(w.replicas.value)
-    })
+    nexus_spec::placement::max_replicas(w)
 }
 
 /// The fewest replicas a workload runs, and where that figure is written.

@@ -1,16 +1,15 @@
-//! Resources: requests, limits, and what an environment may reserve in total.
+//! Resources: requests and limits of each container (namespace totals are in `quota.rs`).
 
 use nexus_spec::Severity::{Error, Warning};
-use nexus_spec::ir::{Platform, Resources, Rollout, WorkloadKind};
+use nexus_spec::ir::{Platform, Resources, WorkloadKind};
 use nexus_spec::values::Quantity;
 use nexus_spec::{Span, Spanned};
 
-use crate::ctx::Ctx;
 use crate::finding::{Findings, Target};
 use crate::policy::Bounds;
 use crate::rule::{Compliance, Group, Rule};
 
-use super::{bytes, cores, max_replicas, resources};
+use super::resources;
 
 pub(super) static RULES: &[&Rule] = &[
     &CPU_REQUEST_MISSING,
@@ -20,7 +19,6 @@ pub(super) static RULES: &[&Rule] = &[
     &LIMIT_BELOW_REQUEST,
     &RATIO,
     &REQUEST_BOUNDS,
-    &BUDGET,
     &STATEFUL_MEMORY,
 ];
 
@@ -35,12 +33,6 @@ impl Kind {
         match self {
             Kind::Cpu => "CPU",
             Kind::Memory => "memory",
-        }
-    }
-    fn show(self, milli: u128) -> String {
-        match self {
-            Kind::Cpu => format!("{} CPU", cores(milli)),
-            Kind::Memory => bytes(milli),
         }
     }
     fn request(self, r: &Resources) -> Option<&Spanned<Quantity>> {
@@ -250,121 +242,6 @@ pub(super) static REQUEST_BOUNDS: Rule = Rule {
                     .label(why);
                 }
             }
-        }
-    },
-};
-
-/// Picks one figure of a container's resources.
-type Pick = fn(&Resources) -> Option<&Spanned<Quantity>>;
-
-/// What one workload contributes to the namespace's totals, at full scale.
-struct Usage<'a> {
-    name: &'a str,
-    amount: u128,
-}
-
-fn budget_line(
-    ctx: &Ctx<'_>,
-    p: &Platform,
-    out: &mut Findings,
-    what: &str,
-    budget: &Quantity,
-    kind: Kind,
-    usages: Vec<Usage<'_>>,
-) {
-    let total: u128 = usages.iter().map(|u| u.amount).sum();
-    if total <= budget.milli() {
-        return;
-    }
-    let mut top: Vec<&Usage<'_>> = usages.iter().filter(|u| u.amount > 0).collect();
-    top.sort_by(|a, b| b.amount.cmp(&a.amount).then(a.name.cmp(b.name)));
-    let largest: Vec<String> = top
-        .iter()
-        .take(3)
-        .map(|u| format!("`{}` {}", u.name, kind.show(u.amount)))
-        .collect();
-    // The largest contributors are named in the message rather than drawn as labels: miette
-    // merges distant labels of one file into one long excerpt.
-    out.add(
-        &Target::platform(p),
-        p.namespace.span,
-        format!(
-            "at full scale the workloads of `{}` need {what} of {}; the policy's budget for `{}` is {} (largest: {})",
-            ctx.environment,
-            kind.show(total),
-            ctx.environment,
-            kind.show(budget.milli()),
-            largest.join(", ")
-        ),
-    )
-    .label(format!("{what} over budget"));
-}
-
-pub(super) static BUDGET: Rule = Rule {
-    id: "NX-RES-008",
-    group: Group::Resources,
-    title: "Environment over its resource budget",
-    severity: Error,
-    enabled: true,
-    rationale: "The namespace quota is what the cluster grants the environment; a platform that needs more at full scale (every autoscaler at its maximum, both blue-green copies, one volume per stateful replica) fails to scale or deploy exactly when load is highest.",
-    fix: "Lower requests, limits, replica maxima or volume sizes, or raise the environment's `budget` in the policy.",
-    compliance: Compliance::NONE,
-    check: |ctx, p, out| {
-        let Some(budget) = ctx.budget() else { return };
-        let per_copy = |w: &nexus_spec::ir::Workload| {
-            let copies = if matches!(w.rollout, Rollout::BlueGreen { .. }) {
-                2
-            } else {
-                1
-            };
-            u128::from(max_replicas(w)) * copies
-        };
-        let figure = |pick: Pick| -> Vec<Usage<'_>> {
-            p.workloads
-                .iter()
-                .map(|w| {
-                    let q = pick(&w.resources);
-                    Usage {
-                        name: &w.name.value,
-                        amount: q.map_or(0, |q| q.value.milli()) * per_copy(w),
-                    }
-                })
-                .collect()
-        };
-        let lines: [(&str, &Option<Quantity>, Kind, Pick); 4] = [
-            ("requests.cpu", &budget.requests_cpu, Kind::Cpu, |r| {
-                r.cpu_request.as_ref()
-            }),
-            (
-                "requests.memory",
-                &budget.requests_memory,
-                Kind::Memory,
-                |r| r.memory_request.as_ref(),
-            ),
-            ("limits.cpu", &budget.limits_cpu, Kind::Cpu, |r| {
-                r.cpu_limit.as_ref()
-            }),
-            ("limits.memory", &budget.limits_memory, Kind::Memory, |r| {
-                r.memory_limit.as_ref()
-            }),
-        ];
-        for (what, limit, kind, pick) in lines {
-            if let Some(limit) = limit {
-                budget_line(ctx, p, out, what, limit, kind, figure(pick));
-            }
-        }
-        if let Some(limit) = &budget.storage {
-            let usages = p
-                .workloads
-                .iter()
-                .filter_map(|w| {
-                    w.storage.as_ref().map(|s| Usage {
-                        name: &w.name.value,
-                        amount: s.size.value.milli() * u128::from(max_replicas(w)),
-                    })
-                })
-                .collect();
-            budget_line(ctx, p, out, "storage", limit, Kind::Memory, usages);
         }
     },
 };

@@ -211,6 +211,7 @@ impl CronJobInput<'_> {
         spec.init_containers = Some(vec![dump]);
         spec.restart_policy = Some("Never".to_owned());
         pod::pull_secrets(ctx.platform, &mut spec);
+        super::placement::priority(ctx, nexus_spec::placement::JOBS, &mut spec);
         let labels: Labels = ctx.labels(self.group, "backup");
         let mut annotations = ctx.annotations().unwrap_or_default();
         annotations.insert(CHECKSUM_ANNOTATION.into(), self.checksum.to_owned());

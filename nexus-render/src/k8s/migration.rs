@@ -70,6 +70,7 @@ pub(crate) fn render(
     let waits: Vec<Container> = m.waits.iter().map(|wt| wait(ctx, w, wt)).collect();
     spec.init_containers = (!waits.is_empty()).then_some(waits);
     pod::pull_secrets(ctx.platform, &mut spec);
+    super::placement::priority(ctx, nexus_spec::placement::JOBS, &mut spec);
     let template_labels = ctx.versioned_labels(&group, "migration", &m.image.value);
     let job_spec = JobSpec {
         active_deadline_seconds: Some(i64::from(m.timeout_seconds)),

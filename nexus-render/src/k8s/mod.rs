@@ -10,6 +10,7 @@
 //! | path | holds |
 //! | --- | --- |
 //! | `00-namespace.yaml` | the Namespace, the `default-deny` and `allow-dns` NetworkPolicies |
+//! | `05-placement.yaml` | a `PriorityClass` per tier the environment runs (and one for its jobs), the namespace's `ResourceQuota` and `LimitRange` |
 //! | `10-secrets.yaml` | an `ExternalSecret` per secret kept in an external store |
 //! | `20-data/<name>.yaml` | each backing service (databases, caches, queues, object storage) |
 //! | `30-monitoring/<name>.yaml` | Prometheus (with its scrape configuration), Grafana (with its data sources), Jaeger |
@@ -21,7 +22,8 @@
 //!
 //! # Kind order
 //!
-//! Inside a file, objects come in this order: Namespace, ExternalSecret, ServiceAccount,
+//! Inside a file, objects come in this order: Namespace, PriorityClass (highest first),
+//! ResourceQuota, LimitRange, ExternalSecret, ServiceAccount,
 //! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler,
 //! PodDisruptionBudget, NetworkPolicy, Ingress. Several objects of one kind come in a fixed
 //! order: ExternalSecrets by name; a workload's env ConfigMap before its mounted one;
@@ -61,6 +63,7 @@ mod monitoring;
 mod namespace;
 mod network;
 mod objects;
+mod placement;
 mod pod;
 mod scaling;
 mod secrets;
@@ -72,6 +75,7 @@ mod workload;
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
 pub use backup_scripts::MC_IMAGE;
 pub use env::SECRET_VAR_PREFIX;
+pub use placement::{LIMITS_NAME, QUOTA_NAME};
 pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
 
@@ -154,8 +158,10 @@ pub const KUSTOMIZATION: &str = "kustomization.yaml";
 pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
     let ctx = Ctx::new(platform);
     let flows = Flows::new(platform);
-    let mut files: Vec<(String, Docs)> =
-        vec![("00-namespace.yaml".into(), namespace::render(&ctx)?)];
+    let mut files: Vec<(String, Docs)> = vec![
+        ("00-namespace.yaml".into(), namespace::render(&ctx)?),
+        ("05-placement.yaml".into(), placement::render(&ctx)?),
+    ];
     let mut secrets = Docs::new();
     for s in &platform.secrets {
         if let Some(x) = secrets::external_secret(&ctx, s) {

@@ -125,8 +125,10 @@ pub(crate) fn resources(r: &ir::Resources) -> Option<ResourceRequirements> {
     })
 }
 
-/// Fixed, modest resources for helper containers nexus adds (backup steps).
+/// The resources of helper containers nexus adds (image seeds, waits, backup steps): the
+/// namespace's container defaults, so the quota counts them (see [`nexus_spec::placement`]).
 pub(crate) fn helper_resources() -> ResourceRequirements {
+    let d = nexus_spec::placement::CONTAINER_DEFAULTS;
     let q = |cpu: &str, mem: &str| {
         BTreeMap::from([
             ("cpu".to_owned(), Quantity(cpu.to_owned())),
@@ -134,8 +136,8 @@ pub(crate) fn helper_resources() -> ResourceRequirements {
         ])
     };
     ResourceRequirements {
-        requests: Some(q("100m", "256Mi")),
-        limits: Some(q("1", "1Gi")),
+        requests: Some(q(d.request_cpu, d.request_memory)),
+        limits: Some(q(d.limit_cpu, d.limit_memory)),
         ..ResourceRequirements::default()
     }
 }

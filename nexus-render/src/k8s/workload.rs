@@ -36,6 +36,7 @@ use super::env;
 use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, SLOT_LABEL, int, selector};
 use super::network::Flows;
 use super::objects::{config_map, config_map_volume, service_account};
+use super::placement;
 use super::pod::{self, Mounts};
 use super::scaling;
 use super::services::{self, SLOTS, slot_selector};
@@ -112,6 +113,12 @@ impl Pod<'_> {
         let mut spec = pod::pod_spec(&w.name.value, &w.security, vec![c], &self.mounts);
         spec.init_containers = (!self.init.is_empty()).then(|| self.init.clone());
         pod::pull_secrets(ctx.platform, &mut spec);
+        placement::priority(ctx, w.tier.as_str(), &mut spec);
+        let pods = match slot {
+            Some(s) => slot_selector(ctx, &w.name.value, s),
+            None => ctx.selector_labels(&w.name.value),
+        };
+        placement::spread(w, &pods, !w.kind.is_stateful(), &mut spec);
         Ok(PodTemplateSpec {
             metadata: Some(ObjectMeta {
                 annotations: (!annotations.is_empty()).then_some(annotations),
@@ -220,7 +227,7 @@ pub(crate) fn render(
                         Some(slot),
                         image,
                         replicas,
-                        ("25%", "0"),
+                        (nexus_spec::placement::SLOT_MAX_SURGE, "0"),
                     )?;
                     docs.push(&d, "Deployment")?;
                     controllers.push(("Deployment", d_name, slot_selector(ctx, name, slot)));

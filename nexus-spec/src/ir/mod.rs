@@ -52,8 +52,28 @@ pub struct Platform {
     pub pull_secrets: BTreeMap<String, String>,
     /// Waivers that apply to this environment.
     pub waivers: Vec<Waiver>,
+    /// The namespace quota the environment declares (figures it leaves out are derived from
+    /// the workloads, see [`crate::placement`]).
+    pub quota: Quota,
     /// The span of the spec file's `spec` mapping key (for platform-wide findings).
     pub span: Span,
+}
+
+/// A declared namespace quota; each figure is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Quota {
+    /// Total CPU requests.
+    pub requests_cpu: Option<Spanned<Quantity>>,
+    /// Total memory requests.
+    pub requests_memory: Option<Spanned<Quantity>>,
+    /// Total CPU limits.
+    pub limits_cpu: Option<Spanned<Quantity>>,
+    /// Total memory limits.
+    pub limits_memory: Option<Spanned<Quantity>>,
+    /// Total storage of volume claims.
+    pub storage: Option<Spanned<Quantity>>,
+    /// Most pods at once.
+    pub pods: Option<Spanned<u32>>,
 }
 
 impl Platform {

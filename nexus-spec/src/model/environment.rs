@@ -41,6 +41,29 @@ pub struct Environment {
     /// registry credentials).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub registries: BTreeMap<Name, super::Registry>,
+    /// What the cluster grants the environment's namespace. Each figure given here is the
+    /// namespace's ResourceQuota instead of the one nexus derives from the workloads, and
+    /// `nexus lint` reports a figure the workloads would exceed at full scale (NX-RES-010).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Quota>,
+}
+
+/// A namespace quota: the most the environment's pods may request and use together.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Quota {
+    /// Total CPU and memory requests.
+    #[serde(default)]
+    pub requests: super::ResourceFigures,
+    /// Total CPU and memory limits.
+    #[serde(default)]
+    pub limits: super::ResourceFigures,
+    /// Total storage requested by volume claims (`500Gi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Spanned<super::QuantityText>>,
+    /// The most pods that may exist at once (running or pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pods: Option<Spanned<i64>>,
 }
 
 /// What an environment may change on a workload. Fields that do not apply to the workload's

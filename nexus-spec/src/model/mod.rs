@@ -20,7 +20,7 @@ pub use common::{
     HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, ResourceFigures, Resources,
     Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec, Storage, TcpProbe, Tier,
 };
-pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, WorkloadOverlay};
+pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, Quota, WorkloadOverlay};
 pub use gateway::{Gateway, Headers, Hsts, NginxSettings, RateLimit, Route, Tls, TlsVersion};
 pub use monitoring::{Grafana, Jaeger, Monitoring, Prometheus};
 pub use secret::{ExternalSecretRef, Secret, SecretStoreKind};

@@ -288,6 +288,7 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         scrape_interval_seconds,
         pull_secrets: registries(ctx, &spec),
         waivers,
+        quota: env.and_then(|e| e.quota.as_ref()).map_or_else(ir::Quota::default, |q| quota(ctx, q)),
         span: meta.name.span,
     })
 }
@@ -299,6 +300,24 @@ fn environment_names(file: &PlatformFile) -> Vec<String> {
         .keys()
         .map(|k| k.value.clone())
         .collect()
+}
+
+/// A declared namespace quota, each figure parsed.
+fn quota(ctx: &mut Ctx, q: &model::Quota) -> ir::Quota {
+    let mut figure = |v: &Option<Spanned<model::QuantityText>>, what: &str| {
+        v.as_ref().and_then(|v| ctx.quantity(v, what))
+    };
+    ir::Quota {
+        requests_cpu: figure(&q.requests.cpu, "quota CPU requests"),
+        requests_memory: figure(&q.requests.memory, "quota memory requests"),
+        limits_cpu: figure(&q.limits.cpu, "quota CPU limits"),
+        limits_memory: figure(&q.limits.memory, "quota memory limits"),
+        storage: figure(&q.storage, "quota storage"),
+        pods: q
+            .pods
+            .as_ref()
+            .and_then(|p| ctx.int(p, 1, 1_000_000, "quota pods")),
+    }
 }
 
 /// Pull secrets by registry host, each name checked.
