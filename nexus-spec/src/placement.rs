@@ -186,8 +186,14 @@ pub fn container(r: &Resources) -> PodFigures {
         d.limits.memory,
     );
     PodFigures {
-        requests: Figures { cpu: rc, memory: rm },
-        limits: Figures { cpu: lc, memory: lm },
+        requests: Figures {
+            cpu: rc,
+            memory: rm,
+        },
+        limits: Figures {
+            cpu: lc,
+            memory: lm,
+        },
     }
 }
 

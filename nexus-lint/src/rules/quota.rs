@@ -80,7 +80,8 @@ static LINES: [Line; 6] = [
 type Cap = (u128, Span);
 
 fn budget_caps(b: &Budget) -> [Option<Cap>; 6] {
-    let q = |v: &Option<nexus_spec::values::Quantity>| v.as_ref().map(|q| (q.milli(), Span::DETACHED));
+    let q =
+        |v: &Option<nexus_spec::values::Quantity>| v.as_ref().map(|q| (q.milli(), Span::DETACHED));
     [
         q(&b.requests_cpu),
         q(&b.requests_memory),
@@ -106,7 +107,12 @@ fn quota_caps(q: &Quota) -> [Option<Cap>; 6] {
 }
 
 /// Reports each line whose total exceeds its cap, naming the three largest contributors.
-fn over(p: &Platform, out: &mut Findings, caps: [Option<Cap>; 6], message: impl Fn(&str, String, String) -> (String, String)) {
+fn over(
+    p: &Platform,
+    out: &mut Findings,
+    caps: [Option<Cap>; 6],
+    message: impl Fn(&str, String, String) -> (String, String),
+) {
     let total = demand(p);
     let shares: Vec<(&str, Demand)> = p
         .workloads
@@ -137,7 +143,11 @@ fn over(p: &Platform, out: &mut Findings, caps: [Option<Cap>; 6], message: impl 
         );
         // The largest contributors are named in the message rather than drawn as labels:
         // miette merges distant labels of one file into one long excerpt.
-        let at = if span.is_detached() { p.namespace.span } else { span };
+        let at = if span.is_detached() {
+            p.namespace.span
+        } else {
+            span
+        };
         out.add(&Target::platform(p), at, text).label(label);
     }
 }

@@ -75,8 +75,8 @@ mod workload;
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
 pub use backup_scripts::MC_IMAGE;
 pub use env::SECRET_VAR_PREFIX;
-pub use placement::{LIMITS_NAME, QUOTA_NAME};
 pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
+pub use placement::{LIMITS_NAME, QUOTA_NAME};
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
 
 use nexus_spec::ir::{self, WorkloadKind};

@@ -26,8 +26,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir;
 use nexus_spec::placement::{
-    self, CONTAINER_DEFAULTS, Demand, JOBS, PRIORITIES, container, default_container,
-    max_replicas,
+    self, CONTAINER_DEFAULTS, Demand, JOBS, PRIORITIES, container, default_container, max_replicas,
 };
 use nexus_spec::values::Quantity as SpecQuantity;
 
@@ -74,7 +73,7 @@ pub(crate) fn spread(w: &ir::Workload, pods: &Labels, revisions: bool, spec: &mu
 
 /// CPU as Kubernetes writes it: whole cores, or millicores.
 fn cpu(milli: u128) -> Quantity {
-    Quantity(if milli % 1000 == 0 {
+    Quantity(if milli.is_multiple_of(1000) {
         (milli / 1000).to_string()
     } else {
         format!("{milli}m")
@@ -85,7 +84,7 @@ fn cpu(milli: u128) -> Quantity {
 fn bytes(milli: u128) -> Quantity {
     const MI: u128 = 1 << 20;
     let mib = milli.div_ceil(1000).div_ceil(MI);
-    Quantity(if mib % 1024 == 0 {
+    Quantity(if mib.is_multiple_of(1024) {
         format!("{}Gi", mib / 1024)
     } else {
         format!("{mib}Mi")

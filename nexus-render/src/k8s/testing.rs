@@ -21,6 +21,7 @@ pub(crate) fn platform() -> ir::Platform {
         gateway: None,
         scrape_interval_seconds: 30,
         pull_secrets: BTreeMap::new(),
+        quota: nexus_spec::ir::Quota::default(),
         waivers: Vec::new(),
         span: Span::DETACHED,
     }

@@ -398,6 +398,7 @@ pub fn platform() -> Platform {
         }),
         scrape_interval_seconds: 30,
         pull_secrets: BTreeMap::new(),
+        quota: nexus_spec::ir::Quota::default(),
         waivers: vec![],
         span: Span::DETACHED,
     }

@@ -288,7 +288,9 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         scrape_interval_seconds,
         pull_secrets: registries(ctx, &spec),
         waivers,
-        quota: env.and_then(|e| e.quota.as_ref()).map_or_else(ir::Quota::default, |q| quota(ctx, q)),
+        quota: env
+            .and_then(|e| e.quota.as_ref())
+            .map_or_else(ir::Quota::default, |q| quota(ctx, q)),
         span: meta.name.span,
     })
 }
