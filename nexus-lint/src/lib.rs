@@ -73,9 +73,9 @@ impl<'p> Linter<'p> {
         }
     }
 
-    /// Also runs `rule`, after the catalog's: a rule a program defines itself. The policy
-    /// turns it off or changes its severity by id, and waivers accept its findings, like
-    /// any rule of the catalog.
+    /// Also runs `rule`, after the catalog's: a rule a program defines itself, at its own
+    /// severity. Policy files and waivers name catalog rules only (an unknown id is an error
+    /// there), so they cannot turn it off or waive its findings.
     pub fn with_rule(mut self, rule: &'static Rule) -> Self {
         self.extra.push(rule);
         self

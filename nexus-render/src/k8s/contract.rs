@@ -76,6 +76,7 @@ fn secret_files(files: &[ir::SecretFile]) -> Volume {
         projected: Some(ProjectedVolumeSource {
             default_mode: Some(0o440),
             sources: Some(sources),
+            ..ProjectedVolumeSource::default()
         }),
         ..Volume::default()
     }
@@ -88,6 +89,7 @@ fn shm(mib: u64) -> Volume {
         empty_dir: Some(EmptyDirVolumeSource {
             medium: Some("Memory".to_owned()),
             size_limit: Some(Quantity(format!("{mib}Mi"))),
+            ..EmptyDirVolumeSource::default()
         }),
         ..Volume::default()
     }
