@@ -71,7 +71,8 @@ impl Failure {
         Failure::invalid(Diagnostics(vec![d]))
     }
 
-    /// A usage error said in one line (`nexus NAME: ...`): exit 2.
+    /// A usage error said in one line, printed as it is (`nexus NAME: ...`, `error: ...`):
+    /// exit 2.
     pub fn usage(message: impl Into<String>) -> Failure {
         Failure {
             problem: Problem::Message(message.into()),
@@ -91,7 +92,7 @@ impl Failure {
         match &self.problem {
             Problem::Diagnostics(d) => output::print(d),
             Problem::Error(e) => output::print_error(e.as_ref()),
-            Problem::Message(m) => output::errln(format_args!("error: {m}")),
+            Problem::Message(m) => output::errln(m),
         }
         if let Some(note) = &self.note {
             output::errln(note);

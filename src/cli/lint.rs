@@ -80,11 +80,11 @@ pub struct Args {
 
 fn policy(args: &Args) -> Result<Policy, Diagnostics> {
     match &args.policy {
-        Some(p) => nexus_lint::policy::load(p),
+        Some(p) => nexus::lint::policy::load(p),
         // Anything at that name is read: a dangling link or a device there is an error,
         // not a reason to fall back on the built-in policy silently.
         None if std::fs::symlink_metadata(DEFAULT_POLICY).is_ok() => {
-            nexus_lint::policy::load(std::path::Path::new(DEFAULT_POLICY))
+            nexus::lint::policy::load(std::path::Path::new(DEFAULT_POLICY))
         }
         None => Ok(Policy::default()),
     }

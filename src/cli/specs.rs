@@ -16,7 +16,7 @@ pub fn files(paths: Vec<PathBuf>, output: Option<&Path>) -> Result<Vec<PathBuf>,
         files.retain(|f| !std::fs::canonicalize(f).is_ok_and(|f| f.starts_with(&out)));
     }
     if files.is_empty() {
-        return Err(Failure::usage("no spec files (*.yaml, *.yml) found"));
+        return Err(Failure::usage("error: no spec files (*.yaml, *.yml) found"));
     }
     Ok(files)
 }
