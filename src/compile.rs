@@ -15,6 +15,7 @@ use nexus_spec::ir::Platform;
 use nexus_spec::{Diagnostics, Spec};
 use rayon::prelude::*;
 
+use crate::select;
 use crate::targets::{self, Target};
 
 /// What to compile.
@@ -38,7 +39,7 @@ impl Default for CompileOptions {
     }
 }
 
-/// Why specs could not be compiled.
+/// Why specs could not be compiled (or linted, or graphed: the workflows share it).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum CompileError {
     /// A spec is invalid; the diagnostics say where and why.
@@ -48,7 +49,7 @@ pub enum CompileError {
     /// A spec declares no environment, so there is no folder to render into.
     #[error("the spec `{0}` declares no environments")]
     #[diagnostic(
-        code(nexus::render::no_environments),
+        code(nexus::no_environments),
         help(
             "add `environments: {{ staging: {{}} }}`; each environment renders into its own folder"
         )
@@ -56,7 +57,7 @@ pub enum CompileError {
     NoEnvironments(String),
     /// The environment asked for does not exist.
     #[error("the spec `{spec}` has no environment `{name}`")]
-    #[diagnostic(code(nexus::render::unknown_environment), help("it has: {}", .available.join(", ")))]
+    #[diagnostic(code(nexus::unknown_environment), help("it has: {}", .available.join(", ")))]
     UnknownEnvironment {
         /// The spec.
         spec: String,
@@ -152,7 +153,7 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
             return Err(CompileError::DuplicatePlatform(name.to_owned()));
         }
         names.push(name);
-        let wanted = environments(spec, options)?;
+        let wanted = select::environments(spec, options.environment.as_deref())?;
         // Environments render one after the other (the targets of one, and its workloads,
         // render in parallel): two at once cost more memory than they save time on two
         // cores. Each resolved environment is dropped once rendered.
@@ -176,22 +177,6 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
         Scope::all()
     };
     Ok(Compiled { plan, scope })
-}
-
-fn environments(spec: &Spec, options: &CompileOptions) -> Result<Vec<String>, CompileError> {
-    let all = spec.environments();
-    if all.is_empty() {
-        return Err(CompileError::NoEnvironments(spec.name().to_owned()));
-    }
-    match &options.environment {
-        None => Ok(all),
-        Some(e) if all.contains(e) => Ok(vec![e.clone()]),
-        Some(e) => Err(CompileError::UnknownEnvironment {
-            spec: spec.name().to_owned(),
-            name: e.clone(),
-            available: all,
-        }),
-    }
 }
 
 /// Every target of one environment, plus its README, relative to the environment's folder.

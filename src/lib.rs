@@ -25,13 +25,47 @@
 //! compiled.write(out.path()).unwrap();
 //! assert!(compiled.check(out.path()).unwrap().is_clean());
 //! ```
+//!
+//! # Crates
+//!
+//! The facade re-exports the crates it is made of, so one dependency reaches all of them:
+//!
+//! - [`spec`] ([`nexus_spec`]): the spec types, YAML loading with spans, validation,
+//!   environment overlays and the resolved IR ([`ir`]).
+//! - [`lint`] ([`nexus_lint`]): the rule catalog, policies, waivers, and reports (human, JSON,
+//!   SARIF); [`lint_all`] runs it over specs.
+//! - [`render`] ([`nexus_render`]): the generators, the output plan, atomic writing and
+//!   check mode; [`compile_all`] runs them over specs.
+//! - [`miette`]: every error and problem is a [`miette::Diagnostic`]; a
+//!   [`Diagnostics`] or [`CompileError`] converts into a [`miette::Report`] with `?`.
+//!
+//! # Features
+//!
+//! - `cli` (default): the `nexus` binary and what only it needs (clap, miette's terminal
+//!   drawing, the human lint report), and the Kubernetes API version the binary renders
+//!   against (`k8s-openapi/v1_33`).
+//! - `mimalloc` (default): mimalloc as the binary's allocator; never the library's.
+//!
+//! A program that embeds nexus turns both off and picks the Kubernetes API version itself, in
+//! its own dependency on `k8s-openapi` (any of `v1_33` to `v1_37`), as `k8s-openapi` asks of
+//! every library (docs/decisions/0018-library-and-binary-features.md):
+//!
+//! ```toml
+//! [dependencies]
+//! nexus = { version = "0.1", default-features = false }
+//! k8s-openapi = { version = "0.29", features = ["v1_37"] }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod compile;
+pub mod select;
 pub mod targets;
+mod workflows;
 
 pub use compile::{CompileError, CompileOptions, Compiled, compile, compile_all};
+pub use miette;
+pub use nexus_lint as lint;
 pub use nexus_render as render;
 pub use nexus_render::graph::Graph;
 pub use nexus_render::output::{Drift, OutputError, Scope, Warning, WriteReport};
@@ -39,6 +73,7 @@ pub use nexus_render::{OutputPlan, RenderError};
 pub use nexus_spec as spec;
 pub use nexus_spec::{Diagnostic, Diagnostics, Spec, ir};
 pub use targets::Target;
+pub use workflows::{Linted, graph_all, lint_all};
 
 /// Writes a plan that describes the whole of `dir`, all-or-nothing: an owned file the plan
 /// no longer holds is removed, a file nexus did not write is never touched. See

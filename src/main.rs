@@ -1,6 +1,7 @@
 //! The `nexus` command line. It parses arguments, calls the library, prints, and picks the
-//! exit code: 0 clean, 1 invalid input / findings at or above the threshold / drift,
-//! 2 usage or I/O error. Machine-readable output goes to stdout, diagnostics to stderr.
+//! exit code (in `cli::failure`): 0 clean, 1 invalid input / findings at or above the
+//! threshold / drift, 2 usage or I/O error. Machine-readable output goes to stdout,
+//! diagnostics to stderr.
 #![forbid(unsafe_code)]
 
 mod cli;
@@ -11,21 +12,6 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::process::ExitCode;
-
-use clap::Parser;
-
-fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse() {
-        Ok(a) => a,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            // Help or version that cannot be printed (stdout full or closed) is an I/O error.
-            return match e.print() {
-                Ok(()) => ExitCode::from(code),
-                Err(_) => ExitCode::from(2),
-            };
-        }
-    };
-    cli::run(args)
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

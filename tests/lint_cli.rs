@@ -51,7 +51,10 @@ fn fail_on_sets_the_threshold() {
 
 #[test]
 fn waived_findings_do_not_fail() {
-    let run = in_fixture("NX-WVR-001", &["pass.yaml", "--fail-on", "warning"]);
+    let run = in_fixture(
+        "NX-WVR-001",
+        &["pass.yaml", "--fail-on", "warning", "--show-waived"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr

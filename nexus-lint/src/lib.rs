@@ -57,6 +57,7 @@ pub struct Linter<'p> {
     findings: Vec<Finding>,
     waivers: waiver::WaiverState,
     environments: Vec<String>,
+    extra: Vec<&'static Rule>,
 }
 
 impl<'p> Linter<'p> {
@@ -68,7 +69,16 @@ impl<'p> Linter<'p> {
             findings: Vec::new(),
             waivers: waiver::WaiverState::default(),
             environments: Vec::new(),
+            extra: Vec::new(),
         }
+    }
+
+    /// Also runs `rule`, after the catalog's: a rule a program defines itself, at its own
+    /// severity. Policy files and waivers name catalog rules only (an unknown id is an error
+    /// there), so they cannot turn it off or waive its findings.
+    pub fn with_rule(mut self, rule: &'static Rule) -> Self {
+        self.extra.push(rule);
+        self
     }
 
     /// Runs every enabled rule over one resolved environment and applies its waivers.
@@ -80,7 +90,7 @@ impl<'p> Linter<'p> {
             today: self.options.today,
         };
         let mut found = Vec::new();
-        for &rule in rules::all() {
+        for &rule in rules::all().iter().chain(&self.extra) {
             if let RuleSetting::On(severity) = self.policy.setting(rule) {
                 let mut out = Findings::new(rule, severity, environment);
                 (rule.check)(&ctx, platform, &mut out);

@@ -69,6 +69,12 @@ fn expired_and_valid_waivers() {
         loud("tests/fixtures/lint/NX-WVR-001/fail.yaml")
     );
     insta::assert_snapshot!("waived", human("tests/fixtures/lint/NX-WVR-001/pass.yaml"));
+    let (report, sources) = lint("tests/fixtures/lint/NX-WVR-001/pass.yaml");
+    let listed = HumanOptions {
+        show_waived: true,
+        ..HumanOptions::default()
+    };
+    insta::assert_snapshot!("waived_listed", human::render(&report, &sources, listed));
 }
 
 #[test]

@@ -237,7 +237,13 @@ pub fn named_source(file: &SourceFile) -> NamedSource<Arc<str>> {
 }
 
 /// Every problem found in one run, in the order found (callers sort for output).
-#[derive(Debug, Clone, Default)]
+///
+/// ```
+/// let err = nexus_spec::Spec::from_str("shop.yaml", "kind: Platform\n").unwrap_err();
+/// let text = err.to_string();
+/// assert!(text.contains("shop.yaml:1:1: error:"), "{text}");
+/// ```
+#[derive(Clone, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
@@ -279,9 +285,32 @@ impl Diagnostics {
     }
 }
 
+/// One line per problem, `file:line:column: severity: message [code]`, its help below it;
+/// a `Box<dyn Error>` or `?` in `main` shows every problem with its location.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} problem(s) found", self.0.len())
+        write!(f, "{} problem(s) found", self.0.len())?;
+        for d in &self.0 {
+            let severity = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            let at = d.location().unwrap_or_else(|| "<no location>".to_owned());
+            write!(f, "\n{at}: {severity}: {} [{}]", d.message, d.code)?;
+            if let Some(help) = &d.help {
+                write!(f, "\n  help: {help}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The same as [`Display`](fmt::Display): `fn main() -> Result<(), Box<dyn Error>>` prints
+/// an error with `Debug`, and a list of problems reads better than the structs behind it.
+impl fmt::Debug for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -1,10 +1,9 @@
 //! `nexus explain RULE` and `nexus explain --list`
 
-use std::process::ExitCode;
+use nexus::lint::{docs, rules};
 
-use nexus_lint::{docs, rules};
-
-use super::{EXIT_USAGE, output};
+use super::failure::{Failure, Outcome, Status};
+use super::output;
 
 /// Arguments of `nexus explain`.
 #[derive(Debug, clap::Args)]
@@ -22,14 +21,14 @@ pub struct Args {
 }
 
 /// Runs `nexus explain`.
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Outcome {
     if args.list {
         output::out(if args.markdown {
             docs::rules_markdown()
         } else {
             docs::list()
         });
-        return ExitCode::SUCCESS;
+        return Ok(Status::Clean);
     }
     let id = args.rule.unwrap_or_default().to_ascii_uppercase();
     match rules::find(&id) {
@@ -39,17 +38,16 @@ pub fn run(args: Args) -> ExitCode {
             } else {
                 docs::explain(rule)
             });
-            ExitCode::SUCCESS
+            Ok(Status::Clean)
         }
         None => {
             let ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
             let hint = nexus::spec::suggest::did_you_mean(&id, &ids)
                 .map(|c| format!("; did you mean {c}?"))
                 .unwrap_or_default();
-            output::errln(format_args!(
+            Err(Failure::usage(format!(
                 "nexus explain: there is no rule `{id}`{hint} (`nexus explain --list` lists them)"
-            ));
-            ExitCode::from(EXIT_USAGE)
+            )))
         }
     }
 }

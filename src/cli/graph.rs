@@ -1,11 +1,9 @@
 //! `nexus graph [PATH...] [--env NAME] [--format mermaid|dot]`
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use nexus::CompileError;
-
-use super::{EXIT_FAILED, output, specs};
+use super::failure::{Outcome, Status};
+use super::{output, specs};
 
 /// Graph notations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,40 +28,9 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: Args) -> ExitCode {
-    let specs = match specs::load(args.paths) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let mut graphs = Vec::new();
-    for spec in &specs {
-        let problems = spec.validate();
-        if problems.has_errors() {
-            output::print(&problems);
-            return ExitCode::from(output::exit_code(&problems).max(EXIT_FAILED));
-        }
-        let envs = spec.environments();
-        let chosen: Vec<String> = match &args.env {
-            None => envs,
-            Some(e) if envs.contains(e) => vec![e.clone()],
-            Some(e) => {
-                return super::render::compile_failed(&CompileError::UnknownEnvironment {
-                    spec: spec.name().to_owned(),
-                    name: e.clone(),
-                    available: envs,
-                });
-            }
-        };
-        for env in chosen {
-            match spec.resolve(&env) {
-                Ok(p) => graphs.push(nexus::graph(&p)),
-                Err(d) => {
-                    output::print(&d);
-                    return ExitCode::from(output::exit_code(&d).max(EXIT_FAILED));
-                }
-            }
-        }
-    }
+pub fn run(args: Args) -> Outcome {
+    let specs = specs::load(args.paths, None)?;
+    let graphs = nexus::graph_all(&specs, args.env.as_deref())?;
     let mut text = String::new();
     for (i, g) in graphs.iter().enumerate() {
         if graphs.len() > 1 {
@@ -82,5 +49,5 @@ pub fn run(args: Args) -> ExitCode {
         });
     }
     output::out(text);
-    ExitCode::SUCCESS
+    Ok(Status::Clean)
 }

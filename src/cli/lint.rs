@@ -2,13 +2,13 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use nexus::spec::{Diagnostics, Severity, SourceMap, Spec, discover};
-use nexus_lint::report::{Report, human, json, sarif};
-use nexus_lint::{Date, LintOptions, Linter, Policy};
+use nexus::lint::report::{human, json, sarif};
+use nexus::lint::{Date, LintOptions, Policy};
+use nexus::spec::{Diagnostics, Severity};
 
-use super::{EXIT_FAILED, EXIT_USAGE, output};
+use super::failure::{Failure, Outcome, Status};
+use super::{output, specs};
 
 /// The policy file `nexus lint` reads when `--policy` is not given, if it exists.
 pub const DEFAULT_POLICY: &str = "nexus-policy.yaml";
@@ -72,82 +72,44 @@ pub struct Args {
     /// Write the JSON or SARIF report to this file instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Human format: list every waived finding with its reason (default: one line counts
+    /// them).
+    #[arg(long)]
+    pub show_waived: bool,
 }
 
 fn policy(args: &Args) -> Result<Policy, Diagnostics> {
     match &args.policy {
-        Some(p) => nexus_lint::policy::load(p),
+        Some(p) => nexus::lint::policy::load(p),
         // Anything at that name is read: a dangling link or a device there is an error,
         // not a reason to fall back on the built-in policy silently.
         None if std::fs::symlink_metadata(DEFAULT_POLICY).is_ok() => {
-            nexus_lint::policy::load(std::path::Path::new(DEFAULT_POLICY))
+            nexus::lint::policy::load(std::path::Path::new(DEFAULT_POLICY))
         }
         None => Ok(Policy::default()),
     }
 }
 
 /// Runs `nexus lint`.
-pub fn run(args: Args) -> ExitCode {
-    let policy = match policy(&args) {
-        Ok(p) => p,
-        Err(d) => {
-            output::print(&d);
-            output::errln(format_args!("nexus lint: the policy is not valid"));
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let files = match discover(&super::default_paths(args.paths.clone())) {
-        Ok(f) => f,
-        Err(d) => {
-            let all = Diagnostics(vec![d]);
-            output::print(&all);
-            return ExitCode::from(output::exit_code(&all));
-        }
-    };
+pub fn run(args: Args) -> Outcome {
+    let policy = policy(&args)
+        .map_err(|d| Failure::usage_input(d).note("nexus lint: the policy is not valid"))?;
+    let files = specs::files(args.paths.clone(), None)?;
+    // A spec that does not load is reported; the others are still linted.
+    let (loaded, mut invalid) = specs::load_each(&files);
     let options = LintOptions {
         today: args.today.unwrap_or_else(Date::today_utc),
     };
-    let mut report = Report::default();
-    let mut sources = SourceMap::new();
-    let mut invalid = Diagnostics::new();
-    for file in &files {
-        let spec = match Spec::from_path(file) {
-            Ok(s) => s,
-            Err(d) => {
-                invalid.extend(d);
-                continue;
-            }
-        };
-        // Validation resolves every environment; the linter reads those resolutions.
-        let platforms = match spec.validate_resolve() {
-            Ok(p) => p,
-            Err(problems) => {
-                invalid.extend(problems);
-                continue;
-            }
-        };
-        let mut linter = Linter::new(&policy, options);
-        match &args.env {
-            None => platforms.iter().for_each(|p| linter.check(p)),
-            Some(env) => match platforms.iter().find(|p| &p.environment.value == env) {
-                Some(p) => linter.check(p),
-                // Not an environment of this spec: resolving it says so.
-                None => {
-                    if let Err(d) = spec.resolve(env) {
-                        invalid.extend(d);
-                    }
-                }
-            },
-        }
-        report.append(linter.finish(), spec.sources(), &mut sources);
-    }
-    output::print(&invalid);
+    let linted = nexus::lint_all(&loaded, &policy, args.env.as_deref(), options)?;
+    invalid.extend(linted.invalid);
+    let (report, sources) = (linted.report, linted.sources);
     let text = match args.format {
         Format::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let options = human::HumanOptions {
                 color,
                 min_severity: args.min_severity.severity(),
+                show_waived: args.show_waived,
                 ..Default::default()
             };
             output::err(format_args!(
@@ -160,26 +122,23 @@ pub fn run(args: Args) -> ExitCode {
         Format::Sarif => Some(sarif::render(&report, &sources, env!("CARGO_PKG_VERSION"))),
     };
     if let Some(text) = text {
-        let written = match &args.output {
-            Some(path) => std::fs::write(path, text)
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-            None => {
-                output::out(text);
-                Ok(())
-            }
-        };
-        if let Err(e) = written {
-            output::errln(format_args!("nexus lint: {e}"));
-            return ExitCode::from(EXIT_USAGE);
+        match &args.output {
+            Some(path) => std::fs::write(path, text).map_err(|e| {
+                Failure::usage(format!(
+                    "nexus lint: cannot write `{}`: {e}",
+                    path.display()
+                ))
+            })?,
+            None => output::out(text),
         }
     }
-    let code = output::exit_code(&invalid);
-    if code != 0 {
-        return ExitCode::from(code);
+    if !invalid.is_empty() {
+        // The specs that could not be linted, after the report of those that were.
+        return Err(Failure::invalid(invalid));
     }
-    if report.fails(args.fail_on.severity()) {
-        ExitCode::from(EXIT_FAILED)
+    Ok(if report.fails(args.fail_on.severity()) {
+        Status::Failed
     } else {
-        ExitCode::SUCCESS
-    }
+        Status::Clean
+    })
 }

@@ -1,6 +1,7 @@
 //! Subcommands, one module each.
 
 mod explain;
+mod failure;
 mod graph;
 mod lint;
 mod output;
@@ -9,7 +10,6 @@ mod schema;
 mod specs;
 mod validate;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
 /// Docker Compose and Nginx.
 #[derive(Debug, Parser)]
 #[command(name = "nexus", version, about, propagate_version = true)]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -39,23 +39,26 @@ enum Command {
     Graph(graph::Args),
 }
 
-/// Exit code for invalid input, lint findings or drift.
-pub const EXIT_FAILED: u8 = 1;
-/// Exit code for usage and I/O errors.
-pub const EXIT_USAGE: u8 = 2;
-
-/// The default spec location.
-pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from("specs")]
-    } else {
-        paths
+/// Parses the command line and runs it. A usage error clap finds is 2; `--help` and
+/// `--version` are 0, or 2 when they cannot be printed (stdout full or closed).
+pub fn main() -> ExitCode {
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let code = if e.use_stderr() { failure::EXIT_IO } else { 0 };
+            ExitCode::from(if e.print().is_ok() {
+                code
+            } else {
+                failure::EXIT_IO
+            })
+        }
     }
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
-    let code = match cli.command {
+/// Runs a parsed command line: the subcommand's outcome is printed and turned into the
+/// exit code here, and only here.
+fn run(cli: Cli) -> ExitCode {
+    let outcome = match cli.command {
         Command::Validate(a) => validate::run(a),
         Command::Schema => schema::run(),
         Command::Lint(a) => lint::run(a),
@@ -63,5 +66,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Render(a) => render::run(a),
         Command::Graph(a) => graph::run(a),
     };
-    output::finish(code)
+    if let Err(failure) = &outcome {
+        failure.print();
+    }
+    output::finish(ExitCode::from(failure::code(&outcome)))
 }

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use nexus::spec::{Diagnostic, Diagnostics, Severity, codes};
+use nexus::spec::{Diagnostic, Diagnostics, Severity};
 
-use super::{EXIT_FAILED, EXIT_USAGE};
+use super::failure::EXIT_IO;
 
 /// The report handler every diagnostic is drawn with: colour only on a terminal without
 /// `NO_COLOR`, 100 columns wide.
@@ -146,7 +146,7 @@ pub fn errln(text: impl std::fmt::Display) {
 /// is said on the stream that still works (if any does).
 pub fn finish(code: ExitCode) -> ExitCode {
     let Ok(lost) = LOST.lock() else {
-        return ExitCode::from(EXIT_USAGE);
+        return ExitCode::from(EXIT_IO);
     };
     match &*lost {
         [None, None] => code,
@@ -155,29 +155,15 @@ pub fn finish(code: ExitCode) -> ExitCode {
                 std::io::stderr(),
                 "error: cannot write to standard output: {e}"
             );
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(EXIT_IO)
         }
         [None, Some(e)] => {
             let mut stdout = std::io::stdout();
             let _ = writeln!(stdout, "error: cannot write to standard error: {e}")
                 .and_then(|()| stdout.flush());
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(EXIT_IO)
         }
     }
-}
-
-/// The exit code for a set of diagnostics: 2 if any is an I/O error, 1 if any other error,
-/// 0 otherwise.
-pub fn exit_code(diags: &Diagnostics) -> u8 {
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error);
-    let mut code = 0;
-    for d in errors {
-        if d.code == codes::IO {
-            return EXIT_USAGE;
-        }
-        code = EXIT_FAILED;
-    }
-    code
 }
 
 /// Prints any error that is a miette diagnostic (render and output errors) to stderr.

@@ -1,14 +1,14 @@
 //! `nexus render [PATH...] [--env NAME] [--out DIR] [--check] [--diff]`
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Duration;
 
+use nexus::CompileOptions;
 use nexus::render::output::semantic;
 use nexus::render::output::{Change, Drift};
-use nexus::{CompileError, CompileOptions};
 
-use super::{EXIT_FAILED, EXIT_USAGE, output, specs};
+use super::failure::{Failure, Outcome, Status};
+use super::{output, specs};
 
 /// Arguments of `nexus render`.
 #[derive(Debug, clap::Args)]
@@ -44,76 +44,35 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a number of seconds between 0 and 86400"))
 }
 
-pub fn run(args: Args) -> ExitCode {
-    let specs = match specs::load_except(args.paths, Some(&args.out)) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+pub fn run(args: Args) -> Outcome {
+    let specs = specs::load(args.paths, Some(&args.out))?;
     let options = CompileOptions {
         environment: args.env,
         ..CompileOptions::default()
     };
-    let compiled = match nexus::compile_all(&specs, &options) {
-        Ok(c) => c,
-        Err(e) => return compile_failed(&e),
-    };
-    let wait = args.wait;
+    let compiled = nexus::compile_all(&specs, &options)?;
     if args.check {
-        match compiled.check_waiting(&args.out, wait) {
-            Ok(drift) => report_drift(&drift, &args.out, args.diff),
-            Err(e) => {
-                output::print_error(&e);
-                ExitCode::from(EXIT_USAGE)
-            }
-        }
-    } else {
-        match compiled.write_waiting(&args.out, wait) {
-            Ok(report) => {
-                for w in &report.warnings {
-                    output::warn(w);
-                }
-                output::errln(format_args!(
-                    "{}: {} file(s) written, {} removed, {} unchanged",
-                    args.out.display(),
-                    report.written.len(),
-                    report.removed.len(),
-                    report.unchanged
-                ));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                output::print_error(&e);
-                output::errln(format_args!(
-                    "nothing in {} was changed",
-                    args.out.display()
-                ));
-                ExitCode::from(EXIT_USAGE)
-            }
-        }
+        let drift = compiled.check_waiting(&args.out, args.wait)?;
+        return Ok(report_drift(&drift, &args.out, args.diff));
     }
-}
-
-/// Prints why compiling failed and picks the exit code: 1 for a problem of the specs,
-/// 2 for a problem of the command line.
-pub fn compile_failed(e: &CompileError) -> ExitCode {
-    match e {
-        CompileError::Invalid(d) => {
-            output::print(d);
-            ExitCode::from(output::exit_code(d).max(EXIT_FAILED))
-        }
-        CompileError::UnknownEnvironment { .. } | CompileError::DuplicatePlatform(_) => {
-            output::print_error(e);
-            ExitCode::from(EXIT_USAGE)
-        }
-        _ => {
-            output::print_error(e);
-            ExitCode::from(EXIT_FAILED)
-        }
+    let report = compiled.write_waiting(&args.out, args.wait).map_err(|e| {
+        Failure::from(e).note(format!("nothing in {} was changed", args.out.display()))
+    })?;
+    for w in &report.warnings {
+        output::warn(w);
     }
+    output::errln(format_args!(
+        "{}: {} file(s) written, {} removed, {} unchanged",
+        args.out.display(),
+        report.written.len(),
+        report.removed.len(),
+        report.unchanged
+    ));
+    Ok(Status::Clean)
 }
 
 /// The drift on stdout (file list, semantic summary, diffs), a verdict on stderr.
-fn report_drift(drift: &Drift, out: &Path, diff: bool) -> ExitCode {
+fn report_drift(drift: &Drift, out: &Path, diff: bool) -> Status {
     for w in &drift.warnings {
         output::warn(w);
     }
@@ -144,7 +103,7 @@ fn report_drift(drift: &Drift, out: &Path, diff: bool) -> ExitCode {
     output::out(text);
     if drift.is_clean() {
         output::errln(format_args!("{} is current", out.display()));
-        ExitCode::SUCCESS
+        Status::Clean
     } else {
         let count = |c| drift.paths(c).count();
         output::errln(format_args!(
@@ -155,6 +114,6 @@ fn report_drift(drift: &Drift, out: &Path, diff: bool) -> ExitCode {
             count(Change::Stale),
             count(Change::Leftover)
         ));
-        ExitCode::from(EXIT_FAILED)
+        Status::Failed
     }
 }

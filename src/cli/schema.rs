@@ -1,8 +1,8 @@
 //! `nexus schema`
 
-use std::process::ExitCode;
+use super::failure::{Outcome, Status};
 
-pub fn run() -> ExitCode {
+pub fn run() -> Outcome {
     super::output::out(nexus::spec::schema::json_schema());
-    ExitCode::SUCCESS
+    Ok(Status::Clean)
 }

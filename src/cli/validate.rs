@@ -1,11 +1,11 @@
 //! `nexus validate [PATH...]`
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use nexus::spec::{Diagnostics, Spec, discover};
+use nexus::spec::{Diagnostics, Severity, Spec};
 
-use super::output;
+use super::failure::{Failure, Outcome, Status};
+use super::{output, specs};
 
 /// Arguments of `nexus validate`.
 #[derive(Debug, clap::Args)]
@@ -14,15 +14,8 @@ pub struct Args {
     paths: Vec<PathBuf>,
 }
 
-pub fn run(args: Args) -> ExitCode {
-    let files = match discover(&super::default_paths(args.paths)) {
-        Ok(f) => f,
-        Err(d) => {
-            let all = Diagnostics(vec![d]);
-            output::print(&all);
-            return ExitCode::from(output::exit_code(&all));
-        }
-    };
+pub fn run(args: Args) -> Outcome {
+    let files = specs::files(args.paths, None)?;
     let mut all = Diagnostics::new();
     for file in &files {
         match Spec::from_path(file) {
@@ -30,18 +23,12 @@ pub fn run(args: Args) -> ExitCode {
             Err(d) => all.extend(d),
         }
     }
-    output::print(&all);
-    let errors = all
-        .iter()
-        .filter(|d| d.severity == nexus::spec::Severity::Error)
-        .count();
-    if errors == 0 {
-        output::errln(format_args!("{} spec file(s) valid", files.len()));
-    } else {
-        output::errln(format_args!(
-            "{errors} error(s) in {} spec file(s)",
-            files.len()
-        ));
+    let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        return Err(Failure::invalid(all)
+            .note(format!("{errors} error(s) in {} spec file(s)", files.len())));
     }
-    ExitCode::from(output::exit_code(&all))
+    output::print(&all);
+    output::errln(format_args!("{} spec file(s) valid", files.len()));
+    Ok(Status::Clean)
 }

@@ -1,12 +1,13 @@
-//! The report for people: each finding as a miette diagnostic with the spec excerpt, then
-//! the waived findings in one line each, then a summary line.
+//! The report for people: each finding as a miette diagnostic with the spec excerpt (secret
+//! values masked), then the waived findings (one line for all, or one each with its reason),
+//! then a summary line.
 
 use std::fmt::Write as _;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use nexus_spec::{Severity, SourceMap};
 
-use super::{Location, Report};
+use super::{Location, Report, mask};
 use crate::rule::severity_name;
 
 /// How to draw the report.
@@ -18,6 +19,8 @@ pub struct HumanOptions {
     pub width: usize,
     /// Findings below this severity are counted but not drawn.
     pub min_severity: Severity,
+    /// List every waived finding with its reason (default: one line counts them).
+    pub show_waived: bool,
 }
 
 impl Default for HumanOptions {
@@ -26,6 +29,7 @@ impl Default for HumanOptions {
             color: false,
             width: 100,
             min_severity: Severity::Info,
+            show_waived: false,
         }
     }
 }
@@ -40,6 +44,8 @@ pub fn render(report: &Report, sources: &SourceMap, options: HumanOptions) -> St
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false);
+    // Excerpts are drawn from the sources with literal credentials masked.
+    let sources = &mask::masked_sources(sources, &report.findings);
     let mut out = String::new();
     let mut hidden = 0;
     for f in report.findings.iter().filter(|f| !f.is_waived()) {
@@ -71,7 +77,17 @@ pub fn render(report: &Report, sources: &SourceMap, options: HumanOptions) -> St
         out.push('\n');
     }
     let waived: Vec<_> = report.findings.iter().filter(|f| f.is_waived()).collect();
-    if !waived.is_empty() {
+    if !waived.is_empty() && !options.show_waived {
+        let mut rules: Vec<&str> = waived.iter().map(|f| f.rule.id).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let _ = writeln!(
+            out,
+            "waived: {} finding(s) of {} (--show-waived lists them with their reasons)\n",
+            waived.len(),
+            rules.join(", ")
+        );
+    } else if !waived.is_empty() {
         let _ = writeln!(out, "waived:");
         for f in waived {
             let at = Location::of(f.span, sources)

@@ -1,9 +1,13 @@
-//! A lint report and its renderings: [`human`] (miette, with spec excerpts), [`json`]
-//! (a stable, documented schema) and [`sarif`] (SARIF 2.1.0 for code scanning).
+//! A lint report and its renderings: `human` (miette, with spec excerpts; the `fancy`
+//! feature), [`json`] (a stable, documented schema) and [`sarif`] (SARIF 2.1.0 for code
+//! scanning).
 
+#[cfg(feature = "fancy")]
 pub mod human;
 pub mod json;
 mod location;
+#[cfg(feature = "fancy")]
+mod mask;
 pub mod sarif;
 
 pub use location::Location;
@@ -135,8 +139,9 @@ impl Report {
         });
     }
 
-    /// Whether a finding occurs in only some of the environments linted.
-    pub(crate) fn is_partial(&self, f: &Finding) -> bool {
+    /// Whether a finding occurs in only some of the environments linted (a report drawn for
+    /// people says which).
+    pub fn is_partial(&self, f: &Finding) -> bool {
         f.environments.len() < self.environments.len()
     }
 }

@@ -223,7 +223,9 @@ impl CronJobInput<'_> {
         let name = checked_name(format!("{}-{}", self.group, self.kind), 52, "CronJob")?;
         Ok(CronJob {
             metadata: ctx.meta(&name, labels.clone()),
-            spec: Some(CronJobSpec {
+            // An `Option` in older Kubernetes versions, required in newer ones (k8s-openapi 0.29:
+            // from 1.36 for CronJob and HPA, 1.37 for Deployment and StatefulSet); `into` fits both.
+            spec: CronJobSpec {
                 concurrency_policy: Some("Forbid".to_owned()),
                 failed_jobs_history_limit: Some(3),
                 job_template: JobTemplateSpec {
@@ -249,7 +251,8 @@ impl CronJobInput<'_> {
                 successful_jobs_history_limit: Some(3),
                 time_zone: Some("Etc/UTC".to_owned()),
                 ..CronJobSpec::default()
-            }),
+            }
+            .into(),
             ..CronJob::default()
         })
     }

@@ -55,6 +55,10 @@ fn seed_container(w: &ir::Workload, path: &str, volume: &str) -> Container {
 
 /// One read-only projected volume holding each secret as a file named after it, readable
 /// by the pod's group only.
+#[allow(
+    clippy::needless_update,
+    reason = "fields are added in newer Kubernetes versions (1.37's `defaultUser`, `mode`)"
+)]
 fn secret_files(files: &[ir::SecretFile]) -> Volume {
     let sources = files
         .iter()
@@ -76,18 +80,24 @@ fn secret_files(files: &[ir::SecretFile]) -> Volume {
         projected: Some(ProjectedVolumeSource {
             default_mode: Some(0o440),
             sources: Some(sources),
+            ..ProjectedVolumeSource::default()
         }),
         ..Volume::default()
     }
 }
 
 /// A memory-backed `/dev/shm` of `mib` MiB (it counts against the container's memory).
+#[allow(
+    clippy::needless_update,
+    reason = "fields are added in newer Kubernetes versions (1.37's `defaultUser`, `mode`)"
+)]
 fn shm(mib: u64) -> Volume {
     Volume {
         name: "shm".to_owned(),
         empty_dir: Some(EmptyDirVolumeSource {
             medium: Some("Memory".to_owned()),
             size_limit: Some(Quantity(format!("{mib}Mi"))),
+            ..EmptyDirVolumeSource::default()
         }),
         ..Volume::default()
     }

@@ -43,7 +43,9 @@ pub(crate) fn hpa(
     }
     Ok(HorizontalPodAutoscaler {
         metadata: ctx.meta(target, ctx.labels(&w.name.value, w.tier.as_str())),
-        spec: Some(HorizontalPodAutoscalerSpec {
+        // An `Option` in older Kubernetes versions, required in newer ones (k8s-openapi 0.29:
+        // from 1.36 for CronJob and HPA, 1.37 for Deployment and StatefulSet); `into` fits both.
+        spec: HorizontalPodAutoscalerSpec {
             max_replicas: int(a.max_replicas.value, "maxReplicas")?,
             metrics: (!metrics.is_empty()).then_some(metrics),
             min_replicas: Some(int(a.min_replicas.value, "minReplicas")?),
@@ -53,7 +55,8 @@ pub(crate) fn hpa(
                 name: target.to_owned(),
             },
             ..HorizontalPodAutoscalerSpec::default()
-        }),
+        }
+        .into(),
         ..HorizontalPodAutoscaler::default()
     })
 }

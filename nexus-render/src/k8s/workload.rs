@@ -273,7 +273,9 @@ fn deployment(
     };
     Ok(Deployment {
         metadata: ctx.meta(name, labels),
-        spec: Some(DeploymentSpec {
+        // An `Option` in older Kubernetes versions, required in newer ones (k8s-openapi 0.29:
+        // from 1.36 for CronJob and HPA, 1.37 for Deployment and StatefulSet); `into` fits both.
+        spec: DeploymentSpec {
             replicas,
             selector: selector(pods),
             strategy: Some(DeploymentStrategy {
@@ -285,7 +287,8 @@ fn deployment(
             }),
             template: pod.template(ctx, image, slot)?,
             ..DeploymentSpec::default()
-        }),
+        }
+        .into(),
         ..Deployment::default()
     })
 }
@@ -330,7 +333,9 @@ fn statefulset(
     }
     Ok(StatefulSet {
         metadata,
-        spec: Some(StatefulSetSpec {
+        // An `Option` in older Kubernetes versions, required in newer ones (k8s-openapi 0.29:
+        // from 1.36 for CronJob and HPA, 1.37 for Deployment and StatefulSet); `into` fits both.
+        spec: StatefulSetSpec {
             replicas,
             selector: selector(ctx.selector_labels(name)),
             service_name: Some(nexus_spec::names::derived(
@@ -340,7 +345,8 @@ fn statefulset(
             template: pod.template(ctx, &w.image.value, None)?,
             volume_claim_templates: claims,
             ..StatefulSetSpec::default()
-        }),
+        }
+        .into(),
         ..StatefulSet::default()
     })
 }
