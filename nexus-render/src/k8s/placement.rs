@@ -166,6 +166,9 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
     let p = ctx.platform;
     let mut docs = Docs::new();
     for pr in groups(p) {
+        // `value` is an `i32` up to Kubernetes 1.36 and optional from 1.37 on: `.into()`
+        // builds at every version, and is a no-op conversion at the default one.
+        #[allow(clippy::useless_conversion)]
         let class = PriorityClass {
             description: Some(pr.description.to_owned()),
             global_default: Some(false),
@@ -183,7 +186,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
                 }
                 .to_owned(),
             ),
-            value: pr.value,
+            value: pr.value.into(),
         };
         docs.push(&class, "PriorityClass")?;
     }
