@@ -6,6 +6,7 @@
 pub mod nginx_parse;
 pub mod running;
 pub mod specs;
+pub mod stubs;
 pub mod tools;
 
 #[allow(unused_imports)]
