@@ -9,7 +9,8 @@
 //! * every declared header is present, also on refusals (429, 413);
 //! * each rate limit answers 429 right after its declared burst;
 //! * a body over a route's limit gets 413, one under it passes;
-//! * a WebSocket upgrade passes where the route allows it, and not elsewhere.
+//! * a WebSocket upgrade passes where the route allows it, and not elsewhere;
+//! * behind a trusted proxy (the test client), each forwarded client has its own count.
 //!
 //! [`the_checks_catch_a_broken_gateway`] breaks a rendered route, limit and header on
 //! purpose and requires the same checks to report each one.
@@ -52,6 +53,7 @@ spec:
   services:
 {services}  gateway:
     hosts: [{HOST}]
+    trustedProxies: [127.0.0.1]
     tls:
       minVersion: TLSv1.2
       certificate: {cert_dir}/tls.crt
@@ -272,6 +274,14 @@ fn check_limits(g: &Gateway<'_>) -> Vec<String> {
                 burst + 1
             ));
         }
+        // The test client is a trusted proxy: another client behind it has its own count.
+        let r = g.https(path, &["-H", "X-Forwarded-For: 203.0.113.7"]);
+        if r.status != 200 {
+            failures.push(format!(
+                "{path}: a client behind the trusted proxy should be counted apart: {}",
+                r.status
+            ));
+        }
     }
     failures
 }
@@ -361,6 +371,14 @@ fn the_checks_catch_a_broken_gateway() {
             "    add_header X-Robots-Tag noindex always;\n",
             "",
             "header x-robots-tag",
+        ),
+        // The trusted proxy forgotten: every client behind it shares one count.
+        (
+            "real-ip",
+            "10-limits.conf",
+            "real_ip_header X-Forwarded-For;",
+            "real_ip_header X-Real-IP;",
+            "counted apart",
         ),
         // Upgrades not passed on the WebSocket route.
         (

@@ -12,6 +12,9 @@
 //! - with [`start_with`], each upstream `server NAME:PORT;` the test maps becomes
 //!   `server 127.0.0.1:STUB;`, a stub on loopback (the names are Compose service names that
 //!   do not resolve on the test machine);
+//! - when the host binary is older than 1.27.3, upstream re-resolution (`resolver`,
+//!   `zone` and `server ... resolve` of a configuration rendered for 1.27.3 or later) is
+//!   dropped: the binary does not know `resolve`, and the test maps names to stubs anyway;
 //! - one file is added, `conf.d/00-harness.conf`, that moves the access log and the temporary
 //!   folders into the scratch folder (the compiled-in ones are under `/var`);
 //! - the command line sets `daemon off; master_process off;` (one process, the one the guard
@@ -80,6 +83,17 @@ fn adapt(
     upstreams: &[(String, String)],
 ) -> String {
     let mut out = text.to_owned();
+    if binary < NginxVersion::new(1, 27, 3) {
+        out = out
+            .lines()
+            .filter(|l| {
+                !(l.starts_with("resolver ")
+                    || l.starts_with("resolver_timeout ")
+                    || l.starts_with("    zone "))
+            })
+            .map(|l| format!("{}\n", l.replace(" resolve;", ";")))
+            .collect();
+    }
     for (from, to) in upstreams {
         out = out.replace(&format!("    server {from};"), &format!("    server {to};"));
     }
