@@ -1,4 +1,5 @@
-//! The gateway: one description that drives both the Kubernetes Ingress and Nginx.
+//! The gateway: one description that drives both the Kubernetes edge (Gateway API or
+//! Ingress) and Nginx.
 
 use std::collections::BTreeMap;
 use std::fmt;
