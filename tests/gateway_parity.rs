@@ -12,6 +12,12 @@ const DOC: &str = "docs/gateway-parity.md";
 
 /// A spec declaring every gateway feature of the table, on the Kubernetes edge `edge`.
 fn spec(edge: &str) -> Spec {
+    Spec::from_str("parity.yaml", &spec_text(edge))
+        .unwrap_or_else(|d| panic!("the parity spec loads: {d:?}"))
+}
+
+/// The text of [`spec`].
+fn spec_text(edge: &str) -> String {
     let service = |name: &str, port: u16| {
         format!(
             "    {name}:\n      image: registry.example.com/parity/{name}:1.0.0\n      ports:\n        - {{ name: http, port: {port} }}\n      exposure: public\n"
@@ -47,7 +53,7 @@ spec:
         service("live", 8001),
         service("web", 8080),
     );
-    Spec::from_str("parity.yaml", &text).unwrap_or_else(|d| panic!("the parity spec loads: {d:?}"))
+    text
 }
 
 /// The rendering of `edge` and the rule ids lint reports for it.
@@ -125,5 +131,62 @@ fn the_parity_document_is_the_tables() {
     assert!(
         have == want,
         "{DOC} is stale: run `NEXUS_UPDATE_DOCS=1 cargo test --test gateway_parity`"
+    );
+}
+
+/// The edge's settings resolve to their defaults, and a bad value is a diagnostic.
+#[test]
+fn edge_settings_default_and_are_checked() {
+    use nexus::spec::model::EdgeKind;
+    for (edge, kind, namespace) in [
+        ("gatewayApi", EdgeKind::GatewayApi, "nginx-gateway"),
+        ("ingress", EdgeKind::Ingress, "nginx-ingress"),
+    ] {
+        let p = spec(edge).resolve("production").expect("resolves");
+        let k = &p.gateway.as_ref().expect("gateway").kubernetes;
+        assert_eq!(k.edge, kind);
+        assert_eq!(k.gateway_class, "nginx");
+        assert_eq!(k.controller_namespace, namespace);
+        assert_eq!(
+            k.controller_labels
+                .get("app.kubernetes.io/name")
+                .map(String::as_str),
+            Some(namespace)
+        );
+    }
+    let bad = |from: &str, to: &str| -> String {
+        let good = spec_text("gatewayApi");
+        assert!(good.contains(from), "{from}");
+        let spec = Spec::from_str("parity.yaml", &good.replace(from, to));
+        let diagnostics = match spec {
+            Ok(s) => match s.resolve("production") {
+                Ok(_) => panic!("{to} resolves"),
+                Err(d) => d,
+            },
+            Err(d) => d,
+        };
+        format!("{diagnostics:?}")
+    };
+    assert!(bad("edge: gatewayApi", "edge: gateway").contains("gateway"));
+    assert!(
+        bad(
+            "trustedProxies: [10.0.0.0/8]",
+            "trustedProxies: [10.0.0.0/33]"
+        )
+        .contains("prefix length")
+    );
+    assert!(
+        bad(
+            "      edge: gatewayApi",
+            "      edge: gatewayApi\n      gatewayClass: Nginx_Class"
+        )
+        .contains("gateway class")
+    );
+    assert!(
+        bad(
+            "      edge: gatewayApi",
+            "      edge: gatewayApi\n      controller: { namespace: edge, labels: { app: \"-x-\" } }"
+        )
+        .contains("label value")
     );
 }
