@@ -9,7 +9,8 @@
 //! * every declared header is present, also on refusals (429, 413);
 //! * each rate limit answers 429 right after its declared burst;
 //! * a body over a route's limit gets 413, one under it passes;
-//! * a WebSocket upgrade passes where the route allows it, and not elsewhere;
+//! * a WebSocket upgrade passes where the route allows it (also Grafana Live, by default on
+//!   a route to Grafana), and not elsewhere;
 //! * behind a trusted proxy (the test client), each forwarded client has its own count.
 //!
 //! [`the_checks_catch_a_broken_gateway`] breaks a rendered route, limit and header on
@@ -50,8 +51,15 @@ metadata:
   name: behave
   version: 0.0.1
 spec:
+  secrets:
+    grafana-password: {{}}
   services:
-{services}  gateway:
+{services}  monitoring:
+    grafana:
+      version: 11.1.0
+      adminPasswordSecret: grafana-password
+      subPath: /grafana
+  gateway:
     hosts: [{HOST}]
     trustedProxies: [127.0.0.1]
     tls:
@@ -70,6 +78,7 @@ spec:
       - {{ path: /api, service: api, rateLimit: api }}
       - {{ path: /ws, service: live, websocket: true }}
       - {{ path: /upload, service: web, maxBodySize: {UPLOAD_LIMIT} }}
+      - {{ path: /grafana, service: grafana }}
       - {{ path: /, service: web }}
   environments:
     test:
@@ -144,6 +153,7 @@ impl Gateway<'_> {
 fn serve<'a>(t: &'a Tools, plan: &OutputPlan, ports: Vec<u16>, name: &str) -> Gateway<'a> {
     let upstreams: Vec<(String, String)> = SERVICES
         .iter()
+        .chain(&[("grafana", 3000)])
         .map(|(svc, port)| {
             (
                 format!("{svc}:{port}"),
@@ -179,6 +189,7 @@ fn check_routes(g: &Gateway<'_>) -> Vec<String> {
         ("/upload", "web"),
         ("/", "web"),
         ("/wsx", "web"),
+        ("/grafana/api/live/ws", "grafana"),
     ];
     for (path, service) in expect {
         let r = g.https(path, &[]);
@@ -240,6 +251,14 @@ fn check_routes(g: &Gateway<'_>) -> Vec<String> {
     if r.status != 101 {
         failures.push(format!(
             "a WebSocket upgrade on /ws should pass: {}",
+            r.status
+        ));
+    }
+    // Grafana Live: a route to Grafana carries upgrades without saying so.
+    let r = g.https("/grafana/api/live/ws", &ws);
+    if r.status != 101 {
+        failures.push(format!(
+            "a WebSocket upgrade to Grafana Live should pass: {}",
             r.status
         ));
     }
@@ -320,14 +339,14 @@ fn the_gateway_behaves_as_declared_on_a_running_nginx() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// A plan with one replacement made in one file (which must happen).
+/// A plan with every occurrence of `from` replaced in one file (there must be one).
 fn broken(plan: &OutputPlan, file: &str, from: &str, to: &str) -> OutputPlan {
     let mut out = OutputPlan::new();
     for (path, bytes) in plan.files() {
         let mut text = String::from_utf8_lossy(bytes).into_owned();
         if Path::new(path).ends_with(file) {
             assert!(text.contains(from), "{file} holds {from:?}");
-            text = text.replacen(from, to, 1);
+            text = text.replace(from, to);
         }
         out.add(path.to_owned(), text).expect("add");
     }
@@ -380,7 +399,7 @@ fn the_checks_catch_a_broken_gateway() {
             "real_ip_header X-Real-IP;",
             "counted apart",
         ),
-        // Upgrades not passed on the WebSocket route.
+        // Upgrades not passed on the WebSocket routes.
         (
             "websocket",
             "40-https.conf",
