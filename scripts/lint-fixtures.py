@@ -17,6 +17,13 @@ def svc(d, name): return d['spec']['services'][name]
 def sec(d, name): return svc(d, name).setdefault('security', {})
 def gw(d): return d['spec']['gateway']
 def backing(d, name): return d['spec']['backingServices'][name]
+def INGRESS_EDGE(d): gw(d)['kubernetes'] = {'edge': 'ingress'}
+def shared_limit(sizes):
+    def f(d):
+        gw(d)['rateLimits'] = {'web': {'requestsPerSecond': 10, 'burst': 20}}
+        gw(d)['routes'] = [{'path': '/upload', 'service': 'web', 'rateLimit': 'web', 'maxBodySize': sizes[0]},
+                           {'path': '/', 'service': 'web', 'rateLimit': 'web', 'maxBodySize': sizes[1]}]
+    return f
 
 def add_db(d, backup=True, **b):
     d['spec']['secrets']['db-password'] = {'external': {'store': 'vault', 'key': 'demo/db'}}
@@ -168,7 +175,11 @@ R = {
  'NX-NET-006': ('`api` listens on port 22', set_(API + ['ports'], [{'name': 'http', 'port': 8000}, {'name': 'ssh', 'port': 22}]), 'no SSH port', NOOP, None),
  'NX-NET-007': ('`api` listens on port 80', set_(API + ['ports'], [{'name': 'http', 'port': 80}]), 'a port above 1024', NOOP, None),
  'NX-NET-008': ('`api` is public but no route reaches it', set_(API + ['exposure'], 'public'), 'a route to it', api_public_route, None),
- 'NX-NET-021': ('the gateway declares TLS 1.3 as its floor, which an Ingress cannot set', set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.3'), 'TLS 1.2, the floor of an ingress-nginx controller by default', set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.2'), None),
+ 'NX-NET-021': ('the gateway on the Ingress edge declares TLS 1.3 as its floor, which an Ingress cannot set', chain(INGRESS_EDGE, set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.3')), 'TLS 1.2, the floor of an Ingress controller by default', chain(INGRESS_EDGE, set_(['spec', 'gateway', 'tls', 'minVersion'], 'TLSv1.2')), None),
+ 'NX-NET-030': ('the gateway is on the Ingress edge, which sends no security headers', INGRESS_EDGE, 'the default Gateway API edge', NOOP, None),
+ 'NX-NET-031': ('the gateway trusts a proxy in front of it', set_(['spec', 'gateway', 'trustedProxies'], ['10.0.0.0/8']), 'no trusted proxies', NOOP, None),
+ 'NX-NET-032': ('on the Ingress edge, two routes with different body sizes share a rate limit', chain(INGRESS_EDGE, shared_limit(['64Ki', '1Mi'])), 'the two routes have the same body size', chain(INGRESS_EDGE, shared_limit(['1Mi', '1Mi'])), None),
+ 'NX-NET-033': ('the gateway is on the Ingress edge with TLS', INGRESS_EDGE, 'the default Gateway API edge', NOOP, None),
  'NX-CMP-001': ('`api` autoscales', set_(API + ['autoscaling'], {'minReplicas': 2, 'maxReplicas': 4, 'targetCpuUtilization': 70}), 'fixed replicas', NOOP, None),
  'NX-CMP-002': ('`web` and `api` have disruption budgets', NOOP, 'single replicas without budgets', no_pdb, None),
  'NX-CMP-003': ('`api` rolls out blue-green', set_(API + ['rollout'], {'strategy': 'blue-green', 'activeSlot': 'blue'}), 'a rolling update', set_(API + ['rollout'], {'strategy': 'rolling'}), None),

@@ -12,6 +12,7 @@ pub mod graph;
 pub mod k8s;
 pub mod nginx;
 pub mod output;
+pub mod parity;
 pub mod plan;
 pub mod readme;
 mod runbook;

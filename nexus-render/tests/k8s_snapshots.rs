@@ -35,6 +35,12 @@ fn external_secrets() {
     insta::assert_snapshot!("external_secrets", concat(&plan));
 }
 
+#[test]
+fn ingress_edge() {
+    let plan = render(&load(&fixture("ingress-edge.yaml")), "production");
+    insta::assert_snapshot!("ingress_edge", concat(&plan));
+}
+
 /// `kustomization.yaml` lists every other file exactly once, and nothing else.
 #[test]
 fn kustomization_lists_every_file() {

@@ -4,6 +4,7 @@
 mod availability;
 mod compose;
 mod credentials;
+mod edge;
 mod images;
 mod network;
 mod nginx;
@@ -34,6 +35,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         credentials::RULES,
         secret_keys::RULES,
         network::RULES,
+        edge::RULES,
         compose::RULES,
         nginx::RULES,
         waivers::RULES,

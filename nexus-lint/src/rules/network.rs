@@ -1,7 +1,7 @@
 //! Network and TLS: what is exposed, how it is encrypted, and which tiers may talk.
 
 use nexus_spec::Severity::{Error, Info, Warning};
-use nexus_spec::model::{Exposure, TlsVersion};
+use nexus_spec::model::{EdgeKind, Exposure, TlsVersion};
 
 use crate::finding::Target;
 use crate::rule::{Compliance, Group, Rule};
@@ -275,31 +275,35 @@ pub(super) static PUBLIC_UNROUTED: Rule = Rule {
     },
 };
 
-/// The oldest TLS version an ingress-nginx controller accepts by default: its ConfigMap key
-/// `ssl-protocols` defaults to `TLSv1.2 TLSv1.3` (kubernetes/ingress-nginx,
-/// `docs/user-guide/nginx-configuration/configmap.md`; `internal/ingress/controller/config/config.go`).
-const INGRESS_NGINX_DEFAULT_FLOOR: TlsVersion = TlsVersion::V1_2;
+/// The oldest TLS version the NGINX Ingress Controller accepts by default: without its
+/// ConfigMap key `ssl-protocols` it renders no `ssl_protocols` (nginx/kubernetes-ingress
+/// v5.5.4, `internal/configs/version1/nginx.tmpl`), so Nginx's own default applies:
+/// `TLSv1.2 TLSv1.3` since Nginx 1.23.4.
+const INGRESS_DEFAULT_FLOOR: TlsVersion = TlsVersion::V1_2;
 
 pub(super) static EDGE_TLS_FLOOR: Rule = Rule {
     id: "NX-NET-021",
     group: Group::Network,
-    title: "TLS floor the Kubernetes edge cannot enforce per host",
+    title: "TLS floor the Kubernetes Ingress edge cannot enforce per host",
     severity: Warning,
     enabled: true,
-    rationale: "The Kubernetes target renders Ingress objects for ingress-nginx, and an Ingress cannot set TLS versions: ingress-nginx has no annotation for them, its `ssl-protocols` is a key of the controller's ConfigMap that applies to every host the controller serves, and a per-host `ssl_protocols` added through a snippet would not hold either: the Nginx that ingress-nginx builds (1.27.1) negotiates the version with the settings of the port's default server before it picks the host by SNI (Nginx does that per host only from 1.29.2). The controller's default is `TLSv1.2 TLSv1.3`, so a floor above TLSv1.2 is not enforced by what nexus renders: with an unchanged controller, TLS 1.2 handshakes to these hosts succeed. nexus neither renders nor sees the controller's configuration, so it cannot tell whether a cluster already enforces the floor; the finding stays until it is waived. A floor below TLSv1.2 is not reported here (the default controller refuses those versions, which is stricter than declared; NX-NET-002 reports such floors). The Nginx target enforces the declared floor itself.",
-    fix: "Set `ssl-protocols: \"TLSv1.3\"` in the ConfigMap of the ingress-nginx controller of `gateway.ingressClass` (it applies to every host of that controller, so give these hosts a controller and class of their own if others still need TLS 1.2) and waive this finding with that as the reason, or declare `TLSv1.2` for environments deployed to Kubernetes.",
+    rationale: "On the `ingress` edge nexus renders Ingress objects for the NGINX Ingress Controller, and an Ingress cannot set TLS versions: the controller has no annotation for them, and its `ssl-protocols` is a key of its ConfigMap that applies to every host it serves. Its default is `TLSv1.2 TLSv1.3`, so a floor above TLSv1.2 is not enforced by what nexus renders: with an unchanged controller, TLS 1.2 handshakes to these hosts succeed. nexus neither renders nor sees the controller's configuration, so it cannot tell whether a cluster already enforces the floor; the finding stays until it is waived. A floor below TLSv1.2 is not reported here (the default controller refuses those versions, which is stricter than declared; NX-NET-002 reports such floors). The Nginx target and the Gateway API edge (NGINX Gateway Fabric's `nginx.org/ssl-protocols` listener option) enforce the declared floor themselves.",
+    fix: "Use the default Gateway API edge (`gateway.kubernetes.edge: gatewayApi`), or set `ssl-protocols: \"TLSv1.3\"` in the ConfigMap of the Ingress controller of `gateway.ingressClass` (it applies to every host of that controller) and waive this finding with that as the reason, or declare `TLSv1.2` for environments deployed to Kubernetes.",
     compliance: IN_TRANSIT,
     check: |_, p, out| {
         let Some(g) = &p.gateway else { return };
         let Some(tls) = &g.tls else { return };
+        if g.kubernetes.edge != EdgeKind::Ingress {
+            return;
+        }
         let floor = tls.min_version.value;
-        if floor > INGRESS_NGINX_DEFAULT_FLOOR {
+        if floor > INGRESS_DEFAULT_FLOOR {
             let hosts: Vec<&str> = g.hosts.iter().map(|h| h.value.as_str()).collect();
             out.add(
                 &Target::gateway(g),
                 tls.min_version.span,
                 format!(
-                    "the gateway declares {floor} as its floor, but its Ingress objects cannot set TLS versions; an ingress-nginx controller with the default `ssl-protocols` (TLSv1.2 TLSv1.3) accepts {INGRESS_NGINX_DEFAULT_FLOOR} for {}",
+                    "the gateway declares {floor} as its floor, but its Ingress objects cannot set TLS versions; an Ingress controller with the default `ssl-protocols` (TLSv1.2 TLSv1.3) accepts {INGRESS_DEFAULT_FLOOR} for {}",
                     hosts.join(", ")
                 ),
             )

@@ -10,8 +10,10 @@
 //!   the Nginx configuration reads.
 //! - The configuration sets no `pid`, so the command moves it to the tmpfs `/tmp`.
 //! - One container: two would fight over the published ports.
-//! - Nginx resolves upstream names when it starts; after recreating a routed service
-//!   (a new image, a blue-green switch) restart the gateway: `docker compose restart gateway`.
+//! - Rendered for Nginx 1.27.3 or later, the configuration re-resolves upstream names through
+//!   Docker's embedded DNS (see [`crate::nginx::context::DOCKER_RESOLVER`]), so a recreated
+//!   routed service (a new image, a blue-green switch) is found without a restart; rendered
+//!   for an older Nginx it resolves them at start: `docker compose restart gateway`.
 
 use std::collections::BTreeMap;
 

@@ -1,32 +1,34 @@
-//! The gateway as Ingress objects for ingress-nginx.
+//! The gateway as Ingress objects for the NGINX Ingress Controller (`nginx.org/`
+//! annotations), the `ingress` edge (docs/decisions/0016-gateway-api-edge.md).
 //!
-//! ingress-nginx reads rate limits, body size and timeouts from annotations, and an
-//! annotation applies to every path of its Ingress. So routes are grouped by those settings
-//! (rate limit, body size, timeout), one Ingress per group, in route order (longest path
-//! first); ingress-nginx merges Ingresses of the same host into one server. Each Ingress is
-//! named `<platform>-<slug of its first path>` (`/` is `root`).
+//! The controller reads rate limits, body size, timeouts and WebSocket services from
+//! annotations, and an annotation applies to every path of its Ingress. So routes are grouped
+//! by those settings, one Ingress per group, in route order (longest path first); the
+//! controller merges Ingresses of the same host into one server. Each Ingress is named
+//! `<platform>-<slug of its first path>` (`/` is `root`).
 //!
-//! * Rate limits: `limit-rps` or `limit-rpm`, and `limit-burst-multiplier` =
-//!   ceil(burst / rate), at least 1 (ingress-nginx expresses burst as a multiple of the
-//!   rate, so a burst below the rate is rounded up to the rate).
-//! * Body size: `proxy-body-size`; timeouts: `proxy-read-timeout` and `proxy-send-timeout`.
-//! * WebSocket routes need nothing more: ingress-nginx forwards `Upgrade` on every route;
-//!   their long timeout keeps connections open.
+//! * Rate limits: `limit-req-rate` (`10r/m`), `limit-req-burst` (the declared burst, exactly),
+//!   `limit-req-no-delay`, `limit-req-key` (the client address) and `limit-req-reject-code`
+//!   429: the `limit_req` the Nginx target renders. Each Ingress has its own zone, so routes
+//!   sharing a limit share its count only when they share an Ingress.
+//! * Body size: `client-max-body-size`; timeouts: `proxy-read-timeout` and
+//!   `proxy-send-timeout`; WebSocket routes: `websocket-services`.
+//! * HSTS: `hsts`, `hsts-max-age`, `hsts-include-subdomains`.
 //! * TLS: every Ingress lists the hosts and the certificate Secret. The cert-manager
 //!   `cert-manager.io/cluster-issuer` annotation goes on one Ingress only — the one holding
 //!   the most general (last) route — so cert-manager makes one Certificate for the Secret.
-//! * HSTS, security headers and the minimum TLS version are ingress-nginx controller
-//!   settings (its ConfigMap), not per-Ingress; the Nginx target renders them.
+//! * The other security headers and the TLS floor are controller settings (its ConfigMap),
+//!   not per-Ingress: lint says so (NX-NET-030, NX-NET-031).
 
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
     IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
 };
-use nexus_spec::ir::{self, Rate};
+use nexus_spec::ir;
 
 use super::meta::{Ctx, Labels};
 
-const PREFIX: &str = "nginx.ingress.kubernetes.io/";
+const PREFIX: &str = "nginx.org/";
 /// The cert-manager annotation naming the ClusterIssuer.
 pub const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
 
@@ -35,6 +37,7 @@ struct Settings {
     rate_limit: Option<String>,
     max_body_bytes: u64,
     timeout_seconds: u64,
+    websocket: Option<String>,
 }
 
 /// An nginx size: the largest whole unit of `m` or `k`, else bytes.
@@ -50,7 +53,7 @@ fn nginx_size(bytes: u64) -> String {
 }
 
 /// A DNS-label slug of a route path.
-fn slug(path: &str) -> String {
+pub(crate) fn slug(path: &str) -> String {
     let mut out = String::new();
     for c in path.chars() {
         if c.is_ascii_alphanumeric() {
@@ -72,21 +75,28 @@ fn annotations(g: &ir::Gateway, s: &Settings) -> Labels {
     let mut set = |k: &str, v: String| {
         a.insert(format!("{PREFIX}{k}"), v);
     };
-    set("proxy-body-size", nginx_size(s.max_body_bytes));
-    set("proxy-read-timeout", s.timeout_seconds.to_string());
-    set("proxy-send-timeout", s.timeout_seconds.to_string());
+    set("client-max-body-size", nginx_size(s.max_body_bytes));
+    set("proxy-read-timeout", format!("{}s", s.timeout_seconds));
+    set("proxy-send-timeout", format!("{}s", s.timeout_seconds));
+    if let Some(w) = &s.websocket {
+        set("websocket-services", w.clone());
+    }
+    if let (Some(h), Some(_)) = (&g.hsts, &g.tls) {
+        set("hsts", "true".into());
+        set("hsts-max-age", h.max_age.value.to_string());
+        set("hsts-include-subdomains", h.include_subdomains.to_string());
+    }
     if let Some(l) = s
         .rate_limit
         .as_ref()
         .and_then(|n| g.rate_limits.iter().find(|l| &l.name.value == n))
     {
-        let (key, rate) = match l.rate {
-            Rate::PerSecond(n) => ("limit-rps", n),
-            Rate::PerMinute(n) => ("limit-rpm", n),
-        };
-        set(key, rate.to_string());
-        let multiplier = l.burst.div_ceil(rate.max(1)).max(1);
-        set("limit-burst-multiplier", multiplier.to_string());
+        set("limit-req-rate", l.rate.nginx());
+        set("limit-req-burst", l.burst.to_string());
+        set("limit-req-no-delay", "true".into());
+        set("limit-req-key", "${binary_remote_addr}".into());
+        set("limit-req-zone-size", "10m".into());
+        set("limit-req-reject-code", "429".into());
     }
     a
 }
@@ -99,6 +109,7 @@ pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway) -> Vec<Ingress> {
             rate_limit: r.rate_limit.as_ref().map(|l| l.value.clone()),
             max_body_bytes: r.max_body_bytes,
             timeout_seconds: r.timeout_seconds,
+            websocket: r.websocket.then(|| r.workload.value.clone()),
         };
         match groups.iter_mut().find(|(k, _)| *k == s) {
             Some((_, routes)) => routes.push(r),

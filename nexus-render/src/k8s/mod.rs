@@ -17,7 +17,8 @@
 //! | `40-migrations/<name>.yaml` | each service's migration Job, self-contained so it can be applied and waited for first |
 //! | `50-services/<name>.yaml` | each application service |
 //! | `60-backups/<name>.yaml` | the backup CronJobs of each backing service that has backups |
-//! | `70-ingress.yaml` | the gateway's Ingress objects |
+//! | `70-gateway.yaml` | the gateway as Gateway API objects (Gateway, HTTPRoutes), NGINX Gateway Fabric's policies and the proxy pods' NetworkPolicy (the default edge) |
+//! | `70-ingress.yaml` | the gateway's Ingress objects (the `ingress` edge) |
 //! | `kustomization.yaml` | every file above, in this order |
 //!
 //! # Kind order
@@ -25,7 +26,9 @@
 //! Inside a file, objects come in this order: Namespace, PriorityClass (highest first),
 //! ResourceQuota, LimitRange, ExternalSecret, ServiceAccount,
 //! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler,
-//! PodDisruptionBudget, NetworkPolicy, Ingress. Several objects of one kind come in a fixed
+//! PodDisruptionBudget, NetworkPolicy, Ingress; in `70-gateway.yaml`: Gateway, HTTPRoute (the
+//! redirect, then routes in route order), RateLimitPolicy, ClientSettingsPolicy,
+//! ProxySettingsPolicy, NetworkPolicy. Several objects of one kind come in a fixed
 //! order: ExternalSecrets by name; a workload's env ConfigMap before its mounted one;
 //! Services `<name>`, `<name>-blue`, `<name>-green`, `<name>-headless`; blue before green;
 //! the full backup before the incremental one; Ingresses in route order.
@@ -55,6 +58,8 @@ mod backup_scripts;
 mod contract;
 mod docs;
 mod env;
+mod gateway_api;
+mod gateway_policies;
 mod ingress;
 mod kustomize;
 mod meta;
@@ -75,11 +80,14 @@ mod workload;
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
 pub use backup_scripts::MC_IMAGE;
 pub use env::SECRET_VAR_PREFIX;
+pub use gateway_api::GATEWAY_API_VERSION;
+pub use gateway_policies::NGF_POLICY_API_VERSION;
 pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
 pub use placement::{LIMITS_NAME, QUOTA_NAME};
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
 
 use nexus_spec::ir::{self, WorkloadKind};
+use nexus_spec::model::EdgeKind;
 use rayon::prelude::*;
 
 use crate::error::RenderError;
@@ -153,6 +161,41 @@ fn render_workload(
 /// The file that lists every rendered file in apply order.
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
 
+/// The gateway's file: Gateway API objects and NGINX Gateway Fabric's policies, or the
+/// Ingress objects (docs/decisions/0016-gateway-api-edge.md).
+fn edge(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<(String, Docs), RenderError> {
+    let mut docs = Docs::new();
+    match g.kubernetes.edge {
+        EdgeKind::GatewayApi => {
+            let r = gateway_api::render(ctx, g)?;
+            docs.push(&r.gateway, "Gateway")?;
+            for route in &r.routes {
+                docs.push(route, "HTTPRoute")?;
+            }
+            let p = gateway_policies::render(ctx, g, &r.route_names);
+            for x in &p.rate_limits {
+                docs.push(x, "RateLimitPolicy")?;
+            }
+            for x in &p.client_settings {
+                docs.push(x, "ClientSettingsPolicy")?;
+            }
+            for x in &p.proxy_settings {
+                docs.push(x, "ProxySettingsPolicy")?;
+            }
+            if let Some(np) = network::edge_proxy_policy(ctx, g) {
+                docs.push(&np, "NetworkPolicy")?;
+            }
+            Ok(("70-gateway.yaml".into(), docs))
+        }
+        EdgeKind::Ingress => {
+            for i in ingress::render(ctx, g) {
+                docs.push(&i, "Ingress")?;
+            }
+            Ok(("70-ingress.yaml".into(), docs))
+        }
+    }
+}
+
 /// Renders one resolved environment as Kubernetes manifests, with paths relative to the
 /// environment's `k8s/` folder (see the module documentation for the layout).
 pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
@@ -184,15 +227,9 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
         }
     }
     files.extend(sections.into_iter().flatten());
-    let mut ingresses = Docs::new();
-    for i in platform
-        .gateway
-        .iter()
-        .flat_map(|g| ingress::render(&ctx, g))
-    {
-        ingresses.push(&i, "Ingress")?;
+    if let Some(g) = &platform.gateway {
+        files.push(edge(&ctx, g)?);
     }
-    files.push(("70-ingress.yaml".into(), ingresses));
     files.retain(|(_, d)| !d.is_empty());
     let mut plan = OutputPlan::new();
     let resources = files.iter().map(|(p, _)| p.clone()).collect();

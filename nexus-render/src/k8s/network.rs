@@ -7,7 +7,11 @@
 //!   and on the ports a `talksTo` entry names; its migration Job reaches only the
 //!   migration's own dependencies (by default the service's databases), on their client
 //!   ports;
-//! * the ingress controller reaches each routed workload, on the routed ports;
+//! * the edge's proxies reach each routed workload, on the routed ports: with Gateway API,
+//!   the Gateway's proxy pods in the platform's namespace (NGINX Gateway Fabric labels them
+//!   `gateway.networking.k8s.io/gateway-name: <platform>`), which get their own policy
+//!   ([`edge_proxy_policy`]); with Ingress, the controller's pods (the spec's
+//!   `gateway.kubernetes.controller` namespace and labels);
 //! * Prometheus reaches each workload that declares `metrics`, on the metrics port;
 //! * Grafana reaches Prometheus and Jaeger (its provisioned data sources);
 //! * a backup job reaches the port its dump tool uses on the service it backs up, and the
@@ -24,15 +28,17 @@ use k8s_openapi::api::networking::v1::{
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::ir::{self, WorkloadKind};
+use nexus_spec::model::EdgeKind;
+
+use super::gateway_api::{GATEWAY_NAME_LABEL, HTTP_PORT, HTTPS_PORT};
 
 use super::backup;
 use super::meta::{Ctx, Labels, NAME_LABEL, selector};
 use super::pod::protocol;
 
-/// Namespace of the ingress controller whose pods may reach routed workloads.
-pub const INGRESS_CONTROLLER_NAMESPACE: &str = "ingress-nginx";
-/// `app.kubernetes.io/name` of the ingress controller's pods.
-pub const INGRESS_CONTROLLER_NAME: &str = "ingress-nginx";
+/// The port NGINX Gateway Fabric's control plane takes its proxies' agents on (the
+/// `agent-grpc` container port behind its Service's 443).
+pub const NGF_AGENT_PORT: u16 = 8443;
 /// The label every namespace carries with its own name (set by Kubernetes since 1.22).
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
@@ -51,8 +57,73 @@ pub(crate) fn backup_group(workload: &str) -> String {
 enum Peer {
     /// Pods of this group, in the platform's namespace.
     Pods(String),
-    /// The ingress controller.
-    IngressController,
+    /// The edge's proxy pods: in the namespace named (the platform's when `None`), with
+    /// these labels.
+    Edge(Option<String>, BTreeMap<String, String>),
+}
+
+/// The pods of the edge that proxy requests to routed workloads.
+fn edge_peer(p: &ir::Platform, g: &ir::Gateway) -> Peer {
+    match g.kubernetes.edge {
+        EdgeKind::GatewayApi => Peer::Edge(
+            None,
+            BTreeMap::from([(GATEWAY_NAME_LABEL.to_owned(), p.name.value.clone())]),
+        ),
+        EdgeKind::Ingress => Peer::Edge(
+            Some(g.kubernetes.controller_namespace.clone()),
+            g.kubernetes.controller_labels.clone(),
+        ),
+    }
+}
+
+/// The policy of the Gateway's proxy pods (Gateway API only): anyone may reach the listener
+/// ports; they reach the routed workloads on the routed ports and the controller's agent
+/// port (the namespace's default deny covers them too).
+pub(crate) fn edge_proxy_policy(ctx: &Ctx<'_>, g: &ir::Gateway) -> Option<NetworkPolicy> {
+    if g.kubernetes.edge != EdgeKind::GatewayApi {
+        return None;
+    }
+    let p = ctx.platform;
+    let mut listen = Ports::from([(HTTP_PORT, "TCP")]);
+    if g.tls.is_some() {
+        listen.insert((HTTPS_PORT, "TCP"));
+    }
+    let mut to: BTreeMap<Peer, Ports> = BTreeMap::new();
+    for r in &g.routes {
+        to.entry(Peer::Pods(r.workload.value.clone()))
+            .or_default()
+            .insert((r.port, "TCP"));
+    }
+    to.insert(
+        Peer::Edge(
+            Some(g.kubernetes.controller_namespace.clone()),
+            g.kubernetes.controller_labels.clone(),
+        ),
+        Ports::from([(NGF_AGENT_PORT, "TCP")]),
+    );
+    let name = format!("{}-gateway-proxy", p.name.value);
+    let Peer::Edge(_, labels) = edge_peer(p, g) else {
+        return None;
+    };
+    Some(NetworkPolicy {
+        metadata: ctx.meta(&name, ctx.labels(&name, "gateway")),
+        spec: Some(NetworkPolicySpec {
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: None,
+                ports: Some(policy_ports(&listen)),
+            }]),
+            egress: Some(
+                to.iter()
+                    .map(|(peer, ports)| NetworkPolicyEgressRule {
+                        to: Some(vec![peer_of(peer)]),
+                        ports: Some(policy_ports(ports)),
+                    })
+                    .collect(),
+            ),
+            pod_selector: Some(selector(labels)),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+        }),
+    })
 }
 
 pub(crate) type Ports = BTreeSet<(u16, &'static str)>;
@@ -140,13 +211,13 @@ impl Flows {
                 }
             }
         }
-        for r in p.gateway.iter().flat_map(|g| &g.routes) {
+        for (g, r) in p
+            .gateway
+            .iter()
+            .flat_map(|g| g.routes.iter().map(move |r| (g, r)))
+        {
             if let Some(target) = find(&r.workload.value) {
-                f.allow(
-                    Peer::IngressController,
-                    target,
-                    Ports::from([(r.port, "TCP")]),
-                );
+                f.allow(edge_peer(p, g), target, Ports::from([(r.port, "TCP")]));
             }
         }
         f
@@ -217,15 +288,11 @@ fn peer_of(peer: &Peer) -> NetworkPolicyPeer {
             pod_selector: Some(group_selector(group)),
             ..NetworkPolicyPeer::default()
         },
-        Peer::IngressController => NetworkPolicyPeer {
-            namespace_selector: Some(selector(Labels::from([(
-                NAMESPACE_NAME_LABEL.to_owned(),
-                INGRESS_CONTROLLER_NAMESPACE.to_owned(),
-            )]))),
-            pod_selector: Some(selector(Labels::from([(
-                NAME_LABEL.to_owned(),
-                INGRESS_CONTROLLER_NAME.to_owned(),
-            )]))),
+        Peer::Edge(namespace, labels) => NetworkPolicyPeer {
+            namespace_selector: namespace
+                .as_ref()
+                .map(|n| selector(Labels::from([(NAMESPACE_NAME_LABEL.to_owned(), n.clone())]))),
+            pod_selector: Some(selector(labels.clone())),
             ..NetworkPolicyPeer::default()
         },
     }

@@ -51,7 +51,18 @@ pub struct Context {
     pub routes: Vec<Route>,
     /// The health endpoint's path.
     pub health_path: String,
+    /// Upstream names are re-resolved at run time (`server ... resolve`, Nginx 1.27.3 and
+    /// later) through [`resolver`](Self::resolver).
+    pub resolve: bool,
+    /// The DNS server upstream names are re-resolved with: Docker's embedded one.
+    pub resolver: String,
+    /// Trusted proxies (`set_real_ip_from`): the client address is taken from their
+    /// `X-Forwarded-For`.
+    pub trusted_proxies: Vec<String>,
 }
+
+/// Docker's embedded DNS server, which every container on a user-defined network reaches.
+pub const DOCKER_RESOLVER: &str = "127.0.0.11";
 
 /// TLS settings.
 #[derive(Debug, Clone, Serialize)]
@@ -233,6 +244,16 @@ pub fn build(
         });
     }
     upstreams.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut trusted_proxies = Vec::new();
+    for t in &gw.trusted_proxies {
+        escape::check(&t.value).map_err(|why| {
+            unrenderable(format!(
+                "the trusted proxy `{}` {why}",
+                t.value.escape_debug()
+            ))
+        })?;
+        trusted_proxies.push(t.value.clone());
+    }
     Ok(Context {
         title: format!(
             "{} {} ({})",
@@ -251,6 +272,9 @@ pub fn build(
         websocket: gw.routes.iter().any(|r| r.websocket),
         routes,
         health_path: HEALTH_PATH.into(),
+        resolve: version >= NginxVersion::new(1, 27, 3),
+        resolver: DOCKER_RESOLVER.into(),
+        trusted_proxies,
     })
 }
 

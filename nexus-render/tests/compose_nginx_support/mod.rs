@@ -6,6 +6,7 @@
 pub mod nginx_parse;
 pub mod running;
 pub mod specs;
+pub mod stubs;
 pub mod tools;
 
 #[allow(unused_imports)]
@@ -394,6 +395,15 @@ pub fn platform() -> Platform {
                 bind_address: s("127.0.0.1".into()),
             },
             ingress_class: "nginx".into(),
+            kubernetes: nexus_spec::ir::KubernetesEdge {
+                edge: nexus_spec::model::EdgeKind::GatewayApi,
+                edge_span: Span::DETACHED,
+                gateway_class: "nginx".into(),
+                controller_namespace: "nginx-gateway".into(),
+                controller_labels: [("app.kubernetes.io/name".into(), "nginx-gateway".into())]
+                    .into(),
+            },
+            trusted_proxies: Vec::new(),
             span: Span::DETACHED,
         }),
         scrape_interval_seconds: 30,

@@ -9,6 +9,12 @@
 //! - when the host binary is older than 1.25.1, the `http2 on;` line of a configuration
 //!   rendered for 1.25.1 or later is dropped (the binary does not know the directive; HTTP/2
 //!   is chosen by ALPN after the TLS version and does not change it);
+//! - with [`start_with`], each upstream `server NAME:PORT;` the test maps becomes
+//!   `server 127.0.0.1:STUB;`, a stub on loopback (the names are Compose service names that
+//!   do not resolve on the test machine);
+//! - when the host binary is older than 1.27.3, upstream re-resolution (`resolver`,
+//!   `zone` and `server ... resolve` of a configuration rendered for 1.27.3 or later) is
+//!   dropped: the binary does not know `resolve`, and the test maps names to stubs anyway;
 //! - one file is added, `conf.d/00-harness.conf`, that moves the access log and the temporary
 //!   folders into the scratch folder (the compiled-in ones are under `/var`);
 //! - the command line sets `daemon off; master_process off;` (one process, the one the guard
@@ -70,8 +76,27 @@ pub fn binary_version(nginx: &Path) -> NginxVersion {
 }
 
 /// The changes described in the module docs, made to the rendered text of one file.
-fn adapt(text: &str, ports: &[u16], binary: NginxVersion) -> String {
+fn adapt(
+    text: &str,
+    ports: &[u16],
+    binary: NginxVersion,
+    upstreams: &[(String, String)],
+) -> String {
     let mut out = text.to_owned();
+    if binary < NginxVersion::new(1, 27, 3) {
+        out = out
+            .lines()
+            .filter(|l| {
+                !(l.starts_with("resolver ")
+                    || l.starts_with("resolver_timeout ")
+                    || l.starts_with("    zone "))
+            })
+            .map(|l| format!("{}\n", l.replace(" resolve;", ";")))
+            .collect();
+    }
+    for (from, to) in upstreams {
+        out = out.replace(&format!("    server {from};"), &format!("    server {to};"));
+    }
     for port in ports {
         out = out.replace(
             &format!("    listen {port} "),
@@ -88,13 +113,25 @@ fn adapt(text: &str, ports: &[u16], binary: NginxVersion) -> String {
 /// starts `nginx` on it. `ports` are the ports the plan was rendered for; returns once the
 /// first one accepts connections, or panics with the error log.
 pub fn start(nginx: &Path, plan: &OutputPlan, ports: &[u16], name: &str) -> RunningNginx {
+    start_with(nginx, plan, ports, name, &[])
+}
+
+/// [`start`], with each upstream server `from` (`api:8000`) replaced by `to`
+/// (`127.0.0.1:41234`).
+pub fn start_with(
+    nginx: &Path,
+    plan: &OutputPlan,
+    ports: &[u16],
+    name: &str,
+    upstreams: &[(String, String)],
+) -> RunningNginx {
     let dir = tools::scratch(name);
     let conf = dir.join("conf");
     let binary = binary_version(nginx);
     let mut listens = 0;
     for (path, bytes) in plan.files() {
         let text = std::str::from_utf8(bytes).expect("utf-8");
-        let adapted = adapt(text, ports, binary);
+        let adapted = adapt(text, ports, binary, upstreams);
         listens += adapted.matches("listen 127.0.0.1:").count();
         let p = conf.join(path);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");

@@ -32,6 +32,7 @@ pub fn all_specs() -> Vec<PathBuf> {
         "blue-green.yaml",
         "no-dependencies.yaml",
         "external-secrets.yaml",
+        "ingress-edge.yaml",
     ] {
         v.push(fixture(f));
     }

@@ -1,6 +1,8 @@
 //! The gateway, resolved.
 
-use crate::model::TlsVersion;
+use std::collections::BTreeMap;
+
+use crate::model::{EdgeKind, TlsVersion};
 use crate::span::{Span, Spanned};
 use crate::values::{ImageRef, NginxVersion, Quantity};
 
@@ -23,10 +25,29 @@ pub struct Gateway {
     pub routes: Vec<Route>,
     /// The Nginx workload that serves the gateway outside Kubernetes.
     pub nginx: NginxGateway,
-    /// Kubernetes ingress class.
+    /// Kubernetes ingress class (the `ingress` edge).
     pub ingress_class: String,
+    /// The Kubernetes edge and its controller.
+    pub kubernetes: KubernetesEdge,
+    /// Addresses (or CIDR ranges) of trusted proxies in front of the gateway.
+    pub trusted_proxies: Vec<Spanned<String>>,
     /// Where the gateway block is written.
     pub span: Span,
+}
+
+/// The gateway on Kubernetes, resolved (docs/decisions/0016-gateway-api-edge.md).
+#[derive(Debug, Clone)]
+pub struct KubernetesEdge {
+    /// Gateway API or Ingress.
+    pub edge: EdgeKind,
+    /// Where `edge` was chosen (detached when defaulted).
+    pub edge_span: Span,
+    /// The GatewayClass of the `Gateway`.
+    pub gateway_class: String,
+    /// Namespace of the edge's controller.
+    pub controller_namespace: String,
+    /// Labels of the controller's pods, sorted by key.
+    pub controller_labels: BTreeMap<String, String>,
 }
 
 /// TLS termination.

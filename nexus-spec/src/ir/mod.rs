@@ -9,7 +9,9 @@
 mod gateway;
 mod workload;
 
-pub use gateway::{Gateway, GatewayTls, Header, Hsts, NginxGateway, Rate, RateLimit, Route};
+pub use gateway::{
+    Gateway, GatewayTls, Header, Hsts, KubernetesEdge, NginxGateway, Rate, RateLimit, Route,
+};
 pub use workload::{
     Autoscaling, Backup, Credentials, DisruptionBudget, EnvVar, Health, HostPath, Metrics,
     Migration, Port, Probe, ProbeAction, Resources, Rollout, SecretFile, Security, Storage, Talk,

@@ -1,4 +1,5 @@
-//! The gateway: one description that drives both the Kubernetes Ingress and Nginx.
+//! The gateway: one description that drives both the Kubernetes edge (Gateway API or
+//! Ingress) and Nginx.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -33,9 +34,17 @@ pub struct Gateway {
     /// Settings of the Nginx gateway itself.
     #[serde(default)]
     pub nginx: NginxSettings,
-    /// Kubernetes ingress class (default `nginx`).
+    /// Kubernetes ingress class (default `nginx`), for the `ingress` edge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_class: Option<Spanned<String>>,
+    /// The Kubernetes edge: Gateway API (default) or Ingress, and its controller.
+    #[serde(default)]
+    pub kubernetes: super::KubernetesEdge,
+    /// Addresses of proxies in front of the gateway (`10.0.0.0/8`, `192.0.2.1`): a request
+    /// from one of them is attributed to the client address in its `X-Forwarded-For`, so
+    /// per-client rate limits count clients, not the proxy (default none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies: Vec<Spanned<String>>,
 }
 
 /// A TLS protocol version.

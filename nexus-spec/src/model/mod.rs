@@ -7,6 +7,7 @@
 
 mod backing;
 mod common;
+mod edge;
 mod environment;
 mod gateway;
 mod monitoring;
@@ -20,6 +21,7 @@ pub use common::{
     HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, ResourceFigures, Resources,
     Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec, Storage, TcpProbe, Tier,
 };
+pub use edge::{EdgeController, EdgeKind, KubernetesEdge};
 pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, Quota, WorkloadOverlay};
 pub use gateway::{Gateway, Headers, Hsts, NginxSettings, RateLimit, Route, Tls, TlsVersion};
 pub use monitoring::{Grafana, Jaeger, Monitoring, Prometheus};

@@ -5,7 +5,7 @@ use super::parts;
 use crate::catalog;
 use crate::codes;
 use crate::ir;
-use crate::model::{self, TlsVersion};
+use crate::model::{self, EdgeKind, TlsVersion};
 use crate::span::{Span, Spanned};
 use crate::values::{self, ImageRef, NginxVersion, Quantity};
 
@@ -74,8 +74,96 @@ pub(crate) fn gateway(
         routes,
         nginx: nginx?,
         ingress_class,
+        kubernetes: edge(ctx, &g.kubernetes),
+        trusted_proxies: trusted_proxies(ctx, &g.trusted_proxies),
         span: g.hosts.first().map_or(Span::DETACHED, |h| h.span),
     })
+}
+
+/// The controller of each edge by default: its namespace and its pods' name label.
+const DEFAULT_CONTROLLERS: [(EdgeKind, &str, &str); 2] = [
+    (EdgeKind::GatewayApi, "nginx-gateway", "nginx-gateway"),
+    (EdgeKind::Ingress, "nginx-ingress", "nginx-ingress"),
+];
+
+fn edge(ctx: &mut Ctx, k: &model::KubernetesEdge) -> ir::KubernetesEdge {
+    let kind = k.edge.map_or(EdgeKind::default(), |e| e.value);
+    let (_, namespace, name) = DEFAULT_CONTROLLERS
+        .iter()
+        .find(|(e, _, _)| *e == kind)
+        .copied()
+        .unwrap_or(DEFAULT_CONTROLLERS[0]);
+    let gateway_class = match &k.gateway_class {
+        Some(c) if ctx.name(c, "gateway class", values::name::dns1123_label) => c.value.clone(),
+        _ => "nginx".to_owned(),
+    };
+    let controller_namespace = match &k.controller.namespace {
+        Some(n) if ctx.name(n, "controller namespace", values::name::dns1123_label) => {
+            n.value.clone()
+        }
+        _ => namespace.to_owned(),
+    };
+    let mut controller_labels = std::collections::BTreeMap::new();
+    for (key, value) in &k.controller.labels {
+        if ctx.checked(key, "label key", super::label_key)
+            && ctx.checked(value, "label value", label_value)
+        {
+            controller_labels.insert(key.value.clone(), value.value.clone());
+        }
+    }
+    if k.controller.labels.is_empty() {
+        controller_labels.insert("app.kubernetes.io/name".to_owned(), name.to_owned());
+    }
+    ir::KubernetesEdge {
+        edge: kind,
+        edge_span: k.edge.map_or(Span::DETACHED, |e| e.span),
+        gateway_class,
+        controller_namespace,
+        controller_labels,
+    }
+}
+
+fn label_value(s: &str) -> Result<(), String> {
+    let ok = s.is_empty()
+        || (s.len() <= 63
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.ends_with(|c: char| c.is_ascii_alphanumeric()));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a Kubernetes label value",
+            values::name::shorten(s)
+        ))
+    }
+}
+
+/// Trusted proxies: IP addresses or CIDR ranges (`10.0.0.0/8`).
+fn trusted_proxies(ctx: &mut Ctx, list: &[Spanned<String>]) -> Vec<Spanned<String>> {
+    fn cidr(s: &str) -> Result<(), String> {
+        let (addr, bits) = s.split_once('/').map_or((s, None), |(a, b)| (a, Some(b)));
+        let ip: std::net::IpAddr = addr.parse().map_err(|_| {
+            format!(
+                "`{}` is not an IP address or CIDR range",
+                values::name::shorten(s)
+            )
+        })?;
+        let max = if ip.is_ipv4() { 32 } else { 128 };
+        match bits.map(str::parse::<u8>) {
+            None => Ok(()),
+            Some(Ok(b)) if b <= max => Ok(()),
+            Some(_) => Err(format!(
+                "`{}` has no valid prefix length",
+                values::name::shorten(s)
+            )),
+        }
+    }
+    list.iter()
+        .filter(|p| ctx.checked(p, "trusted proxy", cidr))
+        .cloned()
+        .collect()
 }
 
 fn tls(ctx: &mut Ctx, platform: &str, t: &model::Tls) -> ir::GatewayTls {

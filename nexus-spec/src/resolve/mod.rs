@@ -368,7 +368,7 @@ fn envelope(ctx: &mut Ctx, file: &PlatformFile) {
     }
 }
 
-fn label_key(s: &str) -> Result<(), String> {
+pub(crate) fn label_key(s: &str) -> Result<(), String> {
     let (prefix, name) = s.rsplit_once('/').map_or((None, s), |(p, n)| (Some(p), n));
     if let Some(p) = prefix {
         values::name::host_name(p)?;
