@@ -47,6 +47,11 @@ use interpolate::{Interpolator, argument, literal};
 use model::{DependsOn, Mount, Project, SecretSource, Service, Volume};
 use network::Topology;
 
+/// Where Alertmanager's configuration is, relative to the Compose folder.
+pub const ALERTMANAGER_PATH: &str = "alertmanager/alertmanager.yml";
+/// Where Alertmanager reads it.
+pub const ALERTMANAGER_TARGET: &str = "/etc/alertmanager/alertmanager.yml";
+
 /// The Compose profile of blue-green preview slots.
 pub const PREVIEW_PROFILE: &str = "preview";
 
@@ -65,12 +70,33 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         set_networks(&mut svc, topology.of(name));
         if w.kind == WorkloadKind::Prometheus {
             extra_files.push((prometheus::PATH, prometheus::render(p, w)?));
+            extra_files.push((prometheus::RULES_PATH, prometheus::rules(p)?));
+            for (path, target) in [
+                (prometheus::PATH, prometheus::TARGET),
+                (prometheus::RULES_PATH, prometheus::RULES_TARGET),
+            ] {
+                svc.volumes.push(Mount {
+                    kind: "bind".into(),
+                    source: format!("./{path}"),
+                    target: target.into(),
+                    read_only: true,
+                });
+            }
+        }
+        if w.kind == WorkloadKind::Alertmanager
+            && let Some(a) = &p.alerting
+        {
+            extra_files.push((ALERTMANAGER_PATH, crate::alerts::alertmanager::render(a)?));
             svc.volumes.push(Mount {
                 kind: "bind".into(),
-                source: format!("./{}", prometheus::PATH),
-                target: prometheus::TARGET.into(),
+                source: format!("./{ALERTMANAGER_PATH}"),
+                target: ALERTMANAGER_TARGET.into(),
                 read_only: true,
             });
+            // Receivers are outside: the one non-internal network besides the gateway's.
+            svc.network_mode = None;
+            svc.networks.push(network::OUTBOUND.to_owned());
+            svc.networks.sort();
         }
         if w.kind == WorkloadKind::Grafana
             && let Some(text) = grafana::render(p)?
@@ -197,7 +223,11 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     let project = Project {
         name: p.namespace.value.clone(),
         services,
-        networks: topology.networks(&labels, p.gateway.is_some()),
+        networks: network::with_outbound(
+            topology.networks(&labels, p.gateway.is_some()),
+            &labels,
+            p.alerting.is_some(),
+        ),
         volumes,
         secrets,
     };

@@ -12,7 +12,7 @@
 //! | `00-namespace.yaml` | the Namespace, the `default-deny` and `allow-dns` NetworkPolicies |
 //! | `10-secrets.yaml` | an `ExternalSecret` per secret kept in an external store |
 //! | `20-data/<name>.yaml` | each backing service (databases, caches, queues, object storage) |
-//! | `30-monitoring/<name>.yaml` | Prometheus (with its scrape configuration), Grafana (with its data sources), Jaeger |
+//! | `30-monitoring/<name>.yaml` | Prometheus (with its scrape configuration and derived alerting rules), Alertmanager (with its routes and receivers), Grafana (with its data sources), Jaeger |
 //! | `40-migrations/<name>.yaml` | each service's migration Job, self-contained so it can be applied and waited for first |
 //! | `50-services/<name>.yaml` | each application service |
 //! | `60-backups/<name>.yaml` | the backup CronJobs of each backing service that has backups |
@@ -112,10 +112,14 @@ fn render_workload(
             let docs = workload::render(ctx, w, flows, None)?;
             files.push((Section::Data, (format!("20-data/{name}.yaml"), docs)));
         }
-        WorkloadKind::Prometheus | WorkloadKind::Grafana | WorkloadKind::Jaeger => {
+        WorkloadKind::Prometheus
+        | WorkloadKind::Grafana
+        | WorkloadKind::Jaeger
+        | WorkloadKind::Alertmanager => {
             let extra = match w.kind {
                 WorkloadKind::Prometheus => Some(monitoring::prometheus(ctx, w)?),
                 WorkloadKind::Grafana => monitoring::grafana(ctx, w)?,
+                WorkloadKind::Alertmanager => monitoring::alertmanager(ctx, w)?,
                 _ => None,
             };
             let docs = workload::render(ctx, w, flows, extra.as_ref())?;

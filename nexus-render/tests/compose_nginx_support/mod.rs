@@ -397,6 +397,7 @@ pub fn platform() -> Platform {
             span: Span::DETACHED,
         }),
         scrape_interval_seconds: 30,
+        alerting: None,
         pull_secrets: BTreeMap::new(),
         waivers: vec![],
         span: Span::DETACHED,

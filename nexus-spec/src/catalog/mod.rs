@@ -18,7 +18,7 @@ mod monitoring;
 
 pub use engines::engine;
 pub use monitoring::{
-    DEFAULT_NGINX_VERSION, GRAFANA, JAEGER, NGINX, NGINX_IMAGE, NGINX_UID, PROMETHEUS,
+    ALERTMANAGER, DEFAULT_NGINX_VERSION, GRAFANA, JAEGER, NGINX, NGINX_IMAGE, NGINX_UID, PROMETHEUS,
 };
 
 /// Who a port is for. A workload that declares a dependency on a component reaches its
@@ -346,6 +346,7 @@ pub fn component(kind: crate::ir::WorkloadKind) -> Option<&'static Component> {
         WorkloadKind::Prometheus => Some(&PROMETHEUS),
         WorkloadKind::Grafana => Some(&GRAFANA),
         WorkloadKind::Jaeger => Some(&JAEGER),
+        WorkloadKind::Alertmanager => Some(&ALERTMANAGER),
     }
 }
 

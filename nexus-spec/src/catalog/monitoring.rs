@@ -87,6 +87,30 @@ pub const JAEGER: Component = Component {
     backup: NOT_A_BACKING_SERVICE,
 };
 
+/// Alertmanager. One replica: clustering is switched off (`--cluster.listen-address=`), so
+/// no cluster port is opened; silences and the notification log live in `/alertmanager`.
+pub const ALERTMANAGER: Component = Component {
+    image: "docker.io/prom/alertmanager",
+    tag_suffix: "",
+    releases: &["v0.27.0"],
+    ports: &[PortSpec::client("web", 9093)],
+    data_path: None,
+    uid: 65534,
+    gid: 65534,
+    readiness: BuiltinProbe::Http("/-/ready", "web"),
+    liveness: BuiltinProbe::Http("/-/healthy", "web"),
+    writable_paths: &["/alertmanager"],
+    seeded_paths: &[],
+    tools: &["sh", "wget"],
+    env: &[],
+    memory: &[],
+    shm_percent: 0,
+    credentials: None,
+    args: &[],
+    wait: None,
+    backup: NOT_A_BACKING_SERVICE,
+};
+
 /// The gateway's image (the unprivileged Nginx build: runs as uid 101, listens on 8080). Only
 /// `image`, `releases`, `uid`, `gid`, `writable_paths` and `tools` apply; the gateway's
 /// ports, probes and settings come from the gateway block.

@@ -18,6 +18,8 @@ pub enum WorkloadKind {
     Grafana,
     /// Jaeger.
     Jaeger,
+    /// Alertmanager.
+    Alertmanager,
 }
 
 impl WorkloadKind {
@@ -37,6 +39,7 @@ impl WorkloadKind {
             WorkloadKind::Prometheus => "prometheus",
             WorkloadKind::Grafana => "grafana",
             WorkloadKind::Jaeger => "jaeger",
+            WorkloadKind::Alertmanager => "alertmanager",
         }
     }
 }

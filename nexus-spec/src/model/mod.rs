@@ -5,6 +5,7 @@
 //! file is reported in one run with its exact position. The resolved, parsed form is
 //! [`crate::ir`].
 
+mod alerting;
 mod backing;
 mod common;
 mod environment;
@@ -14,6 +15,7 @@ mod secret;
 mod service;
 mod waiver;
 
+pub use alerting::{Alertmanager, Receiver, ReceiverKind, Severity, SeverityRoute, SeverityRoutes};
 pub use backing::{BackingService, Backup, Credentials, Engine, Retention};
 pub use common::{
     Autoscaling, Capabilities, DisruptionBudget, ExecProbe, Exposure, Health, HostPathMount,
