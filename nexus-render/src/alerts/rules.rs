@@ -349,8 +349,10 @@ pub fn render(p: &ir::Platform, cluster: Option<&Cluster<'_>>) -> Result<String,
     let scraped: Vec<&ir::Workload> = p.workloads.iter().filter(|w| scraped(w)).collect();
     let mut groups = vec![Group {
         name: "nexus-availability".into(),
+        // Prometheus cannot report its own absence: that needs a watchdog outside it.
         rules: scraped
             .iter()
+            .filter(|w| w.kind != WorkloadKind::Prometheus)
             .flat_map(|w| availability(w, interval))
             .collect(),
     }];
