@@ -285,6 +285,9 @@ pub struct Component {
     /// Percent of the memory limit given to a memory-backed `/dev/shm` (PostgreSQL's
     /// parallel queries use it; a container's default is 64 MiB); 0 for none.
     pub shm_percent: u64,
+    /// The metrics endpoint the image serves by itself, as (path, port name): Prometheus
+    /// scrapes it without a `metrics` block in the spec.
+    pub metrics: Option<(&'static str, &'static str)>,
     /// Credential variables, for engines that take credentials.
     pub credentials: Option<CredentialEnv>,
     /// Command-line arguments (may use `$(VAR)` for variables set above).
