@@ -18,7 +18,7 @@ pub const ALERTMANAGER_FILE: &str = "alertmanager.yml";
 /// (`90s`, `5m`, `1h`, `2d`).
 pub fn duration(seconds: u64) -> String {
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if seconds >= size && seconds % size == 0 {
+        if seconds >= size && seconds.is_multiple_of(size) {
             return format!("{}{unit}", seconds / size);
         }
     }
