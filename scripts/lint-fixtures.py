@@ -44,6 +44,22 @@ def add_graph(d):
         'storage': {'size': '10Gi'},
         'backup': {'incremental': '0 * * * *', 'full': '0 2 * * *', 'retention': {'incremental': 48, 'full': 14}}}
 
+def add_queue(scaled):
+    def f(d):
+        d['spec']['secrets']['mq-password'] = {'external': {'store': 'vault', 'key': 'demo/mq'}}
+        d['spec']['backingServices']['mq'] = {'engine': 'rabbitmq', 'version': '3',
+            'credentials': {'user': 'app', 'passwordSecret': 'mq-password'}, 'database': 'app',
+            'resources': {'requests': {'cpu': '250m', 'memory': '512Mi'}, 'limits': {'cpu': '500m', 'memory': '512Mi'}},
+            'storage': {'size': '5Gi'}}
+        api = svc(d, 'api')
+        api.setdefault('env', {})['AMQP_URL'] = 'amqp://${mq.user}:${secrets.mq-password}@${mq.host}:${mq.port}/${mq.database}'
+        api['dependsOn'] = api.get('dependsOn', []) + ['mq']
+        a = {'minReplicas': 2, 'maxReplicas': 4, 'targetCpuUtilization': 70}
+        if scaled:
+            a['queue'] = {'workload': 'mq', 'queue': 'tasks', 'targetLength': 50}
+        api['autoscaling'] = a
+    return f
+
 def set_(path, value):
     def f(d):
         node = d
@@ -148,6 +164,7 @@ R = {
  'NX-AVL-009': ('backups of `db` have no destination', lambda d: add_db(d), 'backups go to the MinIO `store`', lambda d: (add_store(d), add_db(d, destination='store')), None),
  'NX-AVL-010': ('`db` keeps 3 daily full backups; the policy wants 7 days', lambda d: add_db(d, retention={'full': 3}), '14 daily full backups', lambda d: add_db(d), None),
  'NX-AVL-011': ('`graph` (neo4j) declares backups nexus cannot take', add_graph, 'the same backups declared for a postgres `db`', lambda d: add_db(d), None),
+ 'NX-AVL-040': ('`api` scales on the depth of the queue `tasks`', add_queue(True), '`api` scales on CPU only', add_queue(False), None),
  'NX-IMG-001': ('`web` uses `:latest`', set_(WEB + ['image'], 'registry.example.com/demo/web:latest'), 'a version tag', NOOP, None),
  'NX-IMG-002': ('images are referenced by tag only (the policy turns the rule on)', NOOP, 'every image pinned by digest', pin_all, {'rules': {'NX-IMG-002': 'warning'}}),
  'NX-IMG-003': ('`web` comes from ghcr.io, not on the allow-list', set_(WEB + ['image'], 'ghcr.io/demo/web:1.0.0'), 'every registry allowed', NOOP, {'images': {'allowedRegistries': ['registry.example.com', 'docker.io']}}),

@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod compose;
+pub mod dashboards;
 pub mod error;
 pub mod grafana;
 pub mod graph;

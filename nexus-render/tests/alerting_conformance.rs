@@ -151,9 +151,22 @@ fn an_unresolved_high_alert_escalates_to_critical() {
         .find(|r| r.name == "spec-production-compose")
         .expect("production compose");
     // One backend replica fails its scrapes: WorkloadNotReady (high) fires after 5m, and
-    // the high route escalates after 30m.
+    // the high route escalates after 30m. Every other scraped job answers.
+    let rules = std::fs::read_to_string(r.dir.join("prometheus/rules.yml")).expect("rules");
+    let mut healthy = String::new();
+    for line in rules.lines() {
+        if let Some(rest) = line.trim().strip_prefix("expr: absent(up{job=\"")
+            && let Some(job) = rest.split('"').next()
+            && job != "backend"
+        {
+            healthy.push_str(&format!(
+                "      - series: 'up{{job=\"{job}\",instance=\"x:1\"}}'\n        values: '1+0x60'\n"
+            ));
+        }
+    }
+    assert!(healthy.contains("postgres-exporter"), "{rules}");
     let tests = format!(
-        "rule_files: [prometheus/rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: 'up{{job=\"backend\",instance=\"a:8000\"}}'\n        values: '0+0x60'\n      - series: 'up{{job=\"backend\",instance=\"b:8000\"}}'\n        values: '1+0x60'\n    alert_rule_test:\n      - eval_time: 20m\n        alertname: {ESCALATED}\n        exp_alerts: []\n      - eval_time: 40m\n        alertname: {ESCALATED}\n        exp_alerts:\n          - exp_labels: {{ severity: critical, escalated_from: high, escalated_alert: WorkloadNotReady, workload: backend, job: backend, instance: \"a:8000\" }}\n            exp_annotations:\n              summary: WorkloadNotReady (high) has fired for 30m without being resolved.\n              runbook: {}\n",
+        "rule_files: [prometheus/rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: 'up{{job=\"backend\",instance=\"a:8000\"}}'\n        values: '0+0x60'\n      - series: 'up{{job=\"backend\",instance=\"b:8000\"}}'\n        values: '1+0x60'\n{healthy}    alert_rule_test:\n      - eval_time: 20m\n        alertname: {ESCALATED}\n        exp_alerts: []\n      - eval_time: 40m\n        alertname: {ESCALATED}\n        exp_alerts:\n          - exp_labels: {{ severity: critical, escalated_from: high, escalated_alert: WorkloadNotReady, workload: backend, job: backend, instance: \"a:8000\" }}\n            exp_annotations:\n              summary: WorkloadNotReady (high) has fired for 30m without being resolved.\n              runbook: {}\n",
         quoted(&annotation(
             &std::fs::read_to_string(r.dir.join("prometheus/rules.yml")).expect("rules"),
             ESCALATED,

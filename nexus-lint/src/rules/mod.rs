@@ -7,6 +7,7 @@ mod credentials;
 mod images;
 mod network;
 mod nginx;
+mod observability;
 mod pod;
 mod resources;
 mod secret_keys;
@@ -27,6 +28,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         pod::RULES,
         resources::RULES,
         availability::RULES,
+        observability::RULES,
         images::RULES,
         secrets::RULES,
         credentials::RULES,

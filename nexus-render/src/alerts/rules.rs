@@ -1,6 +1,7 @@
 //! The Prometheus rule file nexus derives from the spec: nothing in it is written per
 //! platform. For each workload Prometheus scrapes: down (no target answers) and not ready
-//! (one target fails); for application services with a metrics endpoint: error rate,
+//! (one target fails); for each engine watched through an exporter: down (the exporter
+//! cannot reach it), and Redis' memory against its limit; for application services with a metrics endpoint: error rate,
 //! latency, and memory and CPU saturation against their declared limits; for workloads with
 //! storage whose metrics tell how full it is: volume filling against the declared size; for
 //! RabbitMQ: a queue growing. On Kubernetes also, from the cluster's kube-state-metrics and
@@ -210,9 +211,26 @@ fn service_health(w: &ir::Workload) -> Vec<Rule> {
     out
 }
 
-/// How many bytes of its volume a workload uses, from its own metrics, where they tell.
-fn used_bytes(w: &ir::Workload, size: u128) -> Option<String> {
-    let job = format!("job=\"{}\"", w.name.value);
+/// The Prometheus job that carries a workload's metrics: its own, or its exporter's.
+fn metrics_job<'a>(p: &'a ir::Platform, w: &'a ir::Workload) -> Option<&'a str> {
+    if scraped(w) {
+        return Some(&w.name.value);
+    }
+    p.workloads
+        .iter()
+        .find(|x| {
+            matches!(x.kind, WorkloadKind::Exporter(_))
+                && x.depends_on
+                    .first()
+                    .is_some_and(|d| d.value == w.name.value)
+        })
+        .map(|x| x.name.value.as_str())
+}
+
+/// How many bytes of its volume a workload uses, from its (or its exporter's) metrics, where
+/// they tell.
+fn used_bytes(w: &ir::Workload, job: &str, size: u128) -> Option<String> {
+    let job = format!("job=\"{job}\"");
     match w.kind {
         WorkloadKind::Prometheus => Some(format!(
             "(sum(prometheus_tsdb_storage_blocks_bytes{{{job}}}) + sum(prometheus_tsdb_wal_storage_size_bytes{{{job}}}))"
@@ -220,14 +238,23 @@ fn used_bytes(w: &ir::Workload, size: u128) -> Option<String> {
         WorkloadKind::Backing(Engine::Rabbitmq) => Some(format!(
             "({size} - min(rabbitmq_disk_space_available_bytes{{{job}}}))"
         )),
+        WorkloadKind::Backing(Engine::Postgres) => {
+            Some(format!("sum(pg_database_size_bytes{{{job}}})"))
+        }
+        WorkloadKind::Backing(Engine::Elasticsearch) => Some(format!(
+            "({size} - min(elasticsearch_filesystem_data_available_bytes{{{job}}}))"
+        )),
+        WorkloadKind::Backing(Engine::Minio) => Some(format!(
+            "({size} - min(minio_cluster_capacity_usable_free_bytes{{{job}}}))"
+        )),
         _ => None,
     }
 }
 
-fn volume(w: &ir::Workload) -> Option<Rule> {
+fn volume(p: &ir::Platform, w: &ir::Workload) -> Option<Rule> {
     let storage = w.storage.as_ref()?;
     let size = storage.size.value.ceil_units();
-    let used = used_bytes(w, size)?;
+    let used = used_bytes(w, metrics_job(p, w)?, size)?;
     let name = &w.name.value;
     Some(rule(
         "VolumeFilling",
@@ -242,6 +269,57 @@ fn volume(w: &ir::Workload) -> Option<Rule> {
         ),
         "Free space (retention, old data) or raise `storage.size` in the spec and expand the volume before it fills.",
     ))
+}
+
+/// The metric by which an exporter says whether it reaches its engine.
+fn engine_up(engine: Engine) -> Option<&'static str> {
+    match engine {
+        Engine::Postgres => Some("pg_up"),
+        Engine::Redis => Some("redis_up"),
+        Engine::Elasticsearch => Some("elasticsearch_cluster_health_up"),
+        _ => None,
+    }
+}
+
+/// Rules read through an exporter: the engine is down when its exporter cannot reach it;
+/// Redis' memory against its limit.
+fn through_exporter(p: &ir::Platform, x: &ir::Workload) -> Vec<Rule> {
+    let WorkloadKind::Exporter(engine) = x.kind else {
+        return Vec::new();
+    };
+    let Some(w) = x.depends_on.first().and_then(|d| p.workload(&d.value)) else {
+        return Vec::new();
+    };
+    let (name, job) = (&w.name.value, &x.name.value);
+    let mut out = Vec::new();
+    if let Some(metric) = engine_up(engine) {
+        out.push(rule(
+            DOWN,
+            name,
+            Severity::Critical,
+            format!("max({metric}{{job=\"{job}\"}}) == 0"),
+            120,
+            format!("{job} cannot reach {name}."),
+            "Check the engine's pod or container, its logs and its volume; the exporter's log says why it cannot connect.",
+        ));
+    }
+    if engine == Engine::Redis
+        && let Some(limit) = &w.resources.memory_limit
+    {
+        out.push(rule(
+            "MemorySaturation",
+            name,
+            Severity::High,
+            format!(
+                "max(redis_memory_used_bytes{{job=\"{job}\"}}) / {} > {SATURATION}",
+                limit.value.ceil_units()
+            ),
+            900,
+            format!("{name} uses over {}% of its {} memory limit.", SATURATION * 100.0, limit.value.as_str()),
+            "Redis is killed at its limit: set a maxmemory policy, expire keys, or raise `resources.limits.memory` in the spec.",
+        ));
+    }
+    out
 }
 
 fn queue(w: &ir::Workload) -> Option<Rule> {
@@ -365,10 +443,19 @@ pub fn render(p: &ir::Platform, cluster: Option<&Cluster<'_>>) -> Result<String,
             .collect(),
     });
     groups.push(Group {
-        name: "nexus-saturation".into(),
-        rules: scraped
+        name: "nexus-engines".into(),
+        rules: p
+            .workloads
             .iter()
-            .filter_map(|w| volume(w))
+            .flat_map(|x| through_exporter(p, x))
+            .collect(),
+    });
+    groups.push(Group {
+        name: "nexus-saturation".into(),
+        rules: p
+            .workloads
+            .iter()
+            .filter_map(|w| volume(p, w))
             .chain(scraped.iter().filter_map(|w| queue(w)))
             .collect(),
     });

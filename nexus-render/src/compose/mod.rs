@@ -69,8 +69,8 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         svc.depends_on = depends_on(p, w);
         set_networks(&mut svc, topology.of(name));
         if w.kind == WorkloadKind::Prometheus {
-            extra_files.push((prometheus::PATH, prometheus::render(p, w)?));
-            extra_files.push((prometheus::RULES_PATH, prometheus::rules(p)?));
+            extra_files.push((prometheus::PATH.to_owned(), prometheus::render(p, w)?));
+            extra_files.push((prometheus::RULES_PATH.to_owned(), prometheus::rules(p)?));
             for (path, target) in [
                 (prometheus::PATH, prometheus::TARGET),
                 (prometheus::RULES_PATH, prometheus::RULES_TARGET),
@@ -86,7 +86,10 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         if w.kind == WorkloadKind::Alertmanager
             && let Some(a) = &p.alerting
         {
-            extra_files.push((ALERTMANAGER_PATH, crate::alerts::alertmanager::render(a)?));
+            extra_files.push((
+                ALERTMANAGER_PATH.to_owned(),
+                crate::alerts::alertmanager::render(a)?,
+            ));
             svc.volumes.push(Mount {
                 kind: "bind".into(),
                 source: format!("./{ALERTMANAGER_PATH}"),
@@ -98,10 +101,39 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             svc.networks.push(network::OUTBOUND.to_owned());
             svc.networks.sort();
         }
+        if w.kind == WorkloadKind::Grafana {
+            let dashboards = crate::dashboards::dashboards(p)?;
+            if !dashboards.is_empty() {
+                extra_files.push((
+                    grafana::PROVIDER_PATH.to_owned(),
+                    crate::dashboards::provider()?,
+                ));
+                for (file, text) in dashboards {
+                    extra_files.push((format!("{}/{file}", grafana::DASHBOARDS_PATH), text));
+                }
+                for (source, target) in [
+                    (
+                        grafana::PROVIDER_PATH.to_owned(),
+                        grafana::PROVIDER_TARGET.to_owned(),
+                    ),
+                    (
+                        grafana::DASHBOARDS_PATH.to_owned(),
+                        crate::dashboards::DASHBOARDS_DIR.to_owned(),
+                    ),
+                ] {
+                    svc.volumes.push(Mount {
+                        kind: "bind".into(),
+                        source: format!("./{source}"),
+                        target,
+                        read_only: true,
+                    });
+                }
+            }
+        }
         if w.kind == WorkloadKind::Grafana
             && let Some(text) = grafana::render(p)?
         {
-            extra_files.push((grafana::PATH, text));
+            extra_files.push((grafana::PATH.to_owned(), text));
             svc.volumes.push(Mount {
                 kind: "bind".into(),
                 source: format!("./{}", grafana::PATH),

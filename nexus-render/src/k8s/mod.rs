@@ -22,8 +22,8 @@
 //! # Kind order
 //!
 //! Inside a file, objects come in this order: Namespace, ExternalSecret, ServiceAccount,
-//! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler,
-//! PodDisruptionBudget, NetworkPolicy, Ingress. Several objects of one kind come in a fixed
+//! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler (or,
+//! for queue-depth autoscaling, a KEDA ScaledObject), PodDisruptionBudget, NetworkPolicy, Ingress. Several objects of one kind come in a fixed
 //! order: ExternalSecrets by name; a workload's env ConfigMap before its mounted one;
 //! Services `<name>`, `<name>-blue`, `<name>-green`, `<name>-headless`; blue before green;
 //! the full backup before the incremental one; Ingresses in route order.
@@ -54,6 +54,7 @@ mod contract;
 mod docs;
 mod env;
 mod ingress;
+mod keda;
 mod kustomize;
 mod meta;
 mod migration;
@@ -72,6 +73,7 @@ mod workload;
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
 pub use backup_scripts::MC_IMAGE;
 pub use env::SECRET_VAR_PREFIX;
+pub use keda::SCALED_OBJECT_API_VERSION;
 pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
 
@@ -109,20 +111,23 @@ fn render_workload(
     let mut files = Vec::new();
     match w.kind {
         WorkloadKind::Backing(_) => {
-            let docs = workload::render(ctx, w, flows, None)?;
+            let docs = workload::render(ctx, w, flows, &[])?;
             files.push((Section::Data, (format!("20-data/{name}.yaml"), docs)));
         }
         WorkloadKind::Prometheus
         | WorkloadKind::Grafana
         | WorkloadKind::Jaeger
-        | WorkloadKind::Alertmanager => {
+        | WorkloadKind::Alertmanager
+        | WorkloadKind::Exporter(_) => {
             let extra = match w.kind {
-                WorkloadKind::Prometheus => Some(monitoring::prometheus(ctx, w)?),
+                WorkloadKind::Prometheus => vec![monitoring::prometheus(ctx, w)?],
                 WorkloadKind::Grafana => monitoring::grafana(ctx, w)?,
-                WorkloadKind::Alertmanager => monitoring::alertmanager(ctx, w)?,
-                _ => None,
+                WorkloadKind::Alertmanager => {
+                    monitoring::alertmanager(ctx, w)?.into_iter().collect()
+                }
+                _ => Vec::new(),
             };
-            let docs = workload::render(ctx, w, flows, extra.as_ref())?;
+            let docs = workload::render(ctx, w, flows, &extra)?;
             files.push((
                 Section::Monitoring,
                 (format!("30-monitoring/{name}.yaml"), docs),
@@ -138,7 +143,7 @@ fn render_workload(
         ));
     }
     if w.kind == WorkloadKind::Service {
-        let docs = workload::render(ctx, w, flows, None)?;
+        let docs = workload::render(ctx, w, flows, &[])?;
         files.push((
             Section::Services,
             (format!("50-services/{name}.yaml"), docs),

@@ -243,18 +243,36 @@ pub(crate) fn alertmanager(
     }))
 }
 
-/// Grafana's data sources (Prometheus and Jaeger, when the platform runs them): the
-/// ConfigMap `grafana-datasources` with `datasources.yaml`.
+/// Grafana's provisioned files: its data sources (Prometheus and Jaeger, when the platform
+/// runs them; the ConfigMap `grafana-datasources`), and, with Prometheus, the dashboard
+/// provider (`grafana-dashboard-provider`) and the dashboards (`grafana-dashboards`).
 pub(crate) fn grafana(
     ctx: &Ctx<'_>,
     grafana: &ir::Workload,
-) -> Result<Option<MountedConfig>, RenderError> {
-    let Some(file) = crate::grafana::datasources(ctx.platform, &|name| ctx.host(name))? else {
-        return Ok(None);
-    };
-    Ok(Some(MountedConfig {
-        name: format!("{}-datasources", grafana.name.value),
-        data: BTreeMap::from([("datasources.yaml".to_owned(), file)]),
-        mount_path: GRAFANA_DATASOURCES_DIR,
-    }))
+) -> Result<Vec<MountedConfig>, RenderError> {
+    let mut out = Vec::new();
+    if let Some(file) = crate::grafana::datasources(ctx.platform, &|name| ctx.host(name))? {
+        out.push(MountedConfig {
+            name: format!("{}-datasources", grafana.name.value),
+            data: BTreeMap::from([("datasources.yaml".to_owned(), file)]),
+            mount_path: GRAFANA_DATASOURCES_DIR,
+        });
+    }
+    let dashboards = crate::dashboards::dashboards(ctx.platform)?;
+    if !dashboards.is_empty() {
+        out.push(MountedConfig {
+            name: format!("{}-dashboard-provider", grafana.name.value),
+            data: BTreeMap::from([(
+                crate::dashboards::PROVIDER_FILE.to_owned(),
+                crate::dashboards::provider()?,
+            )]),
+            mount_path: crate::dashboards::PROVIDERS_DIR,
+        });
+        out.push(MountedConfig {
+            name: format!("{}-dashboards", grafana.name.value),
+            data: dashboards,
+            mount_path: crate::dashboards::DASHBOARDS_DIR,
+        });
+    }
+    Ok(out)
 }

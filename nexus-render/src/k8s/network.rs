@@ -13,6 +13,8 @@
 //! * Prometheus reaches Alertmanager, and the cluster add-ons it scrapes (kube-state-metrics,
 //!   cert-manager) in their namespaces; Alertmanager reaches its receivers (Slack,
 //!   PagerDuty) on HTTPS outside the cluster's private address ranges;
+//! * the KEDA operator reaches the RabbitMQ whose queue a service scales on, on its client
+//!   ports;
 //! * a backup job reaches the port its dump tool uses on the service it backs up, and the
 //!   S3 port of the MinIO it writes to.
 //!
@@ -154,6 +156,18 @@ impl Flows {
                     &from,
                     Peer::Addon(a.name, a.namespace),
                     Ports::from([(a.port, "TCP")]),
+                );
+            }
+        }
+        for w in &p.workloads {
+            let Some(q) = w.autoscaling.as_ref().and_then(|a| a.queue.as_ref()) else {
+                continue;
+            };
+            if let Some(target) = find(&q.workload.value) {
+                f.allow(
+                    Peer::Addon(super::keda::KEDA_OPERATOR_NAME, super::keda::KEDA_NAMESPACE),
+                    target,
+                    client_ports(target),
                 );
             }
         }

@@ -11,8 +11,9 @@ use nexus_spec::{Spec, ir};
 #[allow(dead_code)]
 pub mod tools;
 
-/// The folder of one target's monitoring files: `prometheus/{prometheus,rules}.yml` and
-/// `alertmanager/alertmanager.yml`.
+/// The folder of one target's monitoring files: `prometheus/{prometheus,rules}.yml`,
+/// `alertmanager/alertmanager.yml` and the Grafana dashboards (Compose: `grafana/dashboards/`;
+/// Kubernetes: `grafana-dashboards/`).
 pub struct Rendered {
     /// `spec-ENV-TARGET`.
     pub name: String,
@@ -70,6 +71,11 @@ pub fn render_all(test: &str) -> Vec<Rendered> {
                 "30-monitoring/alertmanager.yaml",
                 "alertmanager-config",
                 "alertmanager",
+            ),
+            (
+                "30-monitoring/grafana.yaml",
+                "grafana-dashboards",
+                "grafana-dashboards",
             ),
         ] {
             let bytes = k8s.get(path).unwrap_or_else(|| panic!("{env}: {path}"));

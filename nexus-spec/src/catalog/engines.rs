@@ -318,10 +318,12 @@ const MINIO: Component = Component {
     writable_paths: &["/.minio"],
     seeded_paths: &[],
     tools: &["sh", "mc"],
-    env: &[],
+    // Cluster metrics without a bearer token: only workloads the network rules admit reach
+    // the port, and Prometheus holds no MinIO credentials.
+    env: &[("MINIO_PROMETHEUS_AUTH_TYPE", "public")],
     memory: &[],
     shm_percent: 0,
-    metrics: None,
+    metrics: Some(("/minio/v2/metrics/cluster", "api")),
     credentials: Some(CredentialEnv {
         user: Some("MINIO_ROOT_USER"),
         password: "MINIO_ROOT_PASSWORD",

@@ -14,9 +14,11 @@
 //! carried out.
 
 mod engines;
+mod exporters;
 mod monitoring;
 
 pub use engines::engine;
+pub use exporters::{ELASTICSEARCH_EXPORTER, POSTGRES_EXPORTER, REDIS_EXPORTER, exporter_for};
 pub use monitoring::{
     ALERTMANAGER, DEFAULT_NGINX_VERSION, GRAFANA, JAEGER, NGINX, NGINX_IMAGE, NGINX_UID, PROMETHEUS,
 };
@@ -350,6 +352,7 @@ pub fn component(kind: crate::ir::WorkloadKind) -> Option<&'static Component> {
         WorkloadKind::Grafana => Some(&GRAFANA),
         WorkloadKind::Jaeger => Some(&JAEGER),
         WorkloadKind::Alertmanager => Some(&ALERTMANAGER),
+        WorkloadKind::Exporter(e) => exporter_for(e),
     }
 }
 

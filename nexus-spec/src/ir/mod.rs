@@ -14,8 +14,8 @@ pub use alerting::{Alerting, Receiver, SeverityRoute};
 pub use gateway::{Gateway, GatewayTls, Header, Hsts, NginxGateway, Rate, RateLimit, Route};
 pub use workload::{
     Autoscaling, Backup, Credentials, DisruptionBudget, EnvVar, Health, HostPath, Metrics,
-    Migration, Port, Probe, ProbeAction, Resources, Rollout, SecretFile, Security, Storage, Talk,
-    Wait, Workload, WorkloadKind,
+    Migration, Port, Probe, ProbeAction, QueueTrigger, Resources, Rollout, SecretFile, Security,
+    Storage, Talk, Wait, Workload, WorkloadKind,
 };
 
 use std::collections::BTreeMap;

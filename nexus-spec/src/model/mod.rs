@@ -19,8 +19,9 @@ pub use alerting::{Alertmanager, Receiver, ReceiverKind, Severity, SeverityRoute
 pub use backing::{BackingService, Backup, Credentials, Engine, Retention};
 pub use common::{
     Autoscaling, Capabilities, DisruptionBudget, ExecProbe, Exposure, Health, HostPathMount,
-    HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, ResourceFigures, Resources,
-    Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec, Storage, TcpProbe, Tier,
+    HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, QueueScaling,
+    ResourceFigures, Resources, Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec,
+    Storage, TcpProbe, Tier,
 };
 pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, WorkloadOverlay};
 pub use gateway::{Gateway, Headers, Hsts, NginxSettings, RateLimit, Route, Tls, TlsVersion};

@@ -5,6 +5,7 @@ mod alerting;
 mod contract;
 mod ctx;
 mod cycles;
+pub mod exporters;
 mod gateway;
 mod graph;
 mod migrations;
@@ -225,6 +226,7 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         }
     }
     let scrape_interval_seconds = monitoring(ctx, &spec, &mut workloads);
+    exporters::exporters(ctx, &mut workloads);
     let alerting = spec
         .monitoring
         .as_ref()

@@ -104,7 +104,7 @@ fn builtin_metrics(c: &Component, ports: &[ir::Port]) -> Option<ir::Metrics> {
     })
 }
 
-fn component_ports(c: &Component) -> Vec<ir::Port> {
+pub(super) fn component_ports(c: &Component) -> Vec<ir::Port> {
     c.ports
         .iter()
         .map(|p| ir::Port {
@@ -117,7 +117,7 @@ fn component_ports(c: &Component) -> Vec<ir::Port> {
         .collect()
 }
 
-fn sorted_env(mut env: Vec<ir::EnvVar>) -> Vec<ir::EnvVar> {
+pub(super) fn sorted_env(mut env: Vec<ir::EnvVar>) -> Vec<ir::EnvVar> {
     env.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     env.dedup_by(|a, b| a.name.value == b.name.value);
     env
@@ -139,7 +139,7 @@ pub(crate) fn service(
     let autoscaling = s
         .autoscaling
         .as_ref()
-        .and_then(|a| parts::autoscaling(ctx, a));
+        .and_then(|a| parts::autoscaling(ctx, a, &env));
     let replicas = parts::replicas(
         ctx,
         s.replicas.as_ref(),
