@@ -84,10 +84,8 @@ fn connection(w: &ir::Workload, engine: Engine) -> (Vec<ir::EnvVar>, Vec<ir::Sec
             }
         }
         Engine::Elasticsearch => {
-            env.push(var(
-                "ES_URI",
-                vec![text("http://"), host, text(&format!(":{port}"))],
-            ));
+            // The node's address is the `--es.uri` argument (see `args`): v1.7.0 reads no
+            // variable for it.
             if let Some(u) = user {
                 env.push(var("ES_USERNAME", vec![text(&u)]));
             }
@@ -98,6 +96,17 @@ fn connection(w: &ir::Workload, engine: Engine) -> (Vec<ir::EnvVar>, Vec<ir::Sec
         Engine::Neo4j | Engine::Rabbitmq | Engine::Minio => {}
     }
     (env, files)
+}
+
+/// Command-line arguments: Elasticsearch's exporter takes the node's address only as a flag
+/// (v1.7.0 `main.go`: `es.uri` has no environment variable). The short service name resolves
+/// in both targets (Compose's service name; the namespace's search domain in Kubernetes).
+fn args(w: &ir::Workload, engine: Engine) -> Option<Vec<String>> {
+    let port = w.main_port().map_or(0, |p| p.port.value);
+    match engine {
+        Engine::Elasticsearch => Some(vec![format!("--es.uri=http://{}:{port}", w.name.value)]),
+        _ => None,
+    }
 }
 
 fn quantity(text: &str) -> Option<Spanned<Quantity>> {
@@ -143,7 +152,7 @@ fn exporter(
         tier: Tier::Monitoring,
         image: Spanned::detached(image),
         command: None,
-        args: None,
+        args: args(w, engine),
         ports,
         env: sorted_env(env),
         resources,
