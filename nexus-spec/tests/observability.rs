@@ -40,7 +40,9 @@ fn the_platform_resolves_alerting_exporters_and_the_queue_trigger() {
     let files: Vec<&str> = am.secret_files.iter().map(|f| f.secret.as_str()).collect();
     assert_eq!(files, ["alerts-pagerduty-key", "alerts-slack-webhook"]);
     assert!(
-        am.env.iter().all(|e| e.value.value.secrets().next().is_none()),
+        am.env
+            .iter()
+            .all(|e| e.value.value.secrets().next().is_none()),
         "no secret in the environment"
     );
     for (name, engine) in [
