@@ -5,11 +5,13 @@
 # And the engines the real-engine tests start from rendered pods (Debian):
 #   PostgreSQL 15, Redis 7, RabbitMQ 3, with bubblewrap, setpriv/nsenter (util-linux),
 #   curl and ps for the pod sandbox. No engine service is started or left enabled.
+# And the monitoring checkers (Debian): promtool (prometheus) and amtool
+#   (prometheus-alertmanager); their packaged services are never started.
 # Idempotent: a second run only checks and rewrites .tools/env.
 # Writes .tools/env (sourceable) with absolute paths:
 #   NEXUS_NGINX, NEXUS_DOCKER_COMPOSE, NEXUS_KUBERNETES_VALIDATE, NEXUS_OPENSSL,
 #   NEXUS_BWRAP, NEXUS_NSENTER, NEXUS_SETPRIV, NEXUS_CURL, NEXUS_PG_BINDIR,
-#   NEXUS_REDIS_SERVER, NEXUS_RABBITMQ_BINDIR
+#   NEXUS_REDIS_SERVER, NEXUS_RABBITMQ_BINDIR, NEXUS_PROMTOOL, NEXUS_AMTOOL
 # See docs/conformance.md.
 set -euo pipefail
 
@@ -38,17 +40,29 @@ nginx_ok() {
     ! grep -q -- '--without-http_limit_req_module' <<<"$v"
 }
 
+# Another apt-get or dpkg may run at the same time (a second checkout, unattended
+# upgrades): wait for its lock, and retry a few times if the lock still wins.
+APT_LOCK=(-o DPkg::Lock::Timeout=300)
+apt_retry() {
+  local try
+  for try in 1 2 3 4 5; do
+    if "$@"; then return 0; fi
+    log "apt-get failed (try $try of 5; another package manager may hold the lock); retrying"
+    sleep $((try * 10))
+  done
+  return 1
+}
 APT_UPDATED=0
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install $* by hand"
   if [ "$APT_UPDATED" -eq 0 ]; then
     log "apt-get update"
-    "${SUDO[@]}" apt-get update -qq
+    apt_retry "${SUDO[@]}" apt-get "${APT_LOCK[@]}" update -qq
     APT_UPDATED=1
   fi
   log "apt-get install $*"
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  apt_retry "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get "${APT_LOCK[@]}" install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # Keep the packages' maintainer scripts from starting servers (nginx, the engines).
@@ -141,6 +155,22 @@ if ! engines_ok; then
   engines_ok || die "the engines or the sandbox tools are missing after apt-get install"
 fi
 
+# ---------------------------------------------------------------- monitoring checkers (Debian)
+# promtool checks the rendered Prometheus configuration and rules and runs their unit
+# tests; amtool checks the rendered Alertmanager configuration. Only the tools are used:
+# the packages' prometheus, node exporter and alertmanager services must never run.
+monitoring_ok() {
+  command -v promtool >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1
+}
+if ! monitoring_ok; then
+  no_service_starts
+  apt_install prometheus prometheus-alertmanager
+  no_service prometheus
+  no_service prometheus-alertmanager
+  no_service prometheus-node-exporter
+  monitoring_ok || die "promtool or amtool is missing after apt-get install"
+fi
+
 # ---------------------------------------------------------------- PyPI part
 STAMP="$VENV/.nexus-requirements.sha256"
 want="$(sha256sum "$REQS" | cut -d' ' -f1)"
@@ -180,6 +210,8 @@ export NEXUS_CURL='$(command -v curl)'
 export NEXUS_PG_BINDIR='$PG_BINDIR'
 export NEXUS_REDIS_SERVER='$(command -v redis-server)'
 export NEXUS_RABBITMQ_BINDIR='$RABBITMQ_BINDIR'
+export NEXUS_PROMTOOL='$(command -v promtool)'
+export NEXUS_AMTOOL='$(command -v amtool)'
 ENV
 chmod 644 "$tmp"
 mv "$tmp" "$TOOLS/env"
@@ -196,4 +228,6 @@ echo "postgres            $PG_BINDIR  ($("$PG_BINDIR/postgres" --version))"
 echo "redis-server        $(command -v redis-server)  ($(redis-server --version | cut -d' ' -f1-3))"
 echo "rabbitmq-server     $RABBITMQ_BINDIR  ($(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?'))"
 echo "bwrap               $(command -v bwrap)  ($(bwrap --version))"
+echo "promtool            $(command -v promtool)  ($(promtool --version 2>&1 | head -n1))"
+echo "amtool              $(command -v amtool)  ($(amtool --version 2>&1 | head -n1))"
 echo "env file            $TOOLS/env"

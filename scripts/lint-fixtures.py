@@ -51,6 +51,22 @@ def add_graph(d):
         'storage': {'size': '10Gi'},
         'backup': {'incremental': '0 * * * *', 'full': '0 2 * * *', 'retention': {'incremental': 48, 'full': 14}}}
 
+def add_queue(scaled):
+    def f(d):
+        d['spec']['secrets']['mq-password'] = {'external': {'store': 'vault', 'key': 'demo/mq'}}
+        d['spec']['backingServices']['mq'] = {'engine': 'rabbitmq', 'version': '3',
+            'credentials': {'user': 'app', 'passwordSecret': 'mq-password'}, 'database': 'app',
+            'resources': {'requests': {'cpu': '250m', 'memory': '512Mi'}, 'limits': {'cpu': '500m', 'memory': '512Mi'}},
+            'storage': {'size': '5Gi'}}
+        api = svc(d, 'api')
+        api.setdefault('env', {})['AMQP_URL'] = 'amqp://${mq.user}:${secrets.mq-password}@${mq.host}:${mq.port}/${mq.database}'
+        api['dependsOn'] = api.get('dependsOn', []) + ['mq']
+        a = {'minReplicas': 2, 'maxReplicas': 4, 'targetCpuUtilization': 70}
+        if scaled:
+            a['queue'] = {'workload': 'mq', 'queue': 'tasks', 'targetLength': 50}
+        api['autoscaling'] = a
+    return f
+
 def set_(path, value):
     def f(d):
         node = d
@@ -141,8 +157,8 @@ R = {
  'NX-RES-004': ('`web` has no memory limit', delete(WEB + ['resources', 'limits', 'memory']), 'a memory limit', NOOP, None),
  'NX-RES-006': ("`web`'s CPU limit is 8 times its request", set_(WEB + ['resources', 'limits', 'cpu'], '2'), 'a limit 4 times the request (the bound)', set_(WEB + ['resources', 'limits', 'cpu'], '1'), None),
  'NX-RES-007': ('`web` requests 8Mi of memory, below the 16Mi minimum', set_(WEB + ['resources', 'requests', 'memory'], '8Mi'), 'the minimum itself', set_(WEB + ['resources', 'requests', 'memory'], '16Mi'), None),
- 'NX-RES-008': ('`api` autoscales to 6 replicas: with rollout surge 2.85 cores of requests against a 2-core budget', set_(API + ['autoscaling'], {'minReplicas': 2, 'maxReplicas': 6, 'targetCpuUtilization': 70}), '1.6 cores of requests, within the budget', NOOP,
-                {'environments': {'staging': {'budget': {'requests': {'cpu': '2', 'memory': '2Gi'}, 'limits': {'cpu': '4', 'memory': '4Gi'}}}}}),
+ 'NX-RES-008': ('`api` autoscales to 6 replicas: with rollout surge and the gateway proxies 3.05 cores of requests against a 2-core budget', set_(API + ['autoscaling'], {'minReplicas': 2, 'maxReplicas': 6, 'targetCpuUtilization': 70}), '1.8 cores of requests, within the budget', NOOP,
+                {'environments': {'staging': {'budget': {'requests': {'cpu': '2', 'memory': '3Gi'}, 'limits': {'cpu': '6', 'memory': '6Gi'}}}}}),
  'NX-RES-010': ('staging declares a quota of 1 CPU of requests; its workloads need more at full scale', set_(['spec', 'environments', 'staging'], {'quota': {'requests': {'cpu': '1'}, 'pods': 4}}), 'a quota that holds them', set_(['spec', 'environments', 'staging'], {'quota': {'requests': {'cpu': '2'}, 'pods': 10}}), None),
  'NX-RES-009': ("`cache`'s memory limit is twice its request", set_(['spec', 'backingServices', 'cache', 'resources', 'limits', 'memory'], '512Mi'), 'limit equal to request', NOOP, None),
  'NX-AVL-001': ('`web` (frontend) runs 1 replica; the tier needs 2', chain(set_(WEB + ['replicas'], 1), delete(WEB + ['disruptionBudget'])), '2 replicas', NOOP, None),
@@ -156,6 +172,7 @@ R = {
  'NX-AVL-009': ('backups of `db` have no destination', lambda d: add_db(d), 'backups go to the MinIO `store`', lambda d: (add_store(d), add_db(d, destination='store')), None),
  'NX-AVL-010': ('`db` keeps 3 daily full backups; the policy wants 7 days', lambda d: add_db(d, retention={'full': 3}), '14 daily full backups', lambda d: add_db(d), None),
  'NX-AVL-011': ('`graph` (neo4j) declares backups nexus cannot take', add_graph, 'the same backups declared for a postgres `db`', lambda d: add_db(d), None),
+ 'NX-AVL-040': ('`api` scales on the depth of the queue `tasks`', add_queue(True), '`api` scales on CPU only', add_queue(False), None),
  'NX-IMG-001': ('`web` uses `:latest`', set_(WEB + ['image'], 'registry.example.com/demo/web:latest'), 'a version tag', NOOP, None),
  'NX-IMG-002': ('images are referenced by tag only (the policy turns the rule on)', NOOP, 'every image pinned by digest', pin_all, {'rules': {'NX-IMG-002': 'warning'}}),
  'NX-IMG-003': ('`web` comes from ghcr.io, not on the allow-list', set_(WEB + ['image'], 'ghcr.io/demo/web:1.0.0'), 'every registry allowed', NOOP, {'images': {'allowedRegistries': ['registry.example.com', 'docker.io']}}),

@@ -130,14 +130,18 @@ fn both_slots_scale_within_the_same_bounds() {
     let files = render(&with_release_on_green("blue"));
     let text =
         String::from_utf8_lossy(&files["production/k8s/50-services/backend.yaml"]).into_owned();
+    // The backend scales on CPU, memory and its queue: a KEDA ScaledObject per slot.
     let bounds = |slot: &str| {
-        let hpa = doc(&text, "HorizontalPodAutoscaler", &format!("backend-{slot}"));
-        hpa.lines()
-            .filter(|l| l.contains("minReplicas:") || l.contains("maxReplicas:"))
+        let so = doc(&text, "ScaledObject", &format!("backend-{slot}"));
+        so.lines()
+            .filter(|l| l.contains("minReplicaCount:") || l.contains("maxReplicaCount:"))
             .map(str::trim)
             .collect::<Vec<_>>()
     };
-    assert_eq!(bounds("blue"), ["maxReplicas: 10", "minReplicas: 3"]);
+    assert_eq!(
+        bounds("blue"),
+        ["minReplicaCount: 3", "maxReplicaCount: 10"]
+    );
     assert_eq!(bounds("blue"), bounds("green"));
 }
 

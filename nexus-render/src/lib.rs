@@ -5,7 +5,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod compose;
+pub mod dashboards;
 pub mod error;
 pub mod grafana;
 pub mod graph;

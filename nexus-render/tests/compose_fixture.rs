@@ -14,7 +14,12 @@ fn renders_the_fixture_platform() {
     let paths: Vec<&str> = plan.files().map(|(p, _)| p).collect();
     assert_eq!(
         paths,
-        [".env.example", "compose.yaml", "prometheus/prometheus.yml"]
+        [
+            ".env.example",
+            "compose.yaml",
+            "prometheus/prometheus.yml",
+            "prometheus/rules.yml"
+        ]
     );
     insta::assert_snapshot!("fixture_compose_yaml", text(&plan, "compose.yaml"));
     insta::assert_snapshot!("fixture_env_example", text(&plan, ".env.example"));
@@ -22,4 +27,5 @@ fn renders_the_fixture_platform() {
         "fixture_prometheus_yml",
         text(&plan, "prometheus/prometheus.yml")
     );
+    insta::assert_snapshot!("fixture_rules_yml", text(&plan, "prometheus/rules.yml"));
 }

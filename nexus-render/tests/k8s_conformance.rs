@@ -18,9 +18,11 @@ use k8s_support::{all_specs, render_all, scratch, tool, write};
 const VERSIONS: [&str; 2] = ["1.33", "1.37"];
 
 /// Kinds without a schema in the validator that nexus renders on purpose: custom resources,
-/// validated against their vendored CRD schemas by `k8s_crds.rs`.
-const ALLOWED_UNKNOWN_KINDS: [&str; 6] = [
+/// validated against their vendored CRD schemas by `k8s_crds.rs` (and `keda_crd.rs`).
+const ALLOWED_UNKNOWN_KINDS: [&str; 7] = [
     "ExternalSecret",
+    // KEDA, validated against its CRD by keda_crd.rs.
+    "ScaledObject",
     "Gateway",
     "HTTPRoute",
     "RateLimitPolicy",

@@ -205,7 +205,14 @@ fn every_pod_fits_the_quota_and_the_limit_range_at_full_scale() {
                 })
                 .map(|(_, b)| 1 + u128::from(b.incremental.is_some()))
                 .sum();
-            let slack = helper_pod(unrendered);
+            // The Gateway API controller runs the gateway's proxy pods in the namespace at
+            // the container defaults: they are in the quota, not in the rendered objects.
+            let edge = if find(&objs, "Gateway").is_empty() {
+                0
+            } else {
+                u128::from(nexus_spec::placement::EDGE_PROXY_PODS)
+            };
+            let slack = helper_pod(unrendered + edge);
             let mib = (1u128 << 20) * 1000;
             for (key, need, extra, round) in [
                 ("requests.cpu", total.requests_cpu, slack.requests_cpu, 1),
@@ -231,7 +238,7 @@ fn every_pod_fits_the_quota_and_the_limit_range_at_full_scale() {
                 );
                 assert!(
                     q < need + extra + round,
-                    "{at}: {key} quota {q} holds more than the rendered pods' {need} (+{extra} for unrendered backups)"
+                    "{at}: {key} quota {q} holds more than the rendered pods' {need} (+{extra} for unrendered backups and the gateway's proxies)"
                 );
             }
             if claims > 0 {
@@ -330,6 +337,7 @@ fn a_declared_quota_figure_is_rendered_as_written() {
     let hard = &find(&objs, "ResourceQuota")[0]["spec"]["hard"];
     assert_eq!(hard["requests.cpu"], "2");
     assert_eq!(hard["pods"], "10");
-    // Not declared: derived (two services of 250m at 2 replicas + 1 surge, a 100m cache).
-    assert_eq!(hard["limits.cpu"], "3200m");
+    // Not declared: derived (two services of 500m at 2 replicas + 1 surge, a 200m cache,
+    // two gateway proxy pods at the 1-CPU default).
+    assert_eq!(hard["limits.cpu"], "5200m");
 }

@@ -13,7 +13,9 @@
 //!   [`SLOT_MAX_SURGE`]; a StatefulSet replaces its pods one at a time and has no surge;
 //! * one migration pod per service with a migration (a finished Job's pod no longer counts);
 //! * one backup pod per declared backup schedule (the CronJobs forbid overlapping runs);
-//! * one volume claim per replica of a stateful workload with storage, at its size.
+//! * one volume claim per replica of a stateful workload with storage, at its size;
+//! * on the Gateway API edge, the gateway's proxy pods the controller runs in the
+//!   namespace ([`edge_share`]).
 //!
 //! A pod counts what the scheduler reserves for it: the larger of its containers' sum and
 //! its largest init container. A container that declares no request or limit gets the
@@ -258,12 +260,31 @@ pub fn share(w: &Workload) -> Demand {
     d
 }
 
+/// The pods the Gateway API controller provisions in the namespace for the gateway (NGINX
+/// Gateway Fabric's data plane: one replica plus its rolling-update surge).
+pub const EDGE_PROXY_PODS: u64 = 2;
+
+/// What the Kubernetes edge adds to the namespace: on the Gateway API edge the controller
+/// runs the gateway's proxy pods there, and since nexus declares no resources for them they
+/// take the namespace's container defaults. The Ingress edge's proxies run in the
+/// controller's own namespace.
+pub fn edge_share(p: &Platform) -> Demand {
+    let mut d = Demand::default();
+    if p.gateway
+        .as_ref()
+        .is_some_and(|g| g.kubernetes.edge == crate::model::EdgeKind::GatewayApi)
+    {
+        d.add_pods(default_container(), EDGE_PROXY_PODS);
+    }
+    d
+}
+
 /// What the whole environment needs at full scale.
 pub fn demand(p: &Platform) -> Demand {
     p.workloads
         .iter()
         .map(share)
-        .fold(Demand::default(), Demand::plus)
+        .fold(edge_share(p), Demand::plus)
 }
 
 /// The scheduling priority of a group of pods.

@@ -8,6 +8,7 @@ mod edge;
 mod images;
 mod network;
 mod nginx;
+mod observability;
 mod pod;
 mod quota;
 mod resources;
@@ -30,6 +31,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         resources::RULES,
         quota::RULES,
         availability::RULES,
+        observability::RULES,
         images::RULES,
         secrets::RULES,
         credentials::RULES,

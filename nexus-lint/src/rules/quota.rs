@@ -5,7 +5,7 @@
 
 use nexus_spec::Severity::Error;
 use nexus_spec::ir::{Platform, Quota};
-use nexus_spec::placement::{Demand, demand, share};
+use nexus_spec::placement::{Demand, demand, edge_share, share};
 use nexus_spec::{Span, Spanned};
 
 use crate::finding::{Findings, Target};
@@ -114,11 +114,12 @@ fn over(
     message: impl Fn(&str, String, String) -> (String, String),
 ) {
     let total = demand(p);
-    let shares: Vec<(&str, Demand)> = p
+    let mut shares: Vec<(&str, Demand)> = p
         .workloads
         .iter()
         .map(|w| (w.name.value.as_str(), share(w)))
         .collect();
+    shares.push(("gateway proxies", edge_share(p)));
     for (line, cap) in LINES.iter().zip(caps) {
         let Some((cap, span)) = cap else { continue };
         let need = (line.of)(&total);

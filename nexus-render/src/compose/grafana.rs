@@ -9,6 +9,13 @@ use crate::error::RenderError;
 
 /// Where the file is, relative to the Compose folder.
 pub const PATH: &str = "grafana/datasources.yaml";
+/// Where the dashboard provider file is, relative to the Compose folder.
+pub const PROVIDER_PATH: &str = "grafana/dashboards.yaml";
+/// Where Grafana reads it.
+pub const PROVIDER_TARGET: &str = "/etc/grafana/provisioning/dashboards/nexus.yaml";
+/// The folder of the dashboards, relative to the Compose folder (bind-mounted whole).
+pub const DASHBOARDS_PATH: &str = "grafana/dashboards";
+
 /// Where Grafana reads it.
 pub const TARGET: &str = "/etc/grafana/provisioning/datasources/datasources.yaml";
 

@@ -12,7 +12,8 @@
 //! - `tcp` probes open the port with bash's `/dev/tcp` where the image has bash, otherwise
 //!   with `bash`, falling back to `nc -z`.
 //!
-//! Images without a shell (distroless, scratch) need an `exec` probe in the spec.
+//! Images without a shell (distroless, scratch) need an `exec` probe in the spec; a
+//! component whose contract lists no program at all (the exporters) gets no health check.
 
 use nexus_spec::catalog;
 use nexus_spec::ir::{self, Probe, ProbeAction, WorkloadKind};
@@ -29,6 +30,9 @@ pub fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
         .as_ref()
         .or(w.health.liveness.as_ref())
         .or(w.health.startup.as_ref())?;
+    if catalog::component(w.kind).is_some_and(|c| c.tools.is_empty()) {
+        return None;
+    }
     let test = if w.kind == WorkloadKind::Backing(Engine::Minio)
         && matches!(probe.action, ProbeAction::Http { .. })
     {

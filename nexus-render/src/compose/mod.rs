@@ -47,6 +47,11 @@ use interpolate::{Interpolator, argument, literal};
 use model::{DependsOn, Mount, Project, SecretSource, Service, Volume};
 use network::Topology;
 
+/// Where Alertmanager's configuration is, relative to the Compose folder.
+pub const ALERTMANAGER_PATH: &str = "alertmanager/alertmanager.yml";
+/// Where Alertmanager reads it.
+pub const ALERTMANAGER_TARGET: &str = "/etc/alertmanager/alertmanager.yml";
+
 /// The Compose profile of blue-green preview slots.
 pub const PREVIEW_PROFILE: &str = "preview";
 
@@ -64,18 +69,71 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         svc.depends_on = depends_on(p, w);
         set_networks(&mut svc, topology.of(name));
         if w.kind == WorkloadKind::Prometheus {
-            extra_files.push((prometheus::PATH, prometheus::render(p, w)?));
+            extra_files.push((prometheus::PATH.to_owned(), prometheus::render(p, w)?));
+            extra_files.push((prometheus::RULES_PATH.to_owned(), prometheus::rules(p)?));
+            for (path, target) in [
+                (prometheus::PATH, prometheus::TARGET),
+                (prometheus::RULES_PATH, prometheus::RULES_TARGET),
+            ] {
+                svc.volumes.push(Mount {
+                    kind: "bind".into(),
+                    source: format!("./{path}"),
+                    target: target.into(),
+                    read_only: true,
+                });
+            }
+        }
+        if w.kind == WorkloadKind::Alertmanager
+            && let Some(a) = &p.alerting
+        {
+            extra_files.push((
+                ALERTMANAGER_PATH.to_owned(),
+                crate::alerts::alertmanager::render(a)?,
+            ));
             svc.volumes.push(Mount {
                 kind: "bind".into(),
-                source: format!("./{}", prometheus::PATH),
-                target: prometheus::TARGET.into(),
+                source: format!("./{ALERTMANAGER_PATH}"),
+                target: ALERTMANAGER_TARGET.into(),
                 read_only: true,
             });
+            // Receivers are outside: the one non-internal network besides the gateway's.
+            svc.network_mode = None;
+            svc.networks.push(network::OUTBOUND.to_owned());
+            svc.networks.sort();
+        }
+        if w.kind == WorkloadKind::Grafana {
+            let dashboards = crate::dashboards::dashboards(p)?;
+            if !dashboards.is_empty() {
+                extra_files.push((
+                    grafana::PROVIDER_PATH.to_owned(),
+                    crate::dashboards::provider()?,
+                ));
+                for (file, text) in dashboards {
+                    extra_files.push((format!("{}/{file}", grafana::DASHBOARDS_PATH), text));
+                }
+                for (source, target) in [
+                    (
+                        grafana::PROVIDER_PATH.to_owned(),
+                        grafana::PROVIDER_TARGET.to_owned(),
+                    ),
+                    (
+                        grafana::DASHBOARDS_PATH.to_owned(),
+                        crate::dashboards::DASHBOARDS_DIR.to_owned(),
+                    ),
+                ] {
+                    svc.volumes.push(Mount {
+                        kind: "bind".into(),
+                        source: format!("./{source}"),
+                        target,
+                        read_only: true,
+                    });
+                }
+            }
         }
         if w.kind == WorkloadKind::Grafana
             && let Some(text) = grafana::render(p)?
         {
-            extra_files.push((grafana::PATH, text));
+            extra_files.push((grafana::PATH.to_owned(), text));
             svc.volumes.push(Mount {
                 kind: "bind".into(),
                 source: format!("./{}", grafana::PATH),
@@ -197,7 +255,11 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     let project = Project {
         name: p.namespace.value.clone(),
         services,
-        networks: topology.networks(&labels, p.gateway.is_some()),
+        networks: network::with_outbound(
+            topology.networks(&labels, p.gateway.is_some()),
+            &labels,
+            p.alerting.is_some(),
+        ),
         volumes,
         secrets,
     };

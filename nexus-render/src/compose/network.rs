@@ -11,12 +11,14 @@
 //!   to each other get one network each way, harmless since both ends are members of both);
 //! - the gateway to every workload a route targets;
 //! - Prometheus to every workload with a metrics endpoint;
-//! - Grafana to Prometheus and Jaeger (its provisioned data sources).
+//! - Grafana to Prometheus and Jaeger (its provisioned data sources);
+//! - Prometheus to Alertmanager.
 //!
 //! These are the flows the Kubernetes NetworkPolicies allow.
 //!
 //! `internal: true` also cuts every edge network off from outside. Only the gateway joins the
-//! one non-internal network, [`PUBLIC`], to publish its ports. A workload with no edge gets
+//! non-internal network [`PUBLIC`], to publish its ports, and only Alertmanager joins the
+//! non-internal network [`OUTBOUND`], to reach its receivers (it publishes no port). A workload with no edge gets
 //! `network_mode: none`. Docker takes an address pool per network (about 30 by default);
 //! hosts running several projects may need a larger `default-address-pools` in `daemon.json`.
 
@@ -28,6 +30,27 @@ use super::model::Network;
 
 /// The one network with a route outside, joined by the gateway only.
 pub const PUBLIC: &str = "public";
+
+/// The network with a route outside that Alertmanager joins to reach its receivers.
+pub const OUTBOUND: &str = "outbound";
+
+/// `networks` with [`OUTBOUND`] added when the platform runs Alertmanager.
+pub fn with_outbound(
+    mut networks: BTreeMap<String, Network>,
+    labels: &BTreeMap<String, String>,
+    alerting: bool,
+) -> BTreeMap<String, Network> {
+    if alerting {
+        networks.insert(
+            OUTBOUND.to_owned(),
+            Network {
+                internal: false,
+                labels: labels.clone(),
+            },
+        );
+    }
+    networks
+}
 
 /// The allowed connections of a platform.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +85,16 @@ impl Topology {
                     edges.insert((prom.name.value.clone(), w.name.value.clone()));
                 }
             }
+        }
+        if let (Some(prom), Some(am)) = (
+            p.workloads
+                .iter()
+                .find(|w| w.kind == WorkloadKind::Prometheus),
+            p.workloads
+                .iter()
+                .find(|w| w.kind == WorkloadKind::Alertmanager),
+        ) {
+            edges.insert((prom.name.value.clone(), am.name.value.clone()));
         }
         if let Some(grafana) = p.workloads.iter().find(|w| w.kind == WorkloadKind::Grafana) {
             for source in super::grafana::sources(p) {

@@ -13,15 +13,34 @@ pub const PATH: &str = "prometheus/prometheus.yml";
 /// Where Prometheus reads it (matches the `--config.file` argument the IR gives Prometheus).
 pub const TARGET: &str = "/etc/prometheus/prometheus.yml";
 
+/// Where the rule file is, relative to the Compose folder (beside `prometheus.yml`).
+pub const RULES_PATH: &str = "prometheus/rules.yml";
+/// Where Prometheus reads it.
+pub const RULES_TARGET: &str = "/etc/prometheus/rules.yml";
+
 #[derive(Serialize)]
 struct Config {
     global: Global,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alerting: Option<Alerting>,
+    rule_files: Vec<&'static str>,
     scrape_configs: Vec<Job>,
+}
+
+#[derive(Serialize)]
+struct Alerting {
+    alertmanagers: Vec<Targets>,
+}
+
+#[derive(Serialize)]
+struct Targets {
+    static_configs: Vec<Static>,
 }
 
 #[derive(Serialize)]
 struct Global {
     scrape_interval: String,
+    evaluation_interval: String,
 }
 
 #[derive(Serialize)]
@@ -74,11 +93,32 @@ pub fn render(p: &ir::Platform, prometheus: &ir::Workload) -> Result<String, Ren
             }],
         });
     }
+    let interval = format!("{}s", p.scrape_interval_seconds);
+    let alertmanager = p
+        .alerting
+        .as_ref()
+        .and_then(|a| p.workload(&a.workload))
+        .and_then(|w| Some(format!("{}:{}", w.name.value, w.main_port()?.port.value)));
     let config = Config {
         global: Global {
-            scrape_interval: format!("{}s", p.scrape_interval_seconds),
+            scrape_interval: interval.clone(),
+            evaluation_interval: interval,
         },
+        alerting: alertmanager.map(|target| Alerting {
+            alertmanagers: vec![Targets {
+                static_configs: vec![Static {
+                    targets: vec![target],
+                }],
+            }],
+        }),
+        rule_files: vec![crate::alerts::RULES_FILE],
         scrape_configs: jobs,
     };
     crate::yaml::to_yaml(&config, "prometheus.yml")
+}
+
+/// The rule file: what the Kubernetes target derives, without the rules that read cluster
+/// metrics (Compose renders no backup jobs and no cert-manager certificates).
+pub fn rules(p: &ir::Platform) -> Result<String, RenderError> {
+    crate::alerts::rules::render(p, None)
 }

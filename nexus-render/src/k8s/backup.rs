@@ -58,6 +58,11 @@ fn plan<'a>(p: &'a ir::Platform, w: &ir::Workload) -> Result<Plan<'a>, String> {
     })
 }
 
+/// Whether backup CronJobs of `w` are rendered.
+pub(crate) fn rendered(p: &ir::Platform, w: &ir::Workload) -> bool {
+    w.backup.is_some() && plan(p, w).is_ok()
+}
+
 /// Why the backups of `w` are not rendered, when it has a backup block that cannot be.
 pub(crate) fn unsupported(p: &ir::Platform, w: &ir::Workload) -> Option<String> {
     w.backup.as_ref()?;

@@ -13,7 +13,7 @@
 //! | `05-placement.yaml` | a `PriorityClass` per tier the environment runs (and one for its jobs), the namespace's `ResourceQuota` and `LimitRange` |
 //! | `10-secrets.yaml` | an `ExternalSecret` per secret kept in an external store |
 //! | `20-data/<name>.yaml` | each backing service (databases, caches, queues, object storage) |
-//! | `30-monitoring/<name>.yaml` | Prometheus (with its scrape configuration), Grafana (with its data sources), Jaeger |
+//! | `30-monitoring/<name>.yaml` | Prometheus (with its scrape configuration and derived alerting rules), Alertmanager (with its routes and receivers), Grafana (with its data sources), Jaeger |
 //! | `40-migrations/<name>.yaml` | each service's migration Job, self-contained so it can be applied and waited for first |
 //! | `50-services/<name>.yaml` | each application service |
 //! | `60-backups/<name>.yaml` | the backup CronJobs of each backing service that has backups |
@@ -25,8 +25,8 @@
 //!
 //! Inside a file, objects come in this order: Namespace, PriorityClass (highest first),
 //! ResourceQuota, LimitRange, ExternalSecret, ServiceAccount,
-//! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler,
-//! PodDisruptionBudget, NetworkPolicy, Ingress; in `70-gateway.yaml`: Gateway, HTTPRoute (the
+//! ConfigMap, Service, StatefulSet, Deployment, Job, CronJob, HorizontalPodAutoscaler (or,
+//! for queue-depth autoscaling, a KEDA ScaledObject), PodDisruptionBudget, NetworkPolicy, Ingress; in `70-gateway.yaml`: Gateway, HTTPRoute (the
 //! redirect, then routes in route order), RateLimitPolicy, ClientSettingsPolicy,
 //! ProxySettingsPolicy, NetworkPolicy. Several objects of one kind come in a fixed
 //! order: ExternalSecrets by name; a workload's env ConfigMap before its mounted one;
@@ -61,6 +61,7 @@ mod env;
 mod gateway_api;
 mod gateway_policies;
 mod ingress;
+mod keda;
 mod kustomize;
 mod meta;
 mod migration;
@@ -82,6 +83,7 @@ pub use backup_scripts::MC_IMAGE;
 pub use env::SECRET_VAR_PREFIX;
 pub use gateway_api::GATEWAY_API_VERSION;
 pub use gateway_policies::NGF_POLICY_API_VERSION;
+pub use keda::SCALED_OBJECT_API_VERSION;
 pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
 pub use placement::{LIMITS_NAME, QUOTA_NAME};
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
@@ -121,16 +123,23 @@ fn render_workload(
     let mut files = Vec::new();
     match w.kind {
         WorkloadKind::Backing(_) => {
-            let docs = workload::render(ctx, w, flows, None)?;
+            let docs = workload::render(ctx, w, flows, &[])?;
             files.push((Section::Data, (format!("20-data/{name}.yaml"), docs)));
         }
-        WorkloadKind::Prometheus | WorkloadKind::Grafana | WorkloadKind::Jaeger => {
+        WorkloadKind::Prometheus
+        | WorkloadKind::Grafana
+        | WorkloadKind::Jaeger
+        | WorkloadKind::Alertmanager
+        | WorkloadKind::Exporter(_) => {
             let extra = match w.kind {
-                WorkloadKind::Prometheus => Some(monitoring::prometheus(ctx, w)?),
+                WorkloadKind::Prometheus => vec![monitoring::prometheus(ctx, w)?],
                 WorkloadKind::Grafana => monitoring::grafana(ctx, w)?,
-                _ => None,
+                WorkloadKind::Alertmanager => {
+                    monitoring::alertmanager(ctx, w)?.into_iter().collect()
+                }
+                _ => Vec::new(),
             };
-            let docs = workload::render(ctx, w, flows, extra.as_ref())?;
+            let docs = workload::render(ctx, w, flows, &extra)?;
             files.push((
                 Section::Monitoring,
                 (format!("30-monitoring/{name}.yaml"), docs),
@@ -146,7 +155,7 @@ fn render_workload(
         ));
     }
     if w.kind == WorkloadKind::Service {
-        let docs = workload::render(ctx, w, flows, None)?;
+        let docs = workload::render(ctx, w, flows, &[])?;
         files.push((
             Section::Services,
             (format!("50-services/{name}.yaml"), docs),

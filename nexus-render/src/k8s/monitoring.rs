@@ -1,5 +1,10 @@
 //! Configuration files of the monitoring stack, as typed structs serialized through the one
-//! YAML emitter: Prometheus' scrape configuration and Grafana's provisioned data sources.
+//! YAML emitter: Prometheus' scrape configuration and rule file (see [`crate::alerts`]),
+//! Alertmanager's configuration and Grafana's provisioned data sources.
+//!
+//! Prometheus also scrapes the cluster's add-ons whose metrics the derived rules read (see
+//! [`ADDONS`]): kube-state-metrics (backup CronJobs and Jobs) and, when the gateway has a
+//! cert-manager issuer, cert-manager (certificate expiry).
 //!
 //! Prometheus scrapes itself and every workload that declares `metrics`. Each workload is
 //! found through DNS (`dns_sd_configs`, type A) on its headless Service, which has one
@@ -21,10 +26,88 @@ pub const PROMETHEUS_CONFIG_DIR: &str = "/etc/prometheus";
 /// Where Grafana reads provisioned data sources.
 pub const GRAFANA_DATASOURCES_DIR: &str = "/etc/grafana/provisioning/datasources";
 
+/// Where Alertmanager reads `alertmanager.yml`.
+pub const ALERTMANAGER_CONFIG_DIR: &str = "/etc/alertmanager";
+
+/// A cluster add-on Prometheus scrapes: its Service's name and namespace, and its metrics
+/// port (the upstream Helm charts' and manifests' defaults).
+pub(crate) struct Addon {
+    /// Service name (also the pods' `app.kubernetes.io/name`).
+    pub name: &'static str,
+    /// Namespace.
+    pub namespace: &'static str,
+    /// Metrics port.
+    pub port: u16,
+}
+
+/// kube-state-metrics: `kube_cronjob_status_last_successful_time`, `kube_job_status_failed`.
+pub(crate) const KUBE_STATE_METRICS: Addon = Addon {
+    name: "kube-state-metrics",
+    namespace: "kube-system",
+    port: 8080,
+};
+/// cert-manager: `certmanager_certificate_expiration_timestamp_seconds`.
+pub(crate) const CERT_MANAGER: Addon = Addon {
+    name: "cert-manager",
+    namespace: "cert-manager",
+    port: 9402,
+};
+
+/// The add-ons Prometheus scrapes for `p`: kube-state-metrics when a backup is rendered,
+/// cert-manager when the gateway's certificate comes from an issuer.
+pub(crate) fn addons(p: &ir::Platform) -> Vec<&'static Addon> {
+    let mut out = Vec::new();
+    if p.workloads.iter().any(|w| super::backup::rendered(p, w)) {
+        out.push(&KUBE_STATE_METRICS);
+    }
+    if !certificates(p).is_empty() {
+        out.push(&CERT_MANAGER);
+    }
+    out
+}
+
+/// The cert-manager Certificates of the gateway (named after their Secret).
+fn certificates(p: &ir::Platform) -> Vec<String> {
+    p.gateway
+        .iter()
+        .filter_map(|g| g.tls.as_ref())
+        .filter(|t| t.issuer.is_some())
+        .map(|t| t.secret_name.clone())
+        .collect()
+}
+
+/// The rule file of the Kubernetes target.
+fn rules(ctx: &Ctx<'_>) -> Result<String, RenderError> {
+    let p = ctx.platform;
+    let cluster = crate::alerts::rules::Cluster {
+        namespace: &p.namespace.value,
+        backed_up: p
+            .workloads
+            .iter()
+            .filter(|w| super::backup::rendered(p, w))
+            .collect(),
+        certificates: certificates(p),
+    };
+    crate::alerts::rules::render(p, Some(&cluster))
+}
+
 #[derive(Serialize)]
 struct PrometheusConfig {
     global: Global,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alerting: Option<Alerting>,
+    rule_files: Vec<&'static str>,
     scrape_configs: Vec<ScrapeConfig>,
+}
+
+#[derive(Serialize)]
+struct Alerting {
+    alertmanagers: Vec<AlertmanagerTargets>,
+}
+
+#[derive(Serialize)]
+struct AlertmanagerTargets {
+    static_configs: Vec<StaticConfig>,
 }
 
 #[derive(Serialize)]
@@ -85,35 +168,111 @@ pub(crate) fn prometheus(
             }]),
         });
     }
+    for a in addons(p) {
+        scrape_configs.push(ScrapeConfig {
+            job_name: a.name.to_owned(),
+            metrics_path: "/metrics".into(),
+            static_configs: None,
+            dns_sd_configs: Some(vec![DnsSdConfig {
+                names: vec![format!(
+                    "{}.{}.svc.{}",
+                    a.name,
+                    a.namespace,
+                    super::meta::CLUSTER_DOMAIN
+                )],
+                record_type: "A",
+                port: a.port,
+            }]),
+        });
+    }
+    let alerting = alertmanager_target(p, &|name| ctx.host(name));
     let config = PrometheusConfig {
         global: Global {
             scrape_interval: interval.clone(),
             evaluation_interval: interval,
         },
+        alerting: alerting.map(|target| Alerting {
+            alertmanagers: vec![AlertmanagerTargets {
+                static_configs: vec![StaticConfig {
+                    targets: vec![target],
+                }],
+            }],
+        }),
+        rule_files: vec![crate::alerts::RULES_FILE],
         scrape_configs,
     };
     Ok(MountedConfig {
         name: format!("{}-config", prometheus.name.value),
-        data: BTreeMap::from([(
-            "prometheus.yml".to_owned(),
-            to_yaml(&config, "Prometheus configuration")?,
-        )]),
+        data: BTreeMap::from([
+            (
+                "prometheus.yml".to_owned(),
+                to_yaml(&config, "Prometheus configuration")?,
+            ),
+            (crate::alerts::RULES_FILE.to_owned(), rules(ctx)?),
+        ]),
         mount_path: PROMETHEUS_CONFIG_DIR,
     })
 }
 
-/// Grafana's data sources (Prometheus and Jaeger, when the platform runs them): the
-/// ConfigMap `grafana-datasources` with `datasources.yaml`.
-pub(crate) fn grafana(
+/// `host:port` of the platform's Alertmanager, when it has one.
+pub(crate) fn alertmanager_target(
+    p: &ir::Platform,
+    host: &dyn Fn(&str) -> String,
+) -> Option<String> {
+    let a = p.alerting.as_ref()?;
+    let w = p.workload(&a.workload)?;
+    let port = w.main_port()?.port.value;
+    Some(format!("{}:{port}", host(&w.name.value)))
+}
+
+/// Alertmanager's configuration: the ConfigMap `alertmanager-config` with `alertmanager.yml`.
+pub(crate) fn alertmanager(
     ctx: &Ctx<'_>,
-    grafana: &ir::Workload,
+    alertmanager: &ir::Workload,
 ) -> Result<Option<MountedConfig>, RenderError> {
-    let Some(file) = crate::grafana::datasources(ctx.platform, &|name| ctx.host(name))? else {
+    let Some(a) = &ctx.platform.alerting else {
         return Ok(None);
     };
     Ok(Some(MountedConfig {
-        name: format!("{}-datasources", grafana.name.value),
-        data: BTreeMap::from([("datasources.yaml".to_owned(), file)]),
-        mount_path: GRAFANA_DATASOURCES_DIR,
+        name: format!("{}-config", alertmanager.name.value),
+        data: BTreeMap::from([(
+            crate::alerts::ALERTMANAGER_FILE.to_owned(),
+            crate::alerts::alertmanager::render(a)?,
+        )]),
+        mount_path: ALERTMANAGER_CONFIG_DIR,
     }))
+}
+
+/// Grafana's provisioned files: its data sources (Prometheus and Jaeger, when the platform
+/// runs them; the ConfigMap `grafana-datasources`), and, with Prometheus, the dashboard
+/// provider (`grafana-dashboard-provider`) and the dashboards (`grafana-dashboards`).
+pub(crate) fn grafana(
+    ctx: &Ctx<'_>,
+    grafana: &ir::Workload,
+) -> Result<Vec<MountedConfig>, RenderError> {
+    let mut out = Vec::new();
+    if let Some(file) = crate::grafana::datasources(ctx.platform, &|name| ctx.host(name))? {
+        out.push(MountedConfig {
+            name: format!("{}-datasources", grafana.name.value),
+            data: BTreeMap::from([("datasources.yaml".to_owned(), file)]),
+            mount_path: GRAFANA_DATASOURCES_DIR,
+        });
+    }
+    let dashboards = crate::dashboards::dashboards(ctx.platform)?;
+    if !dashboards.is_empty() {
+        out.push(MountedConfig {
+            name: format!("{}-dashboard-provider", grafana.name.value),
+            data: BTreeMap::from([(
+                crate::dashboards::PROVIDER_FILE.to_owned(),
+                crate::dashboards::provider()?,
+            )]),
+            mount_path: crate::dashboards::PROVIDERS_DIR,
+        });
+        out.push(MountedConfig {
+            name: format!("{}-dashboards", grafana.name.value),
+            data: dashboards,
+            mount_path: crate::dashboards::DASHBOARDS_DIR,
+        });
+    }
+    Ok(out)
 }

@@ -14,6 +14,11 @@
 //!   `gateway.kubernetes.controller` namespace and labels);
 //! * Prometheus reaches each workload that declares `metrics`, on the metrics port;
 //! * Grafana reaches Prometheus and Jaeger (its provisioned data sources);
+//! * Prometheus reaches Alertmanager, and the cluster add-ons it scrapes (kube-state-metrics,
+//!   cert-manager) in their namespaces; Alertmanager reaches its receivers (Slack,
+//!   PagerDuty) on HTTPS outside the cluster's private address ranges;
+//! * the KEDA operator reaches the RabbitMQ whose queue a service scales on, on its client
+//!   ports;
 //! * a backup job reaches the port its dump tool uses on the service it backs up, and the
 //!   S3 port of the MinIO it writes to.
 //!
@@ -23,7 +28,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::networking::v1::{
-    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
     NetworkPolicyPort, NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -57,6 +62,10 @@ pub(crate) fn backup_group(workload: &str) -> String {
 enum Peer {
     /// Pods of this group, in the platform's namespace.
     Pods(String),
+    /// A cluster add-on's pods (`app.kubernetes.io/name`, namespace).
+    Addon(&'static str, &'static str),
+    /// Addresses outside the private ranges (the internet).
+    Outside,
     /// The edge's proxy pods: in the namespace named (the platform's when `None`), with
     /// these labels.
     Edge(Option<String>, BTreeMap<String, String>),
@@ -125,6 +134,10 @@ pub(crate) fn edge_proxy_policy(ctx: &Ctx<'_>, g: &ir::Gateway) -> Option<Networ
         }),
     })
 }
+
+/// Address ranges a flow to [`Peer::Outside`] excludes: the private ranges pods, services and
+/// nodes live in.
+const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 pub(crate) type Ports = BTreeSet<(u16, &'static str)>;
 type Rules = BTreeMap<String, BTreeMap<Peer, Ports>>;
@@ -201,6 +214,37 @@ impl Flows {
                 }
             }
         }
+        if let Some(prometheus) = by_kind(WorkloadKind::Prometheus) {
+            let from = prometheus.name.value.clone();
+            if let Some(am) = by_kind(WorkloadKind::Alertmanager)
+                && let Some(port) = am.main_port()
+            {
+                let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
+                f.allow(Peer::Pods(from.clone()), am, ports);
+            }
+            for a in super::monitoring::addons(p) {
+                f.allow_out(
+                    &from,
+                    Peer::Addon(a.name, a.namespace),
+                    Ports::from([(a.port, "TCP")]),
+                );
+            }
+        }
+        for w in &p.workloads {
+            let Some(q) = w.autoscaling.as_ref().and_then(|a| a.queue.as_ref()) else {
+                continue;
+            };
+            if let Some(target) = find(&q.workload.value) {
+                f.allow(
+                    Peer::Addon(super::keda::KEDA_OPERATOR_NAME, super::keda::KEDA_NAMESPACE),
+                    target,
+                    client_ports(target),
+                );
+            }
+        }
+        if let Some(am) = by_kind(WorkloadKind::Alertmanager) {
+            f.allow_out(&am.name.value, Peer::Outside, Ports::from([(443, "TCP")]));
+        }
         if let Some(grafana) = by_kind(WorkloadKind::Grafana) {
             for k in [WorkloadKind::Prometheus, WorkloadKind::Jaeger] {
                 if let Some(source) = by_kind(k)
@@ -221,6 +265,16 @@ impl Flows {
             }
         }
         f
+    }
+
+    /// A flow out of the namespace: only the egress side is ours to allow.
+    fn allow_out(&mut self, from: &str, to: Peer, ports: Ports) {
+        self.egress
+            .entry(from.to_owned())
+            .or_default()
+            .entry(to)
+            .or_default()
+            .extend(ports);
     }
 
     fn allow(&mut self, from: Peer, to: &ir::Workload, ports: Ports) {
@@ -293,6 +347,24 @@ fn peer_of(peer: &Peer) -> NetworkPolicyPeer {
                 .as_ref()
                 .map(|n| selector(Labels::from([(NAMESPACE_NAME_LABEL.to_owned(), n.clone())]))),
             pod_selector: Some(selector(labels.clone())),
+            ..NetworkPolicyPeer::default()
+        },
+        Peer::Addon(name, namespace) => NetworkPolicyPeer {
+            namespace_selector: Some(selector(Labels::from([(
+                NAMESPACE_NAME_LABEL.to_owned(),
+                (*namespace).to_owned(),
+            )]))),
+            pod_selector: Some(selector(Labels::from([(
+                NAME_LABEL.to_owned(),
+                (*name).to_owned(),
+            )]))),
+            ..NetworkPolicyPeer::default()
+        },
+        Peer::Outside => NetworkPolicyPeer {
+            ip_block: Some(IPBlock {
+                cidr: "0.0.0.0/0".to_owned(),
+                except: Some(PRIVATE_RANGES.iter().map(|r| (*r).to_owned()).collect()),
+            }),
             ..NetworkPolicyPeer::default()
         },
     }

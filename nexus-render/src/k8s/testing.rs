@@ -20,6 +20,7 @@ pub(crate) fn platform() -> ir::Platform {
         secrets: Vec::new(),
         gateway: None,
         scrape_interval_seconds: 30,
+        alerting: None,
         pull_secrets: BTreeMap::new(),
         quota: nexus_spec::ir::Quota::default(),
         waivers: Vec::new(),

@@ -140,7 +140,7 @@ pub(crate) fn render(
     ctx: &Ctx<'_>,
     w: &ir::Workload,
     flows: &Flows,
-    extra: Option<&MountedConfig>,
+    extra: &[MountedConfig],
 ) -> Result<Docs, RenderError> {
     let name = &w.name.value;
     let labels = ctx.labels(name, w.tier.as_str());
@@ -157,11 +157,15 @@ pub(crate) fn render(
         config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
     }
     let mut mounts = Mounts::default();
-    if let Some(x) = extra {
+    for (i, x) in extra.iter().enumerate() {
         let cm = config_map(ctx, &x.name, labels.clone(), x.data.clone());
         config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
+        let volume = match i {
+            0 => "config".to_owned(),
+            _ => format!("config-{}", i + 1),
+        };
         mounts.add(
-            config_map_volume("config", &x.name, 0o444),
+            config_map_volume(&volume, &x.name, 0o444),
             x.mount_path,
             true,
         );
@@ -237,10 +241,13 @@ pub(crate) fn render(
     }
     if let Some(a) = &w.autoscaling {
         for (kind, target, _) in &controllers {
-            docs.push(
-                &scaling::hpa(ctx, w, a, kind, target)?,
-                "HorizontalPodAutoscaler",
-            )?;
+            match super::keda::scaled_object(ctx, w, a, kind, target) {
+                Some(so) => docs.push(&so, "ScaledObject")?,
+                None => docs.push(
+                    &scaling::hpa(ctx, w, a, kind, target)?,
+                    "HorizontalPodAutoscaler",
+                )?,
+            };
         }
     }
     if let Some(b) = &w.disruption_budget {

@@ -407,6 +407,7 @@ pub fn platform() -> Platform {
             span: Span::DETACHED,
         }),
         scrape_interval_seconds: 30,
+        alerting: None,
         pull_secrets: BTreeMap::new(),
         quota: nexus_spec::ir::Quota::default(),
         waivers: vec![],

@@ -54,6 +54,7 @@ const POSTGRES: Component = Component {
         max_mib: 16384,
     }],
     shm_percent: 25,
+    metrics: None,
     credentials: Some(CredentialEnv {
         user: Some("POSTGRES_USER"),
         password: "POSTGRES_PASSWORD",
@@ -125,6 +126,7 @@ const REDIS: Component = Component {
         max_mib: u64::MAX,
     }],
     shm_percent: 0,
+    metrics: None,
     credentials: Some(CredentialEnv {
         user: None,
         password: "REDIS_PASSWORD",
@@ -184,6 +186,7 @@ const ELASTICSEARCH: Component = Component {
         max_mib: 31744,
     }],
     shm_percent: 0,
+    metrics: None,
     credentials: Some(CredentialEnv {
         user: None,
         password: "ELASTIC_PASSWORD",
@@ -239,6 +242,7 @@ const NEO4J: Component = Component {
         },
     ],
     shm_percent: 0,
+    metrics: None,
     credentials: Some(CredentialEnv {
         user: None,
         password: "NEO4J_AUTH",
@@ -259,6 +263,8 @@ const RABBITMQ: Component = Component {
     ports: &[
         PortSpec::client("amqp", 5672),
         PortSpec::admin("management", 15672),
+        // The image enables the rabbitmq_prometheus plugin (docker-library/rabbitmq).
+        PortSpec::admin("prometheus", 15692),
     ],
     data_path: Some("/var/lib/rabbitmq"),
     uid: 999,
@@ -278,6 +284,7 @@ const RABBITMQ: Component = Component {
     env: &[],
     memory: &[],
     shm_percent: 0,
+    metrics: Some(("/metrics", "prometheus")),
     credentials: Some(CredentialEnv {
         user: Some("RABBITMQ_DEFAULT_USER"),
         password: "RABBITMQ_DEFAULT_PASS",
@@ -311,9 +318,12 @@ const MINIO: Component = Component {
     writable_paths: &["/.minio"],
     seeded_paths: &[],
     tools: &["sh", "mc"],
-    env: &[],
+    // Cluster metrics without a bearer token: only workloads the network rules admit reach
+    // the port, and Prometheus holds no MinIO credentials.
+    env: &[("MINIO_PROMETHEUS_AUTH_TYPE", "public")],
     memory: &[],
     shm_percent: 0,
+    metrics: Some(("/minio/v2/metrics/cluster", "api")),
     credentials: Some(CredentialEnv {
         user: Some("MINIO_ROOT_USER"),
         password: "MINIO_ROOT_PASSWORD",

@@ -14,11 +14,13 @@
 //! carried out.
 
 mod engines;
+mod exporters;
 mod monitoring;
 
 pub use engines::engine;
+pub use exporters::{ELASTICSEARCH_EXPORTER, POSTGRES_EXPORTER, REDIS_EXPORTER, exporter_for};
 pub use monitoring::{
-    DEFAULT_NGINX_VERSION, GRAFANA, JAEGER, NGINX, NGINX_IMAGE, NGINX_UID, PROMETHEUS,
+    ALERTMANAGER, DEFAULT_NGINX_VERSION, GRAFANA, JAEGER, NGINX, NGINX_IMAGE, NGINX_UID, PROMETHEUS,
 };
 
 /// Who a port is for. A workload that declares a dependency on a component reaches its
@@ -285,6 +287,9 @@ pub struct Component {
     /// Percent of the memory limit given to a memory-backed `/dev/shm` (PostgreSQL's
     /// parallel queries use it; a container's default is 64 MiB); 0 for none.
     pub shm_percent: u64,
+    /// The metrics endpoint the image serves by itself, as (path, port name): Prometheus
+    /// scrapes it without a `metrics` block in the spec.
+    pub metrics: Option<(&'static str, &'static str)>,
     /// Credential variables, for engines that take credentials.
     pub credentials: Option<CredentialEnv>,
     /// Command-line arguments (may use `$(VAR)` for variables set above).
@@ -346,6 +351,8 @@ pub fn component(kind: crate::ir::WorkloadKind) -> Option<&'static Component> {
         WorkloadKind::Prometheus => Some(&PROMETHEUS),
         WorkloadKind::Grafana => Some(&GRAFANA),
         WorkloadKind::Jaeger => Some(&JAEGER),
+        WorkloadKind::Alertmanager => Some(&ALERTMANAGER),
+        WorkloadKind::Exporter(e) => exporter_for(e),
     }
 }
 

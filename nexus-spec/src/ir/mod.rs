@@ -6,16 +6,18 @@
 //! Placeholders for hosts and secrets stay symbolic ([`Segment::Host`], [`Segment::Secret`]):
 //! each target resolves them its own way.
 
+mod alerting;
 mod gateway;
 mod workload;
 
+pub use alerting::{Alerting, Receiver, SeverityRoute};
 pub use gateway::{
     Gateway, GatewayTls, Header, Hsts, KubernetesEdge, NginxGateway, Rate, RateLimit, Route,
 };
 pub use workload::{
     Autoscaling, Backup, Credentials, DisruptionBudget, EnvVar, Health, HostPath, Metrics,
-    Migration, Port, Probe, ProbeAction, Resources, Rollout, SecretFile, Security, Storage, Talk,
-    Wait, Workload, WorkloadKind,
+    Migration, Port, Probe, ProbeAction, QueueTrigger, Resources, Rollout, SecretFile, Security,
+    Storage, Talk, Wait, Workload, WorkloadKind,
 };
 
 use std::collections::BTreeMap;
@@ -50,6 +52,8 @@ pub struct Platform {
     pub gateway: Option<Gateway>,
     /// How often Prometheus scrapes, in seconds (when Prometheus is part of the platform).
     pub scrape_interval_seconds: u64,
+    /// Alerting (when the platform runs Alertmanager).
+    pub alerting: Option<Alerting>,
     /// Pull secrets by registry host (`registry.example.com` → `registry-credentials`).
     pub pull_secrets: BTreeMap<String, String>,
     /// Waivers that apply to this environment.

@@ -18,6 +18,10 @@ pub enum WorkloadKind {
     Grafana,
     /// Jaeger.
     Jaeger,
+    /// Alertmanager.
+    Alertmanager,
+    /// The Prometheus exporter of a backing service of this engine.
+    Exporter(Engine),
 }
 
 impl WorkloadKind {
@@ -37,6 +41,8 @@ impl WorkloadKind {
             WorkloadKind::Prometheus => "prometheus",
             WorkloadKind::Grafana => "grafana",
             WorkloadKind::Jaeger => "jaeger",
+            WorkloadKind::Alertmanager => "alertmanager",
+            WorkloadKind::Exporter(_) => "exporter",
         }
     }
 }
@@ -153,6 +159,23 @@ pub struct Autoscaling {
     pub target_cpu: Option<Spanned<u32>>,
     /// Memory target, percent.
     pub target_memory: Option<Spanned<u32>>,
+    /// Queue-depth target.
+    pub queue: Option<QueueTrigger>,
+    /// Where the block is written.
+    pub span: Span,
+}
+
+/// Queue-depth autoscaling, resolved.
+#[derive(Debug, Clone)]
+pub struct QueueTrigger {
+    /// The RabbitMQ workload.
+    pub workload: Spanned<String>,
+    /// The queue.
+    pub queue: String,
+    /// Ready messages per replica.
+    pub target_length: u32,
+    /// The service's environment variable holding the AMQP URL.
+    pub host_env: String,
     /// Where the block is written.
     pub span: Span,
 }

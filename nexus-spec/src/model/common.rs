@@ -237,6 +237,25 @@ pub struct Autoscaling {
     /// Target average memory utilisation, in percent of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_memory_utilization: Option<Spanned<i64>>,
+    /// Scale on the depth of a RabbitMQ queue the service consumes (Kubernetes: a KEDA
+    /// ScaledObject; Compose cannot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueScaling>,
+}
+
+/// Queue-depth autoscaling: enough replicas that each has about `targetLength` ready
+/// messages of `queue` to work through.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueScaling {
+    /// The RabbitMQ backing service. The service's environment must hold its AMQP URL
+    /// (`amqp://${rabbitmq.user}:${secrets...}@${rabbitmq.host}:...`): the autoscaler reads
+    /// the connection from it.
+    pub workload: Name,
+    /// The queue's name.
+    pub queue: Spanned<String>,
+    /// Ready messages per replica.
+    pub target_length: Spanned<i64>,
 }
 
 /// How many replicas must stay up during voluntary disruptions: exactly one of the two.

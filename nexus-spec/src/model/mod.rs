@@ -5,6 +5,7 @@
 //! file is reported in one run with its exact position. The resolved, parsed form is
 //! [`crate::ir`].
 
+mod alerting;
 mod backing;
 mod common;
 mod edge;
@@ -15,11 +16,13 @@ mod secret;
 mod service;
 mod waiver;
 
+pub use alerting::{Alertmanager, Receiver, ReceiverKind, Severity, SeverityRoute, SeverityRoutes};
 pub use backing::{BackingService, Backup, Credentials, Engine, Retention};
 pub use common::{
     Autoscaling, Capabilities, DisruptionBudget, ExecProbe, Exposure, Health, HostPathMount,
-    HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, ResourceFigures, Resources,
-    Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec, Storage, TcpProbe, Tier,
+    HttpProbe, Metrics, Migration, Port, Probe, Protocol, QuantityText, QueueScaling,
+    ResourceFigures, Resources, Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec,
+    Storage, TcpProbe, Tier,
 };
 pub use edge::{EdgeController, EdgeKind, KubernetesEdge};
 pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, Quota, WorkloadOverlay};

@@ -1,4 +1,4 @@
-//! The monitoring stack: Prometheus, Grafana and Jaeger.
+//! The monitoring stack: Prometheus, Grafana, Jaeger and Alertmanager.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,10 @@ pub struct Monitoring {
     /// Distributed tracing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jaeger: Option<Jaeger>,
+    /// Alerting: notifies receivers of the alerts Prometheus evaluates from the rules nexus
+    /// derives from the spec (needs `prometheus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alertmanager: Option<super::Alertmanager>,
 }
 
 /// Prometheus.

@@ -1,9 +1,11 @@
 //! Resolution: from a spec file and an environment name to the IR ([`crate::ir::Platform`]),
 //! with every problem reported as a diagnostic.
 
+mod alerting;
 mod contract;
 mod ctx;
 mod cycles;
+pub mod exporters;
 mod gateway;
 mod graph;
 mod migrations;
@@ -224,6 +226,11 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         }
     }
     let scrape_interval_seconds = monitoring(ctx, &spec, &mut workloads);
+    exporters::exporters(ctx, &mut workloads);
+    let alerting = spec
+        .monitoring
+        .as_ref()
+        .and_then(|m| alerting::alertmanager(ctx, m, &secrets, &mut workloads));
     unique_names(ctx, &mut workloads);
     migrations::link(ctx, &spec, &mut workloads);
     for d in crate::names::check(&workloads) {
@@ -286,6 +293,7 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
         secrets,
         gateway,
         scrape_interval_seconds,
+        alerting,
         pull_secrets: registries(ctx, &spec),
         waivers,
         quota: env
@@ -457,6 +465,12 @@ fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
         if m.jaeger.is_some() {
             dir.workloads
                 .insert("jaeger".into(), entry(&catalog::JAEGER, None, None));
+        }
+        if m.alertmanager.is_some() {
+            dir.workloads.insert(
+                "alertmanager".into(),
+                entry(&catalog::ALERTMANAGER, None, None),
+            );
         }
     }
     dir

@@ -6,7 +6,7 @@ use crate::codes;
 use crate::ir;
 use crate::model::{self, RolloutStrategy, Seccomp};
 use crate::span::{Span, Spanned};
-use crate::values::{self, Cron, ImageRef};
+use crate::values::{self, Cron, ImageRef, Segment};
 
 /// Ports: names, ranges and clashes checked.
 pub(crate) fn ports(ctx: &mut Ctx, ports: &[model::Port]) -> Vec<ir::Port> {
@@ -258,7 +258,11 @@ fn probe(ctx: &mut Ctx, p: &model::Probe, ports: &[ir::Port]) -> Option<ir::Prob
 }
 
 /// Autoscaling bounds checked.
-pub(crate) fn autoscaling(ctx: &mut Ctx, a: &model::Autoscaling) -> Option<ir::Autoscaling> {
+pub(crate) fn autoscaling(
+    ctx: &mut Ctx,
+    a: &model::Autoscaling,
+    env: &[ir::EnvVar],
+) -> Option<ir::Autoscaling> {
     let min = ctx.int_code(
         &a.min_replicas,
         1,
@@ -296,15 +300,17 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &model::Autoscaling) -> Option<ir::A
         .target_memory_utilization
         .as_ref()
         .and_then(|v| ctx.int(v, 1, 1000, "targetMemoryUtilization"));
+    let queue = a.queue.as_ref().and_then(|q| queue_trigger(ctx, q, env));
     if cpu.is_none()
         && memory.is_none()
         && a.target_cpu_utilization.is_none()
         && a.target_memory_utilization.is_none()
+        && a.queue.is_none()
     {
         ctx.error(
             codes::MISSING_KEY,
             a.min_replicas.span,
-            "autoscaling needs a target: `targetCpuUtilization` or `targetMemoryUtilization`",
+            "autoscaling needs a target: `targetCpuUtilization`, `targetMemoryUtilization` or `queue`",
             "no target",
             "add `targetCpuUtilization: 70`",
         );
@@ -314,7 +320,50 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &model::Autoscaling) -> Option<ir::A
         max_replicas: max,
         target_cpu: cpu,
         target_memory: memory,
+        queue,
         span: a.min_replicas.span,
+    })
+}
+
+/// Queue-depth autoscaling: the queue, the target and the environment variable that holds
+/// the AMQP URL of the queue's RabbitMQ (the autoscaler reads the connection from it, so the
+/// credentials stay where the service has them).
+fn queue_trigger(
+    ctx: &mut Ctx,
+    q: &model::QueueScaling,
+    env: &[ir::EnvVar],
+) -> Option<ir::QueueTrigger> {
+    let target_length = ctx.int(&q.target_length, 1, 1_000_000, "targetLength");
+    ctx.single_line(&q.queue, "queue name");
+    let host_env = env.iter().find(|e| {
+        let segments = e.value.value.segments();
+        matches!(segments.first(), Some(Segment::Text(t)) if t.starts_with("amqp://") || t.starts_with("amqps://"))
+            && segments
+                .iter()
+                .any(|s| matches!(s, Segment::Host(h) if *h == q.workload.value))
+    });
+    let Some(host_env) = host_env else {
+        ctx.error(
+            codes::UNRESOLVED_REFERENCE,
+            q.workload.span,
+            format!(
+                "queue-depth autoscaling needs the AMQP URL of `{}` in the service's environment",
+                q.workload.value
+            ),
+            "no variable holds its AMQP URL",
+            format!(
+                "add one, e.g. `RABBITMQ_URL: amqp://${{{w}.user}}:${{secrets.PASSWORD}}@${{{w}.host}}:${{{w}.port}}/${{{w}.database}}`: the autoscaler connects with it",
+                w = q.workload.value
+            ),
+        );
+        return None;
+    };
+    Some(ir::QueueTrigger {
+        workload: q.workload.clone(),
+        queue: q.queue.value.clone(),
+        target_length: target_length?.value,
+        host_env: host_env.name.value.clone(),
+        span: q.workload.span,
     })
 }
 

@@ -93,7 +93,18 @@ fn component_image(
     }
 }
 
-fn component_ports(c: &Component) -> Vec<ir::Port> {
+/// The metrics endpoint a component's image serves by itself, if any.
+fn builtin_metrics(c: &Component, ports: &[ir::Port]) -> Option<ir::Metrics> {
+    let (path, port_name) = c.metrics?;
+    let port = ports.iter().find(|p| p.name.value == port_name)?;
+    Some(ir::Metrics {
+        path: path.to_owned(),
+        port_name: port_name.to_owned(),
+        port: port.port.value,
+    })
+}
+
+pub(super) fn component_ports(c: &Component) -> Vec<ir::Port> {
     c.ports
         .iter()
         .map(|p| ir::Port {
@@ -106,7 +117,7 @@ fn component_ports(c: &Component) -> Vec<ir::Port> {
         .collect()
 }
 
-fn sorted_env(mut env: Vec<ir::EnvVar>) -> Vec<ir::EnvVar> {
+pub(super) fn sorted_env(mut env: Vec<ir::EnvVar>) -> Vec<ir::EnvVar> {
     env.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     env.dedup_by(|a, b| a.name.value == b.name.value);
     env
@@ -128,7 +139,7 @@ pub(crate) fn service(
     let autoscaling = s
         .autoscaling
         .as_ref()
-        .and_then(|a| parts::autoscaling(ctx, a));
+        .and_then(|a| parts::autoscaling(ctx, a, &env));
     let replicas = parts::replicas(
         ctx,
         s.replicas.as_ref(),
@@ -298,6 +309,7 @@ pub(crate) fn backing(
     let c = catalog::engine(engine);
     let image = component_image(ctx, c, &b.version, b.image.as_ref());
     let ports = component_ports(c);
+    let metrics = builtin_metrics(c, &ports);
     let resources = parts::resources(ctx, &b.resources);
     let health = parts::health(ctx, &b.health, &ports, Some((c.readiness, c.liveness)));
     let security = parts::security(ctx, &b.security, parts::ImageUser::of(c));
@@ -383,7 +395,7 @@ pub(crate) fn backing(
         credentials,
         database,
         exposure: Spanned::detached(Exposure::Internal),
-        metrics: None,
+        metrics,
         security,
         secret_files,
         shm_mib,
