@@ -137,18 +137,23 @@ fn every_pod_fits_the_quota_and_the_limit_range_at_full_scale() {
             assert_eq!(limit_ranges.len(), 1, "{at}: one LimitRange");
             let lr = &limit_ranges[0]["spec"]["limits"][0];
             assert_eq!(lr["type"], "Container");
-            let hpa_max: BTreeMap<String, u128> = find(&objs, "HorizontalPodAutoscaler")
-                .iter()
-                .map(|h| {
-                    (
+            // The most replicas an autoscaler may set: an HPA's `maxReplicas`, or a KEDA
+            // ScaledObject's `maxReplicaCount` (KEDA makes the HPA in the cluster).
+            let mut hpa_max: BTreeMap<String, u128> = BTreeMap::new();
+            for (kind, key) in [
+                ("HorizontalPodAutoscaler", "maxReplicas"),
+                ("ScaledObject", "maxReplicaCount"),
+            ] {
+                for h in find(&objs, kind) {
+                    hpa_max.insert(
                         h["spec"]["scaleTargetRef"]["name"]
                             .as_str()
                             .expect("target")
                             .to_owned(),
-                        u128::from(h["spec"]["maxReplicas"].as_u64().expect("max")),
-                    )
-                })
-                .collect();
+                        u128::from(h["spec"][key].as_u64().expect("max")),
+                    );
+                }
+            }
             let mut total = Need::default();
             let mut claims = 0u128;
             let mut storage = 0u128;
