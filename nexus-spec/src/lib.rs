@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod build;
 pub mod catalog;
 pub mod codes;
 pub mod diagnostic;
@@ -22,6 +23,7 @@ mod spec;
 pub mod suggest;
 pub mod values;
 
+pub use build::SpecBuilder;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity, SourceFile, SourceMap};
 pub use load::Limits;
 pub use span::{FileId, Span, Spanned};

@@ -104,6 +104,21 @@ impl<T> Spanned<T> {
     }
 }
 
+/// A value written in code: detached, like a default nexus fills in (see
+/// [`crate::Spec::builder`]).
+impl<T> From<T> for Spanned<T> {
+    fn from(value: T) -> Self {
+        Spanned::detached(value)
+    }
+}
+
+/// Text written in code.
+impl From<&str> for Spanned<String> {
+    fn from(value: &str) -> Self {
+        Spanned::detached(value.to_owned())
+    }
+}
+
 impl<T> Deref for Spanned<T> {
     type Target = T;
     fn deref(&self) -> &T {

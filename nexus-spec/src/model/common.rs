@@ -65,7 +65,7 @@ pub enum Protocol {
 }
 
 /// A port a workload listens on.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Port {
     /// The port's name (a DNS-1123 label of at most 15 characters), used by routes and probes.
@@ -81,8 +81,15 @@ pub struct Port {
 }
 
 /// A Kubernetes quantity as written: `500m`, `1Gi`, `2`, or a plain number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct QuantityText(pub String);
+
+/// A quantity written in code (`"500m".into()`), for [`crate::Spec::builder`].
+impl From<&str> for Spanned<QuantityText> {
+    fn from(text: &str) -> Self {
+        Spanned::detached(QuantityText(text.to_owned()))
+    }
+}
 
 impl Serialize for QuantityText {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -155,7 +162,7 @@ pub struct Resources {
 }
 
 /// A health check over HTTP.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpProbe {
     /// The path to request, starting with `/`.
@@ -165,7 +172,7 @@ pub struct HttpProbe {
 }
 
 /// A health check that opens a TCP connection.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TcpProbe {
     /// The name of one of the workload's ports.
@@ -173,7 +180,7 @@ pub struct TcpProbe {
 }
 
 /// A health check that runs a command in the container.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecProbe {
     /// The command and its arguments (no shell unless you name one).
@@ -224,7 +231,7 @@ pub struct Health {
 }
 
 /// Horizontal autoscaling bounds and targets.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Autoscaling {
     /// Fewest replicas.
@@ -354,7 +361,7 @@ pub struct SlotSpec {
 }
 
 /// A database migration run before a new release takes traffic.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Migration {
     /// The command to run (in the service's image unless `image` is given).
@@ -380,7 +387,7 @@ pub struct Migration {
 }
 
 /// Persistent storage of a stateful workload.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Storage {
     /// Size of the volume (`20Gi`).
@@ -391,7 +398,7 @@ pub struct Storage {
 }
 
 /// Where a service publishes metrics for Prometheus.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     /// HTTP path (default `/metrics`).
@@ -425,7 +432,7 @@ pub struct Capabilities {
 }
 
 /// A directory of the node mounted into the container (discouraged; lint reports it).
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HostPathMount {
     /// Path on the node.

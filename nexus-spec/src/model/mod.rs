@@ -68,7 +68,7 @@ pub struct PlatformFile {
 }
 
 /// Name and release of a platform.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Metadata {
     /// The platform's name (a DNS-1123 label); prefixes namespaces and labels.
@@ -118,7 +118,7 @@ pub struct PlatformSpec {
 }
 
 /// A private image registry.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Registry {
     /// The Kubernetes Secret (type `kubernetes.io/dockerconfigjson`) in the platform's

@@ -14,7 +14,7 @@ use crate::span::Spanned;
 
 /// A connection a service opens: `{workload: rabbitmq}` or
 /// `{workload: rabbitmq, ports: [amqp, management]}`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct TalksTo {
     /// The workload it connects to.
     pub workload: Name,
@@ -25,7 +25,7 @@ pub struct TalksTo {
 }
 
 /// An application service: a stateless workload built by the platform's team.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     /// The container image, with a tag or digest (`registry.example.com/team/api:1.4.0`).
