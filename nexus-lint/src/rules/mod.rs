@@ -8,6 +8,7 @@ mod images;
 mod network;
 mod nginx;
 mod pod;
+mod recovery;
 mod resources;
 mod secret_keys;
 mod secrets;
@@ -27,6 +28,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         pod::RULES,
         resources::RULES,
         availability::RULES,
+        recovery::RULES,
         images::RULES,
         secrets::RULES,
         credentials::RULES,
