@@ -14,6 +14,7 @@ pub mod nginx;
 pub mod output;
 pub mod plan;
 pub mod readme;
+mod restore_runbook;
 mod runbook;
 pub mod yaml;
 

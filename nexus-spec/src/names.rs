@@ -169,6 +169,7 @@ const RULES: &[Rule] = &[
     k8s("-datasources", "its data sources ConfigMap", grafana),
     compose("", "its Compose service", always),
     compose(MIGRATE, "its migration's Compose service", migrates),
+    compose("-wal-ship", "its WAL shipper's Compose service", archives),
     compose("-blue", "its blue slot's Compose service", blue_green),
     compose("-green", "its green slot's Compose service", blue_green),
 ];

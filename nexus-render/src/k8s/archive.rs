@@ -30,7 +30,7 @@ use super::workload::MountedConfig;
 pub const HBA_DIR: &str = "/etc/nexus";
 
 /// The rules of `pg_hba.conf`.
-const HBA: &str = "\
+pub(crate) const HBA: &str = "\
 # Written by nexus: who may connect to this PostgreSQL, and how.
 # The container's own socket (the image's entrypoint, health checks): trusted, as in the image.
 local all all trust

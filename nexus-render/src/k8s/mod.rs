@@ -49,9 +49,9 @@
 //! The objects are typed against Kubernetes 1.33 (the oldest version nexus supports) and
 //! validated against the 1.33 and 1.37 schemas by the conformance test.
 
-mod archive;
+pub(crate) mod archive;
 mod backup;
-mod backup_scripts;
+pub(crate) mod backup_scripts;
 mod contract;
 mod docs;
 mod env;
