@@ -39,7 +39,10 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let name = &w.name.value;
     let job = format!("{name}-restore");
     let objective = |label: &str, v: Option<u64>| {
-        v.map_or_else(|| format!("{label} not declared"), |s| format!("{label} {}", duration(s)))
+        v.map_or_else(
+            || format!("{label} not declared"),
+            |s| format!("{label} {}", duration(s)),
+        )
     };
     let rpo = objective("RPO", b.rpo_seconds.as_ref().map(|r| r.value));
     let rto = objective("RTO", b.rto_seconds.as_ref().map(|r| r.value));
@@ -47,6 +50,7 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
         .recovery_point_seconds(engine)
         .filter(|s| *s != u64::MAX)
         .map_or_else(|| "unbounded".to_owned(), duration);
+    let deadline = duration(b.rto_seconds.as_ref().map_or(6 * 3600, |r| r.value));
     let _ = writeln!(out, "## Restoring `{name}` ({rpo}, {rto})\n");
     let archived = method.archive.filter(|_| b.continuous.value);
     let mut what = format!(
@@ -88,7 +92,7 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let _ = writeln!(
         out,
         "2. **Run the restore.** `kubectl -n {ns} apply -f k8s/80-restore/{name}.yaml`, then\n   \
-         `kubectl -n {ns} wait --for=condition=complete job/{job} --timeout=4h` and\n   \
+         `kubectl -n {ns} wait --for=condition=complete job/{job} --timeout={deadline}` and\n   \
          `kubectl -n {ns} logs job/{job} -c restore`: its last line says `restore: done`."
     );
     if fresh {
@@ -127,4 +131,13 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
         out,
         "4. **Verify.** {check}. Then `kubectl -n {ns} delete job/{job}`.\n"
     );
+    let compose = if archived.is_some() {
+        "Compose archives the write-ahead log as well (`{name}-wal-ship`), but renders no\n\
+         scheduled base backups and no restore service yet: restore with the Kubernetes steps'\n\
+         scripts (`k8s/60-backups/{name}.yaml`) by hand.\n"
+    } else {
+        "Compose renders no scheduled backups and no restore service for it yet: restore with\n\
+         the Kubernetes steps' scripts (`k8s/60-backups/{name}.yaml`) by hand.\n"
+    };
+    let _ = writeln!(out, "{}", compose.replace("{name}", name));
 }

@@ -101,10 +101,7 @@ pub(crate) fn render(
             literal(&format!("{}/{name}/wal", p.namespace.value)),
         ),
         ("BACKUP_SECRET_KEY".to_owned(), secret_ref(secret)?),
-        (
-            "SHIP_SECONDS".to_owned(),
-            archive.ship_seconds.to_string(),
-        ),
+        ("SHIP_SECONDS".to_owned(), archive.ship_seconds.to_string()),
         ("WAL_SPOOL".to_owned(), literal(&spool)),
     ]);
     let ship_name = nexus_spec::names::derived(name, SHIPPER);
@@ -118,7 +115,8 @@ pub(crate) fn render(
     };
     service::harden(&mut ship, &w.security);
     ship.tmpfs.clear();
-    ship.labels.insert("nexus.dev/role".into(), "wal-ship".into());
+    ship.labels
+        .insert("nexus.dev/role".into(), "wal-ship".into());
     ship.volumes = vec![
         Mount {
             kind: "volume".into(),

@@ -89,7 +89,12 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         let mut companions = Vec::new();
         if let Some((ship_name, ship, files)) = archive::render(p, w, &mut svc, &topology)? {
             if let Some(creds) = p
-                .workload(&w.backup.as_ref().and_then(|b| b.destination.as_ref()).map_or("", |d| &d.value))
+                .workload(
+                    &w.backup
+                        .as_ref()
+                        .and_then(|b| b.destination.as_ref())
+                        .map_or("", |d| &d.value),
+                )
                 .and_then(|d| d.credentials.as_ref())
                 && let Some(s) = p.secret(&creds.password_secret.value)
             {

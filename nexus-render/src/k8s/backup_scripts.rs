@@ -144,6 +144,7 @@ const RABBITMQ_RESTORE: &str = r#"#!/bin/sh
 set -eu
 rabbitmqadmin --host="$BACKUP_HOST" --port="$BACKUP_PORT" --username="$BACKUP_USER" \
   --password="$BACKUP_PASSWORD" import /restore/backup
+echo "restore: done, definitions imported"
 "#;
 
 /// `rclone.sh`, sourced by every step that talks to object storage.
