@@ -41,14 +41,17 @@ pub(crate) fn shipping<'a>(
     Some((dest, archive))
 }
 
-/// Adds archiving to `svc` (the server) and returns the shipper's service and the files
-/// both read, when `w` archives.
+/// The shipper: its service name, the service, and the files it and the server read
+/// (path under the Compose folder, text).
+pub(crate) type Shipper = (String, Service, Vec<(String, String)>);
+
+/// Adds archiving to `svc` (the server) and returns the shipper, when `w` archives.
 pub(crate) fn render(
     p: &ir::Platform,
     w: &ir::Workload,
     svc: &mut Service,
     topology: &Topology,
-) -> Result<Option<(String, Service, Vec<(String, String)>)>, RenderError> {
+) -> Result<Option<Shipper>, RenderError> {
     let Some((dest, archive)) = shipping(p, w) else {
         return Ok(None);
     };

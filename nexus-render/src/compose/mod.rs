@@ -21,7 +21,7 @@
 //! image be smoke-tested against the same backing services. Switching slots is a change of
 //! `activeSlot` in the spec and a re-render; `docker compose up -d` then recreates `NAME`.
 //!
-//! PostgreSQL's WAL archiving is rendered as in Kubernetes (see [`archive`]). Not rendered
+//! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`). Not rendered
 //! for Compose: scheduled backups and restores (Kubernetes CronJobs and Jobs; Compose has no
 //! scheduler),
 //! autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
@@ -90,7 +90,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         if let Some((ship_name, ship, files)) = archive::render(p, w, &mut svc, &topology)? {
             if let Some(creds) = p
                 .workload(
-                    &w.backup
+                    w.backup
                         .as_ref()
                         .and_then(|b| b.destination.as_ref())
                         .map_or("", |d| &d.value),

@@ -18,7 +18,7 @@
 //! | `60-backups/<name>.yaml` | the backup CronJobs of each backing service that has backups |
 //! | `70-ingress.yaml` | the gateway's Ingress objects |
 //! | `kustomization.yaml` | every file above, in this order |
-//! | `80-restore/<name>.yaml` | the restore Job (and fresh volume) of each backing service whose backups are rendered; applied on demand, so not in `kustomization.yaml` (see [`restore`]) |
+//! | `80-restore/<name>.yaml` | the restore Job (and fresh volume) of each backing service whose backups are rendered; applied on demand, so not in `kustomization.yaml` (see `k8s/restore.rs`) |
 //!
 //! # Kind order
 //!

@@ -472,7 +472,6 @@ pub(crate) fn backup(ctx: &mut Ctx, b: &model::Backup) -> Option<ir::Backup> {
     Some(ir::Backup {
         continuous: b
             .continuous
-            .clone()
             .unwrap_or_else(|| Spanned::new(true, b.full.span)),
         rpo_seconds,
         rto_seconds,
