@@ -106,7 +106,8 @@ const REDIS_RESTORE: &str = r#"#!/bin/sh
 # only), turns the append-only file on so that Redis writes it from the loaded data, waits
 # for that rewrite, and shuts the server down: the volume then holds both files.
 set -eu
-if [ -n "$(ls -A /data)" ]; then
+# A new volume may hold the file system's lost+found, nothing else.
+if [ -n "$(ls -A /data | grep -vx 'lost+found' || true)" ]; then
   echo "restore: /data is not empty; restore into a fresh volume" >&2
   exit 1
 fi
