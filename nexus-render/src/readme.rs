@@ -59,6 +59,7 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
     );
     out.push_str(&apply_order(platform, files));
     out.push_str(&crate::runbook::release_runbook(platform));
+    out.push_str(&crate::restore_runbook::restore_runbook(platform));
     out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
     for (path, bytes) in files.files() {
         if path == README_NAME {
@@ -96,7 +97,8 @@ fn apply_order(platform: &Platform, files: &OutputPlan) -> String {
         let Some(rest) = path.strip_prefix("k8s/") else {
             continue;
         };
-        if rest == "kustomization.yaml" {
+        if rest == "kustomization.yaml" || rest.starts_with(crate::k8s::RESTORE_DIR) {
+            // Restores are applied on demand (see the restore runbook).
             continue;
         }
         let part = rest.split('/').next().unwrap_or(rest);

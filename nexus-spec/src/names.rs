@@ -88,6 +88,18 @@ fn backs_up(w: &ir::Workload) -> bool {
 fn blue_green(w: &ir::Workload) -> bool {
     matches!(w.rollout, Rollout::BlueGreen { .. })
 }
+/// Backed up with a method that has an archive (PostgreSQL): its pod reads a rendered
+/// client authentication file.
+fn archives(w: &ir::Workload) -> bool {
+    let WorkloadKind::Backing(engine) = w.kind else {
+        return false;
+    };
+    w.backup.is_some()
+        && crate::catalog::engine(engine)
+            .backup
+            .method()
+            .is_some_and(|m| m.archive.is_some())
+}
 fn prometheus(w: &ir::Workload) -> bool {
     w.kind == WorkloadKind::Prometheus
 }
@@ -148,9 +160,16 @@ const RULES: &[Rule] = &[
         backs_up,
     ),
     k8s("-config", "its configuration ConfigMap", prometheus),
+    k8s(
+        "-config",
+        "its client authentication ConfigMap (base backups)",
+        archives,
+    ),
+    k8s("-restore", "its restore Job and volume", backs_up),
     k8s("-datasources", "its data sources ConfigMap", grafana),
     compose("", "its Compose service", always),
     compose(MIGRATE, "its migration's Compose service", migrates),
+    compose("-wal-ship", "its WAL shipper's Compose service", archives),
     compose("-blue", "its blue slot's Compose service", blue_green),
     compose("-green", "its green slot's Compose service", blue_green),
 ];

@@ -12,7 +12,10 @@
 //!   as Kubernetes rounds it); a blue-green workload twice, each slot with its own
 //!   [`SLOT_MAX_SURGE`]; a StatefulSet replaces its pods one at a time and has no surge;
 //! * one migration pod per service with a migration (a finished Job's pod no longer counts);
-//! * one backup pod per declared backup schedule (the CronJobs forbid overlapping runs);
+//! * one backup pod per declared backup schedule (the CronJobs forbid overlapping runs),
+//!   and one restore pod with a fresh volume claim of the engine's size per backed-up
+//!   stateful workload (a restore is applied on demand, and must fit when it is);
+//! * the WAL shipper beside each server of an engine with continuous archiving;
 //! * one volume claim per replica of a stateful workload with storage, at its size;
 //! * on the Gateway API edge, the gateway's proxy pods the controller runs in the
 //!   namespace ([`edge_share`]).
@@ -239,6 +242,26 @@ pub fn share(w: &Workload) -> Demand {
     } else {
         main.max(helper)
     };
+    // An engine with continuous archiving runs its WAL shipper beside each server.
+    let archives = w.backup.as_ref().is_some_and(|b| {
+        b.continuous.value
+            && w.storage.is_some()
+            && match w.kind {
+                crate::ir::WorkloadKind::Backing(e) => crate::catalog::engine(e)
+                    .backup
+                    .method()
+                    .is_some_and(|m| m.archive.is_some()),
+                _ => false,
+            }
+    });
+    let server = if archives {
+        PodFigures {
+            requests: server.requests.plus(helper.requests),
+            limits: server.limits.plus(helper.limits),
+        }
+    } else {
+        server
+    };
     let mut d = Demand::default();
     d.add_pods(server, server_pods(w));
     if let Some(m) = &w.migration {
@@ -250,10 +273,11 @@ pub fn share(w: &Workload) -> Demand {
         d.add_pods(job, 1);
     }
     if let Some(b) = &w.backup {
-        d.add_pods(helper, 1 + u64::from(b.incremental.is_some()));
+        // Each schedule's pod, and the restore's.
+        d.add_pods(helper, 2 + u64::from(b.incremental.is_some()));
     }
     if let Some(s) = w.storage.as_ref().filter(|_| w.kind.is_stateful()) {
-        let n = u64::from(max_replicas(w));
+        let n = u64::from(max_replicas(w)) + u64::from(w.backup.is_some());
         d.claims = n;
         d.storage = s.size.value.milli().saturating_mul(u128::from(n));
     }

@@ -11,6 +11,7 @@ mod nginx;
 mod observability;
 mod pod;
 mod quota;
+mod recovery;
 mod resources;
 mod secret_keys;
 mod secrets;
@@ -32,6 +33,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         quota::RULES,
         availability::RULES,
         observability::RULES,
+        recovery::RULES,
         images::RULES,
         secrets::RULES,
         credentials::RULES,

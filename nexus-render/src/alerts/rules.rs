@@ -103,8 +103,11 @@ fn rule(
 /// seconds: the longest gap between two runs of its most frequent schedule (the recovery
 /// point the schedules give), plus half of it for the run itself to finish.
 ///
-/// This is the one place the threshold is decided: when the spec declares a recovery point
-/// objective, it replaces the schedule's gap here.
+/// When the spec declares a recovery point objective (`backup.rpo`) larger than that, the
+/// objective is the limit: the alert fires when the newest backup is older than the
+/// recovery point the platform promised. It never fires earlier than the schedule allows,
+/// so a schedule that meets the objective (NX-AVL-020 checks it) does not page between
+/// two runs. This is the one place the threshold is decided.
 pub fn backup_age_limit(b: &ir::Backup) -> u64 {
     let gap_minutes = b
         .incremental
@@ -113,7 +116,10 @@ pub fn backup_age_limit(b: &ir::Backup) -> u64 {
         .map(|c| c.value.max_gap_minutes())
         .min()
         .unwrap_or(u64::MAX);
-    gap_minutes.saturating_mul(60).saturating_mul(3) / 2
+    let schedule = gap_minutes.saturating_mul(60).saturating_mul(3) / 2;
+    b.rpo_seconds
+        .as_ref()
+        .map_or(schedule, |rpo| schedule.max(rpo.value))
 }
 
 /// Whether a missing workload hurts users or data at once.

@@ -21,10 +21,13 @@
 //! image be smoke-tested against the same backing services. Switching slots is a change of
 //! `activeSlot` in the spec and a re-render; `docker compose up -d` then recreates `NAME`.
 //!
-//! Not rendered for Compose: backups (Kubernetes CronJobs; Compose has no scheduler),
+//! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`). Not rendered
+//! for Compose: scheduled backups and restores (Kubernetes CronJobs and Jobs; Compose has no
+//! scheduler),
 //! autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
 //! ports). Stateful workloads run one container, whatever their replica count.
 
+mod archive;
 pub mod dotenv;
 pub mod gateway;
 pub mod grafana;
@@ -142,6 +145,25 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             });
         }
         let mut companions = Vec::new();
+        if let Some((ship_name, ship, files)) = archive::render(p, w, &mut svc, &topology)? {
+            if let Some(creds) = p
+                .workload(
+                    w.backup
+                        .as_ref()
+                        .and_then(|b| b.destination.as_ref())
+                        .map_or("", |d| &d.value),
+                )
+                .and_then(|d| d.credentials.as_ref())
+                && let Some(s) = p.secret(&creds.password_secret.value)
+            {
+                vars.entry(s.env_var.clone())
+                    .or_default()
+                    .used_by
+                    .insert(ship_name.clone());
+            }
+            extra_files.extend(files);
+            companions.push((ship_name, ship));
+        }
         if let Some(m) = &w.migration {
             let job = migration(w, m, &svc, &topology);
             let job_name = nexus_spec::names::derived(name, nexus_spec::names::MIGRATE);

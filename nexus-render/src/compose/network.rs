@@ -70,6 +70,13 @@ impl Topology {
                 edges.insert((w.name.value.clone(), d.value.clone()));
             }
         }
+        // WAL shippers reach the backup destination.
+        for w in &p.workloads {
+            if let Some((dest, _)) = super::archive::shipping(p, w) {
+                let ship = nexus_spec::names::derived(&w.name.value, super::archive::SHIPPER);
+                edges.insert((ship, dest.name.value.clone()));
+            }
+        }
         if let (Some(g), Some(gw)) = (gateway, &p.gateway) {
             for r in &gw.routes {
                 edges.insert((g.to_owned(), r.workload.value.clone()));

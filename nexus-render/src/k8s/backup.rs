@@ -13,7 +13,7 @@ use k8s_openapi::api::core::v1::{Container, EnvVar, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir::{self, Cron, WorkloadKind};
 
-use super::backup_scripts::{self, Dump, MC_IMAGE, UPLOAD};
+use super::backup_scripts::{self, Dump, FETCH, RCLONE, RCLONE_IMAGE, SHIP, UPLOAD};
 use super::docs::{Docs, sha256_hex};
 use super::env::{from_secret, literal};
 use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, checked_name};
@@ -28,13 +28,14 @@ pub const UNSUPPORTED_ANNOTATION: &str = "nexus.dev/backup";
 const LONGEST_RUN_SECONDS: u64 = 6 * 3600;
 
 /// What a backup needs: the dump, the MinIO workload and its credentials.
-struct Plan<'a> {
-    dump: Dump,
-    dest: &'a ir::Workload,
-    dest_credentials: &'a ir::Credentials,
+pub(crate) struct Plan<'a> {
+    pub dump: Dump,
+    pub dest: &'a ir::Workload,
+    pub dest_credentials: &'a ir::Credentials,
 }
 
-fn plan<'a>(p: &'a ir::Platform, w: &ir::Workload) -> Result<Plan<'a>, String> {
+/// The backup plan of `w`, or why its backups are not rendered.
+pub(crate) fn plan<'a>(p: &'a ir::Platform, w: &ir::Workload) -> Result<Plan<'a>, String> {
     let WorkloadKind::Backing(engine) = w.kind else {
         return Err("only backing services are backed up".into());
     };
@@ -88,6 +89,81 @@ pub(crate) fn reach<'a>(
     out
 }
 
+/// Whether `w` archives continuously: its backups are rendered, the catalog has an
+/// archive for its engine and the spec leaves `continuous` on.
+pub(crate) fn archives<'a>(
+    p: &'a ir::Platform,
+    w: &ir::Workload,
+) -> Option<(Plan<'a>, nexus_spec::catalog::Archive)> {
+    let b = w.backup.as_ref()?;
+    let plan = plan(p, w).ok()?;
+    let archive = plan.dump.archive.filter(|_| b.continuous.value)?;
+    Some((plan, archive))
+}
+
+/// Where `w`'s backups live in the bucket: `<namespace>/<workload>`.
+pub(crate) fn prefix(ctx: &Ctx<'_>, w: &ir::Workload) -> String {
+    format!("{}/{}", ctx.ns(), w.name.value)
+}
+
+/// The variables of a step that talks to the destination (`rclone.sh` reads them).
+pub(crate) fn s3_env(ctx: &Ctx<'_>, plan: &Plan<'_>, prefix: String) -> Vec<EnvVar> {
+    let dest = plan.dest;
+    let port = dest.main_port().map_or(9000, |p| p.port.value);
+    let bucket = dest
+        .database
+        .clone()
+        .unwrap_or_else(|| "backups".to_owned());
+    vec![
+        literal("BACKUP_ACCESS_KEY", plan.dest_credentials.user.clone()),
+        literal("BACKUP_BUCKET", bucket),
+        literal(
+            "BACKUP_ENDPOINT",
+            format!("http://{}:{port}", ctx.host(&dest.name.value)),
+        ),
+        literal("BACKUP_PREFIX", prefix),
+        from_secret(
+            "BACKUP_SECRET_KEY",
+            &plan.dest_credentials.password_secret.value,
+        ),
+    ]
+}
+
+/// The variables of a step that connects to the engine `w` (the dump, a restore into the
+/// running engine).
+pub(crate) fn engine_env(ctx: &Ctx<'_>, w: &ir::Workload, dump: &Dump) -> Vec<EnvVar> {
+    let port = w
+        .port(dump.port_name)
+        .or_else(|| w.main_port())
+        .map_or(0, |p| p.port.value);
+    let mut env = vec![
+        literal("BACKUP_HOST", ctx.host(&w.name.value)),
+        literal("BACKUP_PORT", port.to_string()),
+    ];
+    if let Some(c) = &w.credentials {
+        env.push(literal("BACKUP_USER", c.user.clone()));
+        let database = w.database.clone().unwrap_or_else(|| c.user.clone());
+        env.push(literal("BACKUP_DATABASE", database));
+        env.push(from_secret(dump.password_var, &c.password_secret.value));
+    }
+    env
+}
+
+/// The scripts ConfigMap's data: every step's script.
+fn scripts(dump: &Dump) -> BTreeMap<String, String> {
+    let mut data = BTreeMap::from([
+        ("dump.sh".to_owned(), dump.script.to_owned()),
+        ("fetch.sh".to_owned(), FETCH.to_owned()),
+        ("rclone.sh".to_owned(), RCLONE.to_owned()),
+        ("restore.sh".to_owned(), dump.restore.to_owned()),
+        ("upload.sh".to_owned(), UPLOAD.to_owned()),
+    ]);
+    if dump.archive.is_some() {
+        data.insert("ship.sh".to_owned(), SHIP.to_owned());
+    }
+    data
+}
+
 /// Renders the backups of `w`, if it has any the Kubernetes target supports.
 pub(crate) fn render(
     ctx: &Ctx<'_>,
@@ -105,11 +181,7 @@ pub(crate) fn render(
         &service_account(ctx, &group, labels.clone()),
         "ServiceAccount",
     )?;
-    let scripts = BTreeMap::from([
-        ("dump.sh".to_owned(), plan.dump.script.to_owned()),
-        ("upload.sh".to_owned(), UPLOAD.to_owned()),
-    ]);
-    let cm = config_map(ctx, &group, labels.clone(), scripts);
+    let cm = config_map(ctx, &group, labels.clone(), scripts(&plan.dump));
     let checksum = sha256_hex(docs.push(&cm, "ConfigMap")?.as_bytes());
     let schedules = [
         ("full", Some(&b.full), b.keep_full),
@@ -120,6 +192,7 @@ pub(crate) fn render(
         let job = CronJobInput {
             w,
             plan: &plan,
+            wal: b.continuous.value && plan.dump.archive.is_some() && kind == "full",
             group: &group,
             kind,
             cron: &cron.value,
@@ -135,6 +208,8 @@ pub(crate) fn render(
 struct CronJobInput<'a> {
     w: &'a ir::Workload,
     plan: &'a Plan<'a>,
+    /// This run prunes the archived WAL its base backups no longer need.
+    wal: bool,
     group: &'a str,
     kind: &'a str,
     cron: &'a Cron,
@@ -143,50 +218,15 @@ struct CronJobInput<'a> {
 }
 
 impl CronJobInput<'_> {
-    fn dump_env(&self, ctx: &Ctx<'_>) -> Vec<EnvVar> {
-        let w = self.w;
-        let port = w
-            .port(self.plan.dump.port_name)
-            .or_else(|| w.main_port())
-            .map_or(0, |p| p.port.value);
-        let mut env = vec![
-            literal("BACKUP_HOST", ctx.host(&w.name.value)),
-            literal("BACKUP_PORT", port.to_string()),
-        ];
-        if let Some(c) = &w.credentials {
-            env.push(literal("BACKUP_USER", c.user.clone()));
-            let database = w.database.clone().unwrap_or_else(|| c.user.clone());
-            env.push(literal("BACKUP_DATABASE", database));
-            env.push(from_secret(
-                self.plan.dump.password_var,
-                &c.password_secret.value,
-            ));
-        }
-        env
-    }
-
     fn upload_env(&self, ctx: &Ctx<'_>) -> Vec<EnvVar> {
-        let dest = self.plan.dest;
-        let port = dest.main_port().map_or(9000, |p| p.port.value);
-        let bucket = dest
-            .database
-            .clone()
-            .unwrap_or_else(|| "backups".to_owned());
-        let prefix = format!("{}/{}/{}", ctx.ns(), self.w.name.value, self.kind);
-        vec![
-            literal("BACKUP_ACCESS_KEY", self.plan.dest_credentials.user.clone()),
-            literal("BACKUP_BUCKET", bucket),
-            literal(
-                "BACKUP_ENDPOINT",
-                format!("http://{}:{port}", ctx.host(&dest.name.value)),
-            ),
-            literal("BACKUP_KEEP", self.keep.to_string()),
-            literal("BACKUP_PREFIX", prefix),
-            from_secret(
-                "BACKUP_SECRET_KEY",
-                &self.plan.dest_credentials.password_secret.value,
-            ),
-        ]
+        let base = prefix(ctx, self.w);
+        let mut env = s3_env(ctx, self.plan, format!("{base}/{}", self.kind));
+        env.push(literal("BACKUP_KEEP", self.keep.to_string()));
+        if self.wal {
+            env.push(literal("BACKUP_WAL", format!("{base}/wal")));
+        }
+        env.sort_by(|a, b| a.name.cmp(&b.name));
+        env
     }
 
     fn cron_job(&self, ctx: &Ctx<'_>) -> Result<CronJob, RenderError> {
@@ -210,8 +250,12 @@ impl CronJobInput<'_> {
             volume_mounts: mounts.mounts(),
             ..Container::default()
         };
-        let dump = step("dump", w.image.value.to_string(), self.dump_env(ctx));
-        let upload = step("upload", MC_IMAGE.to_owned(), self.upload_env(ctx));
+        let dump = step(
+            "dump",
+            w.image.value.to_string(),
+            engine_env(ctx, w, &self.plan.dump),
+        );
+        let upload = step("upload", RCLONE_IMAGE.to_owned(), self.upload_env(ctx));
         let mut spec = pod::pod_spec(self.group, s, vec![upload], &mounts);
         spec.init_containers = Some(vec![dump]);
         spec.restart_policy = Some("Never".to_owned());

@@ -91,7 +91,7 @@ fn secret_files(files: &[ir::SecretFile]) -> Volume {
     clippy::needless_update,
     reason = "fields are added in newer Kubernetes versions (1.37's `defaultUser`, `mode`)"
 )]
-fn shm(mib: u64) -> Volume {
+pub(crate) fn shm(mib: u64) -> Volume {
     Volume {
         name: "shm".to_owned(),
         empty_dir: Some(EmptyDirVolumeSource {

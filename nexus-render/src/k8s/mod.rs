@@ -20,6 +20,7 @@
 //! | `70-gateway.yaml` | the gateway as Gateway API objects (Gateway, HTTPRoutes), NGINX Gateway Fabric's policies and the proxy pods' NetworkPolicy (the default edge) |
 //! | `70-ingress.yaml` | the gateway's Ingress objects (the `ingress` edge) |
 //! | `kustomization.yaml` | every file above, in this order |
+//! | `80-restore/<name>.yaml` | the restore Job (and fresh volume) of each backing service whose backups are rendered; applied on demand, so not in `kustomization.yaml` (see `k8s/restore.rs`) |
 //!
 //! # Kind order
 //!
@@ -53,8 +54,9 @@
 //! The objects are typed against Kubernetes 1.33 (the oldest version nexus supports) and
 //! validated against the 1.33 and 1.37 schemas by the conformance test.
 
+pub(crate) mod archive;
 mod backup;
-mod backup_scripts;
+pub(crate) mod backup_scripts;
 mod contract;
 mod docs;
 mod env;
@@ -71,6 +73,7 @@ mod network;
 mod objects;
 mod placement;
 mod pod;
+mod restore;
 mod scaling;
 mod secrets;
 mod services;
@@ -79,13 +82,14 @@ mod testing;
 mod workload;
 
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
-pub use backup_scripts::MC_IMAGE;
+pub use backup_scripts::{MC_IMAGE, RCLONE_IMAGE};
 pub use env::SECRET_VAR_PREFIX;
 pub use gateway_api::GATEWAY_API_VERSION;
 pub use gateway_policies::NGF_POLICY_API_VERSION;
 pub use keda::SCALED_OBJECT_API_VERSION;
 pub use meta::{CHECKSUM_ANNOTATION, CLUSTER_DOMAIN, SECRET_KEY, SLOT_LABEL};
 pub use placement::{LIMITS_NAME, QUOTA_NAME};
+pub use restore::DIR as RESTORE_DIR;
 pub use secrets::EXTERNAL_SECRET_API_VERSION;
 
 use nexus_spec::ir::{self, WorkloadKind};
@@ -107,6 +111,8 @@ enum Section {
     Migrations = 2,
     Services = 3,
     Backups = 4,
+    /// Applied on demand: not in `kustomization.yaml`.
+    Restore = 5,
 }
 
 /// The files of one workload, each with its section.
@@ -163,6 +169,12 @@ fn render_workload(
     }
     if let Some(docs) = backup::render(ctx, w, flows)? {
         files.push((Section::Backups, (format!("60-backups/{name}.yaml"), docs)));
+    }
+    if let Some(docs) = restore::render(ctx, w)? {
+        files.push((
+            Section::Restore,
+            (format!("{}/{name}.yaml", restore::DIR), docs),
+        ));
     }
     Ok(WorkloadFiles { files })
 }
@@ -228,7 +240,7 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
         .par_iter()
         .map(|w| render_workload(&ctx, w, &flows))
         .collect();
-    let mut sections: [Vec<(String, Docs)>; 5] = Default::default();
+    let mut sections: [Vec<(String, Docs)>; 6] = Default::default();
     for r in rendered {
         let w = r?;
         for (section, file) in w.files {
@@ -241,7 +253,12 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
     }
     files.retain(|(_, d)| !d.is_empty());
     let mut plan = OutputPlan::new();
-    let resources = files.iter().map(|(p, _)| p.clone()).collect();
+    let on_demand = format!("{}/", restore::DIR);
+    let resources = files
+        .iter()
+        .map(|(p, _)| p.clone())
+        .filter(|p| !p.starts_with(&on_demand))
+        .collect();
     for (path, docs) in files {
         let (bytes, contents) = docs.into_parts();
         plan.add_with_contents(path, bytes, contents)?;

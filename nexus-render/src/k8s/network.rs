@@ -200,6 +200,13 @@ impl Flows {
                 let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
                 f.allow(Peer::Pods(backup_group(name)), target, ports);
             }
+            // The server's WAL shipper runs in the server's pod.
+            if let Some((plan, _)) = backup::archives(p, w)
+                && let Some(port) = plan.dest.main_port()
+            {
+                let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
+                f.allow(Peer::Pods(name.clone()), plan.dest, ports);
+            }
         }
         let by_kind = |k: WorkloadKind| p.workloads.iter().find(|w| w.kind == k);
         if let Some(prometheus) = by_kind(WorkloadKind::Prometheus) {

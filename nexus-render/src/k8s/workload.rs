@@ -29,6 +29,7 @@ use nexus_spec::catalog;
 use nexus_spec::ir::{self, ImageRef, Rollout, WorkloadKind};
 use nexus_spec::model::Slot;
 
+use super::archive;
 use super::backup;
 use super::contract;
 use super::docs::{Docs, sha256_hex};
@@ -66,6 +67,8 @@ struct Pod<'a> {
     checksum: Option<String>,
     mounts: Mounts,
     init: Vec<Container>,
+    /// What backups add to the pod (PostgreSQL's archiving).
+    additions: Option<archive::Additions>,
 }
 
 /// The main container of a workload.
@@ -109,8 +112,21 @@ impl Pod<'_> {
         if let Some(c) = &self.checksum {
             annotations.insert(CHECKSUM_ANNOTATION.into(), c.clone());
         }
-        let c = container(w, image, self.env.clone(), &self.mounts)?;
-        let mut spec = pod::pod_spec(&w.name.value, &w.security, vec![c], &self.mounts);
+        let mut c = container(w, image, self.env.clone(), &self.mounts)?;
+        let mut containers = Vec::new();
+        let mut extra_volumes = Vec::new();
+        if let Some(a) = &self.additions {
+            c.args.get_or_insert_with(Vec::new).extend(a.args.clone());
+            containers.extend(a.sidecars.clone());
+            extra_volumes.extend(a.volumes.clone());
+        }
+        containers.insert(0, c);
+        let mut spec = pod::pod_spec(&w.name.value, &w.security, containers, &self.mounts);
+        if !extra_volumes.is_empty() {
+            spec.volumes
+                .get_or_insert_with(Vec::new)
+                .extend(extra_volumes);
+        }
         spec.init_containers = (!self.init.is_empty()).then(|| self.init.clone());
         pod::pull_secrets(ctx.platform, &mut spec);
         placement::priority(ctx, w.tier.as_str(), &mut spec);
@@ -157,7 +173,12 @@ pub(crate) fn render(
         config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
     }
     let mut mounts = Mounts::default();
-    for (i, x) in extra.iter().enumerate() {
+    let additions = archive::additions(ctx, w);
+    let configs: Vec<&MountedConfig> = extra
+        .iter()
+        .chain(additions.as_ref().map(|a| &a.config))
+        .collect();
+    for (i, x) in configs.into_iter().enumerate() {
         let cm = config_map(ctx, &x.name, labels.clone(), x.data.clone());
         config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
         let volume = match i {
@@ -193,6 +214,7 @@ pub(crate) fn render(
         checksum: (!config_bytes.is_empty()).then(|| sha256_hex(config_bytes.as_bytes())),
         mounts,
         init,
+        additions,
     };
     let replicas = match w.autoscaling {
         Some(_) => None,

@@ -110,6 +110,7 @@ impl Pod<'_> {
             match self.workload.volume(&name) {
                 None => own(&dir, uid, group, 0o2775),
                 Some(v) if v["emptyDir"].is_object() => own(&dir, uid, group, 0o2777),
+                Some(v) if v["persistentVolumeClaim"].is_object() => own(&dir, uid, group, 0o2775),
                 Some(v) if v["configMap"].is_object() => {
                     let cm = &v["configMap"];
                     let data = self.workload.config_map(cm["name"].as_str().expect("name"));
@@ -178,7 +179,7 @@ impl Pod<'_> {
                 }
                 let source_writable = match self.workload.volume(name) {
                     None => true,
-                    Some(v) => v["emptyDir"].is_object(),
+                    Some(v) => v["emptyDir"].is_object() || v["persistentVolumeClaim"].is_object(),
                 };
                 Mount {
                     host,

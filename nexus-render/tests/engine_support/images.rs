@@ -99,6 +99,21 @@ pub fn for_image(image: &str, tools: &Tools) -> Image {
             ],
             edits: &[],
         }
+    } else if image.starts_with("docker.io/rclone/rclone:") {
+        // rclone/rclone Dockerfile (Alpine): the binary in /usr/local/bin, WORKDIR /data,
+        // ENTRYPOINT ["rclone"], user root (the pod runs it as its own user). Debian's
+        // rclone sits in /usr/bin.
+        Image {
+            repository: "docker.io/rclone/rclone",
+            path: IMAGE_PATH.to_owned(),
+            env: &[],
+            workdir: "/",
+            user: ("root", 0, 0, "/root"),
+            entrypoint: "exec rclone \"$@\"\n",
+            cmd: &[],
+            files: &[],
+            edits: &[],
+        }
     } else {
         panic!("no stand-in for image {image}: this machine cannot run it")
     }

@@ -75,6 +75,10 @@ pub struct Tools {
     pub redis_server: PathBuf,
     /// `rabbitmq-server`, `rabbitmqctl`, `rabbitmq-diagnostics`.
     pub rabbitmq_bindir: PathBuf,
+    /// The S3-compatible server the backup drill stores into (`moto_server`), if installed.
+    pub s3_server: Option<PathBuf>,
+    /// `rclone` (Debian's, under `/usr` so that the sandboxes see it), if installed.
+    pub rclone: Option<PathBuf>,
 }
 
 /// The repository root.
@@ -150,6 +154,10 @@ fn find_tools() -> Result<Tools, String> {
         pg_bindir: dir("NEXUS_PG_BINDIR", "initdb")?,
         redis_server: file("NEXUS_REDIS_SERVER", "redis-server")?,
         rabbitmq_bindir: dir("NEXUS_RABBITMQ_BINDIR", "rabbitmq-server")?,
+        s3_server: file("NEXUS_S3_SERVER", "moto_server").ok(),
+        rclone: file("NEXUS_RCLONE", "rclone")
+            .ok()
+            .filter(|p| p.starts_with("/usr/")),
     })
 }
 

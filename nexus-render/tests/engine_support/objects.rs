@@ -17,15 +17,19 @@ pub struct Workload<'a> {
 }
 
 impl<'a> Workload<'a> {
-    /// The StatefulSet or Deployment named `name`.
+    /// The StatefulSet, Deployment, Job or CronJob named `name`.
     pub fn find(docs: &'a [Value], name: &str) -> Workload<'a> {
         let object = docs
             .iter()
             .find(|d| {
-                matches!(d["kind"].as_str(), Some("StatefulSet" | "Deployment"))
-                    && d["metadata"]["name"].as_str() == Some(name)
+                matches!(
+                    d["kind"].as_str(),
+                    Some("StatefulSet" | "Deployment" | "Job" | "CronJob")
+                ) && d["metadata"]["name"].as_str() == Some(name)
             })
-            .unwrap_or_else(|| panic!("no StatefulSet or Deployment {name} rendered"));
+            .unwrap_or_else(|| {
+                panic!("no StatefulSet, Deployment, Job or CronJob {name} rendered")
+            });
         Workload { docs, object }
     }
 
@@ -33,9 +37,21 @@ impl<'a> Workload<'a> {
         self.object["metadata"]["name"].as_str().expect("named")
     }
 
-    /// `spec.template.spec`.
+    /// `spec.template.spec` (a CronJob's `spec.jobTemplate.spec.template.spec`).
     pub fn pod(&self) -> &Value {
+        if self.object["kind"] == "CronJob" {
+            return &self.object["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+        }
         &self.object["spec"]["template"]["spec"]
+    }
+
+    /// A container of the pod (or an init container) by name.
+    pub fn container(&self, name: &str) -> &Value {
+        list(&self.pod()["containers"])
+            .iter()
+            .chain(list(&self.pod()["initContainers"]))
+            .find(|c| c["name"].as_str() == Some(name))
+            .unwrap_or_else(|| panic!("{} has no container {name}", self.name()))
     }
 
     /// The main container (the first).

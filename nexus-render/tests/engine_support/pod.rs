@@ -21,6 +21,8 @@ pub struct Pod<'a> {
     pub secrets: SecretValues,
     pub image: Image,
     main: Option<Guard>,
+    /// Containers started beside the main one.
+    sidecars: Vec<Guard>,
     ns: Option<PodNamespaces>,
     /// Volume name → folder.
     pub(super) volumes: BTreeMap<String, PathBuf>,
@@ -51,6 +53,30 @@ impl Outcome {
 impl<'a> Pod<'a> {
     /// Prepares the pod of workload `name`: its folders, its volumes, its namespaces.
     pub fn new(tools: &Tools, docs: &'a [Value], name: &str, secrets: SecretValues) -> Pod<'a> {
+        Pod::create(tools, docs, name, secrets, None)
+    }
+
+    /// [`Pod::new`], on the network of `other`: both pods have its address, as pods of one
+    /// cluster reach each other (every cluster DNS name given to [`Pod::add_hosts`] then
+    /// points at that one address).
+    pub fn new_beside(
+        tools: &Tools,
+        docs: &'a [Value],
+        name: &str,
+        secrets: SecretValues,
+        other: &Pod<'_>,
+    ) -> Pod<'a> {
+        let pid = other.ns.as_ref().expect("pod up").pid;
+        Pod::create(tools, docs, name, secrets, Some(pid))
+    }
+
+    fn create(
+        tools: &Tools,
+        docs: &'a [Value],
+        name: &str,
+        secrets: SecretValues,
+        net: Option<u32>,
+    ) -> Pod<'a> {
         let workload = Workload::find(docs, name);
         let image_ref = workload.main()["image"].as_str().expect("image").to_owned();
         let image = images::for_image(&image_ref, tools);
@@ -61,20 +87,23 @@ impl<'a> Pod<'a> {
         let hostname = format!("{name}-0");
         let etc = dir.path().join("etc");
         std::fs::create_dir_all(&etc).expect("etc");
-        let ns = PodNamespaces::start(tools, &hostname, dir.path());
+        let ns = PodNamespaces::start_in(tools, &hostname, dir.path(), net);
         let mut pod = Pod {
             tools: tools.clone(),
             workload,
             secrets,
             image,
             main: None,
+            sidecars: Vec::new(),
             ns: Some(ns),
             volumes: BTreeMap::new(),
             etc,
             edits: Vec::new(),
             dir: Some(dir),
         };
-        pod.add_pod_ip();
+        if net.is_none() {
+            pod.add_pod_ip();
+        }
         pod.write_etc(&hostname);
         pod.write_edits();
         pod.make_volumes();
@@ -99,14 +128,19 @@ impl<'a> Pod<'a> {
         );
     }
 
-    /// A container's environment: the image's, then the pod's.
+    /// A container's environment: its image's, then the pod's.
     pub fn env(&self, container: &Value) -> Vec<(String, String)> {
+        let own = container["image"]
+            .as_str()
+            .filter(|i| !i.starts_with(self.image.repository))
+            .map(|i| images::for_image(i, &self.tools));
+        let image = own.as_ref().unwrap_or(&self.image);
         let mut env = vec![
-            ("PATH".to_owned(), self.image.path.clone()),
+            ("PATH".to_owned(), image.path.clone()),
             ("HOSTNAME".to_owned(), format!("{}-0", self.workload.name())),
-            ("HOME".to_owned(), self.image.user.3.to_owned()),
+            ("HOME".to_owned(), image.user.3.to_owned()),
         ];
-        for (k, v) in self.image.env.iter().copied() {
+        for (k, v) in image.env.iter().copied() {
             env.retain(|(n, _)| n != k);
             env.push((k.to_owned(), v.to_owned()));
         }
@@ -210,6 +244,89 @@ impl<'a> Pod<'a> {
         ));
     }
 
+    /// Maps cluster DNS names to the pod's address in its `/etc/hosts` (before its
+    /// containers start).
+    pub fn add_hosts(&self, names: &[String]) {
+        let path = self.etc.join("hosts");
+        let mut text = std::fs::read_to_string(&path).expect("hosts");
+        for n in names {
+            text.push_str(&format!("{POD_IP}\t{n}\n"));
+        }
+        std::fs::write(&path, text).expect("hosts");
+    }
+
+    /// The folder of a volume (a claim, an emptyDir...).
+    pub fn volume(&self, name: &str) -> PathBuf {
+        self.volumes
+            .get(name)
+            .unwrap_or_else(|| panic!("the pod has no volume {name}"))
+            .clone()
+    }
+
+    /// Starts the container `name` beside the main one (a sidecar); it stops with the pod.
+    pub fn start_container(&mut self, name: &str) {
+        let c = self.workload.container(name);
+        let env = self.env(c);
+        let argv = self.argv(c, &env);
+        let log = self.root().join(format!("{name}.log"));
+        let g = Guard::spawn(name, self.command(c, &env, &argv, true, &[]), &log);
+        self.sidecars.push(g);
+    }
+
+    /// The log of a container started with [`Pod::start_container`].
+    pub fn container_log(&self, name: &str) -> String {
+        self.sidecars
+            .iter()
+            .find(|g| g.what == name)
+            .map(Guard::output)
+            .unwrap_or_default()
+    }
+
+    /// Runs the init containers, then the main container to completion (a Job's pod):
+    /// the main container's outcome; init containers must exit 0.
+    pub fn run_to_completion(&mut self, limit: Duration) -> Outcome {
+        self.run_init_containers(limit);
+        let c = self.workload.main();
+        let env = self.env(c);
+        let argv = self.argv(c, &env);
+        let log = self.root().join("main.log");
+        let start = Instant::now();
+        let mut g = Guard::spawn(
+            "main container",
+            self.command(c, &env, &argv, true, &[]),
+            &log,
+        );
+        let code = g.wait(limit);
+        Outcome {
+            code,
+            output: g.output(),
+            took: start.elapsed(),
+        }
+    }
+
+    /// Starts a program of the machine on the pod's network only (a server the pod talks
+    /// to, such as the stand-in for an object store); it stops when the guard drops.
+    /// Its environment is `env` alone (plus a `PATH` of the machine's binary folders).
+    pub fn spawn_on_network(
+        &self,
+        what: &str,
+        program: &Path,
+        args: &[String],
+        env: &[(String, String)],
+    ) -> Guard {
+        let log = self.root().join(format!("net-{}.log", unique()));
+        let mut cmd = self
+            .ns
+            .as_ref()
+            .expect("pod up")
+            .enter_net(&self.tools, program);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .envs(env.iter().map(|(k, v)| (k, v)));
+        Guard::spawn(what, cmd, &log)
+    }
+
     /// Stops the main container (SIGKILL, as a node failure would).
     pub fn stop(&mut self) {
         if let Some(mut g) = self.main.take() {
@@ -295,6 +412,7 @@ impl<'a> Pod<'a> {
 impl Drop for Pod<'_> {
     fn drop(&mut self) {
         self.main.take();
+        self.sidecars.clear();
         self.ns.take();
         self.dir.take();
     }

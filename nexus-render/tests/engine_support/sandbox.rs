@@ -105,30 +105,44 @@ pub struct PodNamespaces {
 
 impl PodNamespaces {
     pub fn start(tools: &Tools, hostname: &str, dir: &Path) -> PodNamespaces {
-        let mut cmd = Command::new(&tools.bwrap);
-        cmd.args([
-            "--unshare-net",
-            "--unshare-uts",
-            "--unshare-ipc",
-            "--unshare-pid",
-        ])
-        .args(["--hostname", hostname, "--die-with-parent"])
-        .args([
-            "--tmpfs",
-            "/",
-            "--ro-bind",
-            "/usr",
-            "/usr",
-            "--ro-bind",
-            "/etc",
-            "/etc",
-        ])
-        .args(root_links())
-        .arg("--bind")
-        .args([dir, dir])
-        .args([
-            "--proc", "/proc", "--dev", "/dev", "--", "sleep", "infinity",
-        ]);
+        PodNamespaces::start_in(tools, hostname, dir, None)
+    }
+
+    /// [`PodNamespaces::start`], in the network namespace of the process `net` when given
+    /// (pods on one flat network, as a cluster's pods reach each other).
+    pub fn start_in(tools: &Tools, hostname: &str, dir: &Path, net: Option<u32>) -> PodNamespaces {
+        let mut cmd = match net {
+            None => {
+                let mut c = Command::new(&tools.bwrap);
+                c.arg("--unshare-net");
+                c
+            }
+            Some(pid) => {
+                let mut c = Command::new(&tools.nsenter);
+                c.arg(format!("--target={pid}"))
+                    .args(["--net", "--"])
+                    .arg(&tools.bwrap);
+                c
+            }
+        };
+        cmd.args(["--unshare-uts", "--unshare-ipc", "--unshare-pid"])
+            .args(["--hostname", hostname, "--die-with-parent"])
+            .args([
+                "--tmpfs",
+                "/",
+                "--ro-bind",
+                "/usr",
+                "/usr",
+                "--ro-bind",
+                "/etc",
+                "/etc",
+            ])
+            .args(root_links())
+            .arg("--bind")
+            .args([dir, dir])
+            .args([
+                "--proc", "/proc", "--dev", "/dev", "--", "sleep", "infinity",
+            ]);
         let guard = Guard::spawn("the pod's pause process", cmd, &dir.join("pause.log"));
         // The target is the `sleep` itself: its mount namespace is complete once it runs.
         let bwrap = guard.pid();
@@ -147,6 +161,15 @@ impl PodNamespaces {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// `nsenter` into the pod's network namespace only, running `program` from the machine.
+    pub fn enter_net(&self, tools: &Tools, program: &Path) -> Command {
+        let mut cmd = Command::new(&tools.nsenter);
+        cmd.arg(format!("--target={}", self.pid))
+            .args(["--net", "--"])
+            .arg(program);
+        cmd
     }
 
     /// `nsenter` into the pod's namespaces, running `program` (a path under `/usr`). It

@@ -2,8 +2,8 @@
 //! files each fact was read from, with their versions) are cited in `docs/engines.md`.
 
 use super::{
-    BackupMethod, BackupSupport, BuiltinProbe, Component, CredentialEnv, DumpTool, MemorySetting,
-    PortSpec,
+    Archive, BackupMethod, BackupSupport, BuiltinProbe, Component, CredentialEnv, DumpTool,
+    MemorySetting, PortSpec,
 };
 use crate::model::Engine;
 
@@ -44,8 +44,10 @@ const POSTGRES: Component = Component {
         "cat",
         "pg_isready",
         "psql",
-        "pg_dump",
-        "pg_restore",
+        "pg_basebackup",
+        "pg_ctl",
+        "postgres",
+        "tar",
     ],
     env: &[("PGDATA", "/var/lib/postgresql/data/pgdata")],
     memory: &[MemorySetting::Args {
@@ -66,9 +68,14 @@ const POSTGRES: Component = Component {
     args: &["postgres"],
     wait: Some(&["pg_isready", "-q", "-h", "{host}", "-p", "{port}"]),
     backup: BackupSupport::Dump(BackupMethod {
-        tool: DumpTool::PgDump,
+        tool: DumpTool::PgBasebackup,
         port: "postgres",
         password_var: "PGPASSWORD",
+        archive: Some(Archive {
+            timeout_seconds: 60,
+            ship_seconds: 30,
+            spool: "wal-spool",
+        }),
     }),
 };
 
@@ -148,6 +155,7 @@ const REDIS: Component = Component {
         tool: DumpTool::RedisCliRdb,
         port: "redis",
         password_var: "REDISCLI_AUTH",
+        archive: None,
     }),
 };
 
@@ -299,6 +307,7 @@ const RABBITMQ: Component = Component {
         tool: DumpTool::RabbitmqadminExport,
         port: "management",
         password_var: "BACKUP_PASSWORD",
+        archive: None,
     }),
 };
 

@@ -123,8 +123,10 @@ pub struct CredentialEnv {
 /// script it runs, matching exhaustively, so no row can claim a backup it has no script for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DumpTool {
-    /// `pg_dump --format=custom` of the database; restore with `pg_restore`.
-    PgDump,
+    /// `pg_basebackup` of the whole cluster over the replication protocol, with the WAL
+    /// it needs; restore by unpacking it into an empty data folder and replaying the
+    /// archived WAL up to a point in time.
+    PgBasebackup,
     /// `redis-cli --rdb`: a snapshot of the whole data set; restore by copying it to the
     /// data volume.
     RedisCliRdb,
@@ -137,7 +139,8 @@ pub enum DumpTool {
 /// engine's own image against the live service (no downtime, no access to its volume) and
 /// writes one complete dump, which the second step uploads to the MinIO named in the spec.
 /// None of the tools takes an incremental backup from a client, so the incremental schedule takes
-/// the same complete dump, more often.
+/// the same complete dump, more often. Where the engine has an [`Archive`], the changes
+/// between two dumps are shipped continuously as well.
 #[derive(Debug, Clone, Copy)]
 pub struct BackupMethod {
     /// The dump tool (shipped in the engine's own image).
@@ -146,6 +149,31 @@ pub struct BackupMethod {
     pub port: &'static str,
     /// The variable the tool reads the password from.
     pub password_var: &'static str,
+    /// Continuous archiving between dumps, when the engine has it.
+    pub archive: Option<Archive>,
+}
+
+/// Continuous archiving (PostgreSQL's WAL archiving): the server hands each finished log
+/// segment to `archive_command`, which copies it into a spool folder on the data volume; a
+/// shipper beside the server moves the spool to the backup destination every
+/// `ship_seconds`. A segment is finished when full or after `timeout_seconds` with writes
+/// (`archive_timeout`), so the newest data not yet off the volume is at most
+/// `timeout_seconds + ship_seconds` old.
+#[derive(Debug, Clone, Copy)]
+pub struct Archive {
+    /// The server's segment switch timeout (`archive_timeout`), in seconds.
+    pub timeout_seconds: u64,
+    /// How often the shipper moves the spool to the destination, in seconds.
+    pub ship_seconds: u64,
+    /// The spool folder, under the engine's data path (a sibling of the data folder).
+    pub spool: &'static str,
+}
+
+impl Archive {
+    /// The worst-case recovery point archiving gives, in seconds.
+    pub fn recovery_point_seconds(self) -> u64 {
+        self.timeout_seconds + self.ship_seconds
+    }
 }
 
 /// Whether nexus can back up a component's data.

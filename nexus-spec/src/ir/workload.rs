@@ -284,8 +284,53 @@ pub struct Backup {
     pub keep_full: u32,
     /// The MinIO workload that stores them.
     pub destination: Option<Spanned<String>>,
+    /// Continuous archiving asked for (the spec's `continuous`, default on). It is carried
+    /// out only where the engine catalog has an archive ([`crate::catalog::BackupMethod`]);
+    /// [`Backup::recovery_point_seconds`] says what it gives.
+    pub continuous: Spanned<bool>,
+    /// The declared recovery point objective, in seconds (`rpo: 1h` is 3600): the most
+    /// recent data a restore may lose. Alerts on a backup's age compare against it.
+    pub rpo_seconds: Option<Spanned<u64>>,
+    /// The declared recovery time objective, in seconds (`rto: 4h` is 14400).
+    pub rto_seconds: Option<Spanned<u64>>,
     /// Where the block is written.
     pub span: Span,
+}
+
+impl Backup {
+    /// The worst-case recovery point of these backups of `engine`, in seconds: how much of
+    /// the newest data a restore can lose at the worst moment. With continuous archiving
+    /// that the engine has, the archive's bound (the engine's segment timeout plus the
+    /// shipping interval); otherwise the longest gap between two scheduled runs (full and
+    /// incremental together) plus the run itself, counted as one minute (cron's
+    /// resolution). `None` when the engine cannot be backed up; `u64::MAX` when the
+    /// schedules fire at most once a year.
+    pub fn recovery_point_seconds(&self, engine: crate::model::Engine) -> Option<u64> {
+        let method = crate::catalog::engine(engine).backup.method()?;
+        if self.continuous.value
+            && let Some(a) = method.archive
+        {
+            return Some(a.recovery_point_seconds());
+        }
+        let schedules: Vec<&Cron> = std::iter::once(&self.full.value)
+            .chain(self.incremental.as_ref().map(|i| &i.value))
+            .collect();
+        let gap = Cron::max_gap_minutes_of(&schedules);
+        Some(if gap == u64::MAX {
+            u64::MAX
+        } else {
+            gap.saturating_add(1).saturating_mul(60)
+        })
+    }
+
+    /// The schedule that bounds the recovery point when nothing archives continuously:
+    /// the one that runs more often.
+    pub fn tightest_schedule(&self) -> &Spanned<Cron> {
+        match &self.incremental {
+            Some(i) if i.value.max_gap_minutes() < self.full.value.max_gap_minutes() => i,
+            _ => &self.full,
+        }
+    }
 }
 
 /// Persistent storage.

@@ -86,6 +86,20 @@ pub struct Backup {
     /// Where backups go: the name of a MinIO backing service of this platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<Name>,
+    /// Continuous archiving between the scheduled backups, where the engine has it
+    /// (PostgreSQL: every WAL segment shipped to the destination within minutes, so a
+    /// restore reaches any point in time inside retention). On by default; `false` leaves
+    /// only the scheduled backups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuous: Option<Spanned<bool>>,
+    /// Recovery point objective: the most recent data, as a time span, that a restore may
+    /// lose (`1h`). Lint reports an error when the backups cannot meet it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpo: Option<Spanned<String>>,
+    /// Recovery time objective: how long a restore may take, from the decision to restore
+    /// to the engine serving again (`4h`). The environment README's runbook states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto: Option<Spanned<String>>,
 }
 
 /// Credentials of a backing service: a user name and a secret holding its password.

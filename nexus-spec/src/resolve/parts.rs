@@ -510,7 +510,20 @@ pub(crate) fn backup(ctx: &mut Ctx, b: &model::Backup) -> Option<ir::Backup> {
     let keep_full = ctx
         .int_or(b.retention.full.as_ref(), 7, 1, 100_000, "retention.full")
         .value;
+    let rpo_seconds = b.rpo.as_ref().and_then(|v| {
+        ctx.duration(v, "recovery point objective")
+            .map(|s| Spanned::new(s, v.span))
+    });
+    let rto_seconds = b.rto.as_ref().and_then(|v| {
+        ctx.duration(v, "recovery time objective")
+            .map(|s| Spanned::new(s, v.span))
+    });
     Some(ir::Backup {
+        continuous: b
+            .continuous
+            .unwrap_or_else(|| Spanned::new(true, b.full.span)),
+        rpo_seconds,
+        rto_seconds,
         incremental: match incremental {
             Some(None) => return None,
             Some(Some(c)) => Some(c),

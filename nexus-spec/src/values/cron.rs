@@ -87,6 +87,19 @@ impl Cron {
     /// The longest gap between two runs, in minutes, over a 400-day window (so monthly and
     /// yearly schedules are measured too). `u64::MAX` when it never fires in the window.
     pub fn max_gap_minutes(&self) -> u64 {
+        Cron::max_gap_minutes_of(&[self])
+    }
+
+    /// The longest gap, in minutes, between two runs of any of `schedules` (a run of one
+    /// ends the gap of all), measured as [`Cron::max_gap_minutes`] measures one.
+    ///
+    /// ```
+    /// use nexus_spec::values::Cron;
+    /// let daily = Cron::parse("0 2 * * *").unwrap();
+    /// let noon = Cron::parse("0 14 * * *").unwrap();
+    /// assert_eq!(Cron::max_gap_minutes_of(&[&daily, &noon]), 12 * 60);
+    /// ```
+    pub fn max_gap_minutes_of(schedules: &[&Cron]) -> u64 {
         const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
         let mut last: Option<u64> = None;
         let mut first: Option<u64> = None;
@@ -99,13 +112,21 @@ impl Cron {
                     if day_index >= 400 {
                         break 'outer;
                     }
-                    if self.fires_on_day(d, m as u32 + 1, weekday) {
+                    let today: Vec<&Cron> = schedules
+                        .iter()
+                        .copied()
+                        .filter(|c| c.fires_on_day(d, m as u32 + 1, weekday))
+                        .collect();
+                    if !today.is_empty() {
                         for h in 0..24u64 {
-                            if self.hours & (1 << h) == 0 {
+                            if today.iter().all(|c| c.hours & (1 << h) == 0) {
                                 continue;
                             }
                             for min in 0..60u64 {
-                                if self.minutes & (1 << min) == 0 {
+                                if !today
+                                    .iter()
+                                    .any(|c| c.hours & (1 << h) != 0 && c.minutes & (1 << min) != 0)
+                                {
                                     continue;
                                 }
                                 let t = day_index * 1440 + h * 60 + min;
