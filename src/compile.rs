@@ -129,10 +129,9 @@ pub fn compile(spec: &Spec, options: &CompileOptions) -> Result<Compiled, Compil
     compile_all(std::slice::from_ref(spec), options)
 }
 
-/// Compiles several specs into one output: `<env>/...` for a single spec,
-/// `<platform>/<env>/...` for more than one. Every invalid spec is reported at once.
-pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled, CompileError> {
-    // Validation resolves every environment; those resolutions are what gets rendered.
+/// Validates every spec, each resolved in every environment (in spec order); every invalid
+/// spec is reported at once, as [`CompileError::Invalid`].
+pub(crate) fn validate_resolve_all(specs: &[Spec]) -> Result<Vec<Vec<Platform>>, CompileError> {
     let mut problems = Diagnostics::new();
     let mut resolved = Vec::with_capacity(specs.len());
     for spec in specs {
@@ -144,6 +143,14 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
     if problems.has_errors() {
         return Err(CompileError::Invalid(problems));
     }
+    Ok(resolved)
+}
+
+/// Compiles several specs into one output: `<env>/...` for a single spec,
+/// `<platform>/<env>/...` for more than one. Every invalid spec is reported at once.
+pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled, CompileError> {
+    // Validation resolves every environment; those resolutions are what gets rendered.
+    let resolved = validate_resolve_all(specs)?;
     let mut plan = OutputPlan::new();
     let mut folders = Vec::new();
     let mut names: Vec<&str> = Vec::new();

@@ -79,17 +79,7 @@ pub fn lint_all(
 /// assert!(graphs[0].mermaid().starts_with("flowchart"));
 /// ```
 pub fn graph_all(specs: &[Spec], environment: Option<&str>) -> Result<Vec<Graph>, CompileError> {
-    let mut problems = Diagnostics::new();
-    let mut resolved = Vec::with_capacity(specs.len());
-    for spec in specs {
-        match spec.validate_resolve() {
-            Ok(platforms) => resolved.push(platforms),
-            Err(d) => problems.extend(d),
-        }
-    }
-    if problems.has_errors() {
-        return Err(CompileError::Invalid(problems));
-    }
+    let resolved = crate::compile::validate_resolve_all(specs)?;
     let mut graphs = Vec::new();
     for (spec, platforms) in specs.iter().zip(resolved) {
         let wanted = select::environments(spec, environment)?;

@@ -104,9 +104,7 @@ pub(crate) fn resources(p: &Platform) -> Vec<(Target, &nexus_spec::ir::Resources
 }
 
 /// The most replicas a workload runs (autoscaling's maximum when it autoscales).
-pub(crate) fn max_replicas(w: &Workload) -> u32 {
-    nexus_spec::placement::max_replicas(w)
-}
+pub(crate) use nexus_spec::placement::max_replicas;
 
 /// The fewest replicas a workload runs, and where that figure is written.
 pub(crate) fn min_replicas(w: &Workload) -> (u32, Span) {

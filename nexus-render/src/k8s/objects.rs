@@ -2,7 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, ServiceAccount, Volume};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, ConfigMapVolumeSource, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    ServiceAccount, Volume, VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::meta::{Ctx, Labels};
 
@@ -39,5 +44,29 @@ pub(crate) fn config_map_volume(volume: &str, config_map: &str, mode: i32) -> Vo
             ..ConfigMapVolumeSource::default()
         }),
         ..Volume::default()
+    }
+}
+
+/// A ReadWriteOnce volume claim of the storage's size and class (a StatefulSet's
+/// `data` template, a restore's fresh volume).
+pub(crate) fn volume_claim(
+    metadata: ObjectMeta,
+    s: &nexus_spec::ir::Storage,
+) -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        metadata,
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([(
+                    "storage".to_owned(),
+                    Quantity(s.size.value.as_str().to_owned()),
+                )])),
+                ..VolumeResourceRequirements::default()
+            }),
+            storage_class_name: s.storage_class.clone(),
+            ..PersistentVolumeClaimSpec::default()
+        }),
+        ..PersistentVolumeClaim::default()
     }
 }

@@ -12,14 +12,11 @@
 //! (`restore.sh`, the engine's image) restores it: see [`super::backup_scripts`]. The Job
 //! may run for the declared recovery time objective (`backup.rto`, six hours without one).
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Container, EnvVar, PersistentVolumeClaim, PersistentVolumeClaimSpec,
-    PersistentVolumeClaimVolumeSource, PodTemplateSpec, Volume, VolumeResourceRequirements,
+    Container, EnvVar, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, PodTemplateSpec,
+    Volume,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::catalog;
 use nexus_spec::ir::{self, WorkloadKind};
@@ -174,20 +171,5 @@ fn claim(
     s: &ir::Storage,
     labels: super::meta::Labels,
 ) -> PersistentVolumeClaim {
-    PersistentVolumeClaim {
-        metadata: ctx.meta(name, labels),
-        spec: Some(PersistentVolumeClaimSpec {
-            access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
-            resources: Some(VolumeResourceRequirements {
-                requests: Some(BTreeMap::from([(
-                    "storage".to_owned(),
-                    Quantity(s.size.value.as_str().to_owned()),
-                )])),
-                ..VolumeResourceRequirements::default()
-            }),
-            storage_class_name: s.storage_class.clone(),
-            ..PersistentVolumeClaimSpec::default()
-        }),
-        ..PersistentVolumeClaim::default()
-    }
+    super::objects::volume_claim(ctx.meta(name, labels), s)
 }

@@ -18,11 +18,7 @@ use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment, StatefulSet,
     StatefulSetSpec,
 };
-use k8s_openapi::api::core::v1::{
-    Container, EnvVar, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec,
-    VolumeResourceRequirements,
-};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::api::core::v1::{Container, EnvVar, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::catalog;
@@ -36,7 +32,7 @@ use super::docs::{Docs, sha256_hex};
 use super::env;
 use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, SLOT_LABEL, int, selector};
 use super::network::Flows;
-use super::objects::{config_map, config_map_volume, service_account};
+use super::objects::{config_map, config_map_volume, service_account, volume_claim};
 use super::placement;
 use super::pod::{self, Mounts};
 use super::scaling;
@@ -330,25 +326,11 @@ fn statefulset(
     let w = pod.w;
     let name = &w.name.value;
     let claims = w.storage.as_ref().map(|s| {
-        vec![PersistentVolumeClaim {
-            metadata: ObjectMeta {
-                name: Some("data".to_owned()),
-                ..ObjectMeta::default()
-            },
-            spec: Some(PersistentVolumeClaimSpec {
-                access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
-                resources: Some(VolumeResourceRequirements {
-                    requests: Some(BTreeMap::from([(
-                        "storage".to_owned(),
-                        Quantity(s.size.value.as_str().to_owned()),
-                    )])),
-                    ..VolumeResourceRequirements::default()
-                }),
-                storage_class_name: s.storage_class.clone(),
-                ..PersistentVolumeClaimSpec::default()
-            }),
-            ..PersistentVolumeClaim::default()
-        }]
+        let meta = ObjectMeta {
+            name: Some("data".to_owned()),
+            ..ObjectMeta::default()
+        };
+        vec![volume_claim(meta, s)]
     });
     let mut metadata = ctx.meta(
         name,
