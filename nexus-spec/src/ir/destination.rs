@@ -72,6 +72,18 @@ impl Destination {
         }
     }
 
+    /// The secrets the destination reads: its keys, and the application user's password.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut out = vec![self.secret_key_secret.as_str()];
+        if let AccessKey::Secret(s) = &self.access_key {
+            out.push(s);
+        }
+        if let Some(a) = &self.app {
+            out.push(&a.password_secret);
+        }
+        out
+    }
+
     /// Whether nexus's setup step owns the bucket (a declared in-cluster destination).
     pub fn managed(&self) -> bool {
         matches!(self.place, Place::InCluster { managed: true, .. })
