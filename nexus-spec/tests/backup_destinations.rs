@@ -66,6 +66,16 @@ fn the_nexus_spec_copies_every_backup_in_the_cluster_and_off_site() {
         offsite.access_key,
         AccessKey::Secret("offsite-backup-access-key".into())
     );
+    // What lint counts as used (NX-SEC-005): both keys off-site, the user's and the
+    // application's passwords in the cluster.
+    assert_eq!(
+        offsite.secrets(),
+        ["offsite-backup-secret-key", "offsite-backup-access-key"]
+    );
+    assert_eq!(
+        minio.secrets(),
+        ["minio-backup-password", "minio-app-password"]
+    );
     for w in p.workloads.iter().filter(|w| w.backup.is_some()) {
         let b = w.backup.as_ref().expect("backup");
         let d: Vec<&str> = b.destinations.iter().map(|d| d.value.as_str()).collect();
