@@ -43,6 +43,19 @@ def add_store(d):
         'resources': {'requests': {'cpu': '250m', 'memory': '512Mi'}, 'limits': {'cpu': '500m', 'memory': '512Mi'}},
         'storage': {'size': '50Gi'}}
 
+def add_destinations(d, offsite=False):
+    add_store(d)
+    d['spec']['secrets']['store-backup-password'] = {'external': {'store': 'vault', 'key': 'demo/store-backup'}}
+    dests = {'local': {'minio': 'store', 'bucket': 'demo-backups',
+                       'credentials': {'accessKey': 'demo-backup', 'secretKeySecret': 'store-backup-password'}}}
+    if offsite:
+        for k in ('offsite-access-key', 'offsite-secret-key'):
+            d['spec']['secrets'][k] = {'external': {'store': 'vault', 'key': 'demo/' + k}}
+        dests['offsite'] = {'endpoint': 'https://s3.eu-west-1.amazonaws.com', 'region': 'eu-west-1',
+                            'bucket': 'demo-backups-offsite',
+                            'credentials': {'accessKeySecret': 'offsite-access-key', 'secretKeySecret': 'offsite-secret-key'}}
+    d['spec']['backupDestinations'] = dests
+
 def add_graph(d):
     d['spec']['secrets']['graph-password'] = {'external': {'store': 'vault', 'key': 'demo/graph'}}
     d['spec']['backingServices']['graph'] = {'engine': 'neo4j', 'version': '5',
@@ -174,6 +187,8 @@ R = {
  'NX-AVL-011': ('`graph` (neo4j) declares backups nexus cannot take', add_graph, 'the same backups declared for a postgres `db`', lambda d: add_db(d), None),
  'NX-AVL-040': ('`api` scales on the depth of the queue `tasks`', add_queue(True), '`api` scales on CPU only', add_queue(False), None),
  'NX-AVL-020': ('`db` declares rpo 1h with WAL archiving off: hourly backups lose up to 61m', lambda d: add_db(d, rpo='1h', continuous=False), 'WAL archiving on (the default)', lambda d: add_db(d, rpo='1h'), None),
+ 'NX-AVL-021': ('every backup of `db` stays in the cluster', lambda d: (add_destinations(d), add_db(d, destinations=['local'])), 'copied to `local` and `offsite`', lambda d: (add_destinations(d, offsite=True), add_db(d, destinations=['local', 'offsite'])), None),
+ 'NX-AVL-022': ('backups of `db` are written to `store` with its root account', lambda d: (add_store(d), add_db(d, destination='store')), 'written to the declared destination `local` (a backup user)', lambda d: (add_destinations(d), add_db(d, destinations=['local'])), None),
  'NX-IMG-001': ('`web` uses `:latest`', set_(WEB + ['image'], 'registry.example.com/demo/web:latest'), 'a version tag', NOOP, None),
  'NX-IMG-002': ('images are referenced by tag only (the policy turns the rule on)', NOOP, 'every image pinned by digest', pin_all, {'rules': {'NX-IMG-002': 'warning'}}),
  'NX-IMG-003': ('`web` comes from ghcr.io, not on the allow-list', set_(WEB + ['image'], 'ghcr.io/demo/web:1.0.0'), 'every registry allowed', NOOP, {'images': {'allowedRegistries': ['registry.example.com', 'docker.io']}}),

@@ -113,7 +113,7 @@ fn placeholders_stay_symbolic_for_hosts_and_secrets() {
             "encryption-key",
             "jwt-secret",
             "mfa-secret",
-            "minio-password",
+            "minio-app-password",
             "neo4j-password",
             "postgres-password",
             "rabbitmq-password",

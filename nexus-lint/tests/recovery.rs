@@ -96,8 +96,8 @@ fn a_stretched_schedule_is_an_error_at_its_line() {
 #[test]
 fn with_archiving_the_full_schedule_bounds_replay_not_the_recovery_point() {
     let text = changed(
-        "        incremental: \"0 * * * *\"\n        full: \"0 2 * * *\"\n        retention: { incremental: 48, full: 30 }\n        destination: minio\n        rpo: 1h",
-        "        full: \"0 2 * * 0\"\n        retention: { incremental: 48, full: 30 }\n        destination: minio\n        rpo: 1h",
+        "        incremental: \"0 * * * *\"\n        full: \"0 2 * * *\"\n        retention: { incremental: 48, full: 30 }\n        destinations: [minio, offsite]\n        rpo: 1h",
+        "        full: \"0 2 * * 0\"\n        retention: { incremental: 48, full: 30 }\n        destinations: [minio, offsite]\n        rpo: 1h",
     );
     assert_eq!(misses(&lint(&text)), []);
     let tight = changed(

@@ -8,10 +8,13 @@
 pub mod alerts;
 pub mod compose;
 pub mod dashboards;
+mod destinations;
+mod destinations_runbook;
 pub mod error;
 pub mod grafana;
 pub mod graph;
 pub mod k8s;
+pub mod minio_setup;
 pub mod nginx;
 pub mod output;
 pub mod parity;

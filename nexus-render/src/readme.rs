@@ -59,6 +59,7 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
     );
     out.push_str(&apply_order(platform, files));
     out.push_str(&crate::runbook::release_runbook(platform));
+    out.push_str(&crate::destinations_runbook::destinations_runbook(platform));
     out.push_str(&crate::restore_runbook::restore_runbook(platform));
     out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
     for (path, bytes) in files.files() {

@@ -32,9 +32,15 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let Some(method) = catalog::engine(engine).backup.method() else {
         return;
     };
-    let Some(dest) = b.destination.as_ref().map(|d| &d.value) else {
+    if b.destinations.is_empty() {
         return;
-    };
+    }
+    let dest = b
+        .destinations
+        .iter()
+        .map(|d| d.value.as_str())
+        .collect::<Vec<_>>()
+        .join("` and `");
     let ns = &platform.namespace.value;
     let name = &w.name.value;
     let job = format!("{name}-restore");
@@ -54,7 +60,7 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let _ = writeln!(out, "## Restoring `{name}` ({rpo}, {rto})\n");
     let archived = method.archive.filter(|_| b.continuous.value);
     let mut what = format!(
-        "Backups go to the MinIO `{dest}` under `{ns}/{name}/`: full ones at `{}` (the newest {} kept)",
+        "Backups go to `{dest}` under `{ns}/{name}/`: full ones at `{}` (the newest {} kept)",
         b.full.value.as_str(),
         b.keep_full
     );

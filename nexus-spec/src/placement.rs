@@ -303,12 +303,20 @@ pub fn edge_share(p: &Platform) -> Demand {
     d
 }
 
+/// What MinIO's setup Jobs add: one helper pod per declared in-cluster backup destination.
+pub fn setup_share(p: &Platform) -> Demand {
+    let mut d = Demand::default();
+    let n = p.backup_destinations.iter().filter(|d| d.managed()).count();
+    d.add_pods(default_container(), u64::try_from(n).unwrap_or(u64::MAX));
+    d
+}
+
 /// What the whole environment needs at full scale.
 pub fn demand(p: &Platform) -> Demand {
     p.workloads
         .iter()
         .map(share)
-        .fold(edge_share(p), Demand::plus)
+        .fold(edge_share(p).plus(setup_share(p)), Demand::plus)
 }
 
 /// The scheduling priority of a group of pods.

@@ -9,6 +9,7 @@ mod images;
 mod network;
 mod nginx;
 mod observability;
+mod offsite;
 mod pod;
 mod quota;
 mod recovery;
@@ -34,6 +35,7 @@ static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         availability::RULES,
         observability::RULES,
         recovery::RULES,
+        offsite::RULES,
         images::RULES,
         secrets::RULES,
         credentials::RULES,

@@ -274,6 +274,8 @@ pub(super) static UNUSED: Rule = Rule {
                 used.insert(&c.password_secret.value);
             }
         }
+        // Backup destinations read their keys (the backup steps, MinIO's setup).
+        used.extend(p.backup_destinations.iter().flat_map(|d| d.secrets()));
         for s in p
             .secrets
             .iter()

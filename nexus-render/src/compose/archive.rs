@@ -18,6 +18,7 @@ use super::interpolate::{literal, secret_ref};
 use super::model::{Mount, Service};
 use super::network::Topology;
 use super::service;
+use crate::destinations;
 use crate::error::RenderError;
 use crate::k8s::archive::{HBA, HBA_DIR};
 use crate::k8s::backup_scripts::{RCLONE, RCLONE_IMAGE, SHIP, archive_command};
@@ -25,25 +26,63 @@ use crate::k8s::backup_scripts::{RCLONE, RCLONE_IMAGE, SHIP, archive_command};
 /// Suffix of the shipper's service (`postgres-wal-ship`).
 pub const SHIPPER: &str = "-wal-ship";
 
-/// Where `w`'s WAL goes: the destination MinIO and the archive, when `w` archives.
+/// Where `w`'s WAL goes: its backup destinations and the archive, when `w` archives.
 pub(crate) fn shipping<'a>(
     p: &'a ir::Platform,
     w: &ir::Workload,
-) -> Option<(&'a ir::Workload, Archive)> {
+) -> Option<(Vec<&'a ir::Destination>, Archive)> {
     let WorkloadKind::Backing(engine) = w.kind else {
         return None;
     };
-    let b = w.backup.as_ref().filter(|b| b.continuous.value)?;
+    w.backup.as_ref().filter(|b| b.continuous.value)?;
     let archive = catalog::engine(engine).backup.method()?.archive?;
-    let dest = p.workload(&b.destination.as_ref()?.value)?;
-    dest.credentials.as_ref()?;
+    let dests = destinations::of(p, w).ok()?;
     w.storage.as_ref()?;
-    Some((dest, archive))
+    Some((dests, archive))
+}
+
+/// Whether any WAL shipper of `p` copies off-site (it then joins the outbound network).
+pub(crate) fn ships_off_site(p: &ir::Platform) -> bool {
+    p.workloads
+        .iter()
+        .filter_map(|w| shipping(p, w))
+        .any(|(dests, _)| destinations::off_site(&dests))
+}
+
+/// The environment of a Compose step that talks to `dests` (the same variables as in
+/// Kubernetes, from [`destinations::vars`]), and the secrets it reads.
+pub(crate) fn s3_environment(
+    p: &ir::Platform,
+    dests: &[&ir::Destination],
+    prefix: &str,
+) -> Result<(BTreeMap<String, String>, Vec<String>), RenderError> {
+    let host = |w: &str| w.to_owned();
+    let vars = destinations::vars(p, dests, &host, prefix.to_owned());
+    let used = destinations::secrets(&vars)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let mut out = BTreeMap::new();
+    for (name, v) in vars {
+        let value = match v {
+            destinations::Value::Literal(text) => literal(&text),
+            destinations::Value::Secret(s) => {
+                let secret = p.secret(&s).ok_or_else(|| {
+                    RenderError::Unrenderable(format!(
+                        "a backup destination uses the unknown secret `{s}`"
+                    ))
+                })?;
+                secret_ref(secret)?
+            }
+        };
+        out.insert(name, value);
+    }
+    Ok((out, used))
 }
 
 /// The shipper: its service name, the service, and the files it and the server read
-/// (path under the Compose folder, text).
-pub(crate) type Shipper = (String, Service, Vec<(String, String)>);
+/// (path under the Compose folder, text), and the secrets it reads.
+pub(crate) type Shipper = (String, Service, Vec<(String, String)>, Vec<String>);
 
 /// Adds archiving to `svc` (the server) and returns the shipper, when `w` archives.
 pub(crate) fn render(
@@ -52,10 +91,10 @@ pub(crate) fn render(
     svc: &mut Service,
     topology: &Topology,
 ) -> Result<Option<Shipper>, RenderError> {
-    let Some((dest, archive)) = shipping(p, w) else {
+    let Some((dests, archive)) = shipping(p, w) else {
         return Ok(None);
     };
-    let (Some(storage), Some(creds)) = (&w.storage, &dest.credentials) else {
+    let Some(storage) = &w.storage else {
         return Ok(None);
     };
     let name = &w.name.value;
@@ -82,31 +121,10 @@ pub(crate) fn render(
         format!("./{name}/pg_hba.conf"),
         format!("{HBA_DIR}/pg_hba.conf"),
     ));
-    let secret = p.secret(&creds.password_secret.value).ok_or_else(|| {
-        RenderError::Unrenderable(format!(
-            "`{}` uses the unknown secret `{}`",
-            dest.name.value, creds.password_secret.value
-        ))
-    })?;
-    let port = dest.main_port().map_or(9000, |p| p.port.value);
-    let environment = BTreeMap::from([
-        ("BACKUP_ACCESS_KEY".to_owned(), literal(&creds.user)),
-        (
-            "BACKUP_BUCKET".to_owned(),
-            literal(dest.database.as_deref().unwrap_or("backups")),
-        ),
-        (
-            "BACKUP_ENDPOINT".to_owned(),
-            format!("http://{}:{port}", dest.name.value),
-        ),
-        (
-            "BACKUP_PREFIX".to_owned(),
-            literal(&format!("{}/{name}/wal", p.namespace.value)),
-        ),
-        ("BACKUP_SECRET_KEY".to_owned(), secret_ref(secret)?),
-        ("SHIP_SECONDS".to_owned(), archive.ship_seconds.to_string()),
-        ("WAL_SPOOL".to_owned(), literal(&spool)),
-    ]);
+    let (mut environment, secrets) =
+        s3_environment(p, &dests, &format!("{}/{name}/wal", p.namespace.value))?;
+    environment.insert("SHIP_SECONDS".to_owned(), archive.ship_seconds.to_string());
+    environment.insert("WAL_SPOOL".to_owned(), literal(&spool));
     let ship_name = nexus_spec::names::derived(name, SHIPPER);
     let mut ship = Service {
         image: RCLONE_IMAGE.to_owned(),
@@ -129,11 +147,20 @@ pub(crate) fn render(
         },
         bind(format!("./{name}/scripts"), "/scripts".to_owned()),
     ];
-    super::set_networks(&mut ship, topology.outbound(&ship_name));
+    for setup in super::minio_setup::setups_of(&dests) {
+        ship.depends_on
+            .insert(setup, super::minio_setup::completed());
+    }
+    let mut networks = topology.outbound(&ship_name);
+    if destinations::off_site(&dests) {
+        networks.push(super::network::OUTBOUND.to_owned());
+        networks.sort();
+    }
+    super::set_networks(&mut ship, networks);
     let files = vec![
         (format!("{name}/pg_hba.conf"), HBA.to_owned()),
         (format!("{name}/scripts/rclone.sh"), RCLONE.to_owned()),
         (format!("{name}/scripts/ship.sh"), SHIP.to_owned()),
     ];
-    Ok(Some((ship_name, ship, files)))
+    Ok(Some((ship_name, ship, files, secrets)))
 }

@@ -33,6 +33,7 @@ pub mod gateway;
 pub mod grafana;
 pub mod health;
 pub mod interpolate;
+mod minio_setup;
 pub mod model;
 pub mod network;
 pub mod prometheus;
@@ -145,21 +146,20 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             });
         }
         let mut companions = Vec::new();
-        if let Some((ship_name, ship, files)) = archive::render(p, w, &mut svc, &topology)? {
-            if let Some(creds) = p
-                .workload(
-                    w.backup
-                        .as_ref()
-                        .and_then(|b| b.destination.as_ref())
-                        .map_or("", |d| &d.value),
-                )
-                .and_then(|d| d.credentials.as_ref())
-                && let Some(s) = p.secret(&creds.password_secret.value)
-            {
-                vars.entry(s.env_var.clone())
-                    .or_default()
-                    .used_by
-                    .insert(ship_name.clone());
+        for setup in minio_setup::waits_for(p, w) {
+            svc.depends_on.insert(setup, minio_setup::completed());
+        }
+        if let Some((setup_name, setup, files, used)) = minio_setup::render(p, w, &svc, &topology)?
+        {
+            for s in used.iter().filter_map(|s| p.secret(s)) {
+                note_secret(&mut vars, s, &setup_name);
+            }
+            extra_files.extend(files);
+            companions.push((setup_name, setup));
+        }
+        if let Some((ship_name, ship, files, used)) = archive::render(p, w, &mut svc, &topology)? {
+            for s in used.iter().filter_map(|s| p.secret(s)) {
+                note_secret(&mut vars, s, &ship_name);
             }
             extra_files.extend(files);
             companions.push((ship_name, ship));
@@ -280,7 +280,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         networks: network::with_outbound(
             topology.networks(&labels, p.gateway.is_some()),
             &labels,
-            p.alerting.is_some(),
+            p.alerting.is_some() || archive::ships_off_site(p),
         ),
         volumes,
         secrets,
@@ -358,6 +358,20 @@ pub fn wait_for(p: &ir::Platform, name: &str) -> (String, DependsOn) {
 }
 
 /// Joins `networks`, or no network at all when there are none (never the default network).
+/// Records that `user` reads secret `s` (with the secret's description, when no workload
+/// using it gave one yet).
+fn note_secret(vars: &mut BTreeMap<String, dotenv::Variable>, s: &ir::Secret, user: &str) {
+    let v = vars.entry(s.env_var.clone()).or_default();
+    if v.description.is_empty() {
+        v.description = format!(
+            "Secret `{}`. {}",
+            s.name.value,
+            s.description.as_deref().unwrap_or("")
+        );
+    }
+    v.used_by.insert(user.to_owned());
+}
+
 fn set_networks(svc: &mut Service, networks: Vec<String>) {
     if svc.network_mode.is_some() {
         return;

@@ -72,10 +72,19 @@ impl Topology {
         }
         // WAL shippers reach the backup destination.
         for w in &p.workloads {
-            if let Some((dest, _)) = super::archive::shipping(p, w) {
+            if let Some((dests, _)) = super::archive::shipping(p, w) {
                 let ship = nexus_spec::names::derived(&w.name.value, super::archive::SHIPPER);
-                edges.insert((ship, dest.name.value.clone()));
+                for m in crate::destinations::minios(p, &dests) {
+                    edges.insert((ship.clone(), m.name.value.clone()));
+                }
             }
+        }
+        // MinIO's setup reaches the MinIO it sets up.
+        for (_, m) in crate::minio_setup::managed(p) {
+            edges.insert((
+                super::minio_setup::name(&m.name.value),
+                m.name.value.clone(),
+            ));
         }
         if let (Some(g), Some(gw)) = (gateway, &p.gateway) {
             for r in &gw.routes {

@@ -20,6 +20,7 @@ use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, checked_name};
 use super::network::{Flows, backup_group};
 use super::objects::{config_map, config_map_volume, service_account};
 use super::pod::{self, Mounts, empty_dir, helper_resources};
+use crate::destinations::{self, Value};
 use crate::error::RenderError;
 
 /// The annotation that explains, on a StatefulSet, why its backups are not rendered.
@@ -27,11 +28,10 @@ pub const UNSUPPORTED_ANNOTATION: &str = "nexus.dev/backup";
 
 const LONGEST_RUN_SECONDS: u64 = 6 * 3600;
 
-/// What a backup needs: the dump, the MinIO workload and its credentials.
+/// What a backup needs: the dump and the destinations (the first is where restores read).
 pub(crate) struct Plan<'a> {
     pub dump: Dump,
-    pub dest: &'a ir::Workload,
-    pub dest_credentials: &'a ir::Credentials,
+    pub dests: Vec<&'a ir::Destination>,
 }
 
 /// The backup plan of `w`, or why its backups are not rendered.
@@ -42,21 +42,8 @@ pub(crate) fn plan<'a>(p: &'a ir::Platform, w: &ir::Workload) -> Result<Plan<'a>
     let dump = backup_scripts::dump(engine).map_err(|why| {
         format!("not rendered: the Kubernetes target cannot back up {engine} yet ({why})")
     })?;
-    let backup = w.backup.as_ref().ok_or("no backup")?;
-    let dest = backup
-        .destination
-        .as_ref()
-        .and_then(|d| p.workload(&d.value))
-        .ok_or("not rendered: the Kubernetes target stores backups in MinIO; name one in `destination`")?;
-    let dest_credentials = dest
-        .credentials
-        .as_ref()
-        .ok_or("not rendered: the destination MinIO has no credentials")?;
-    Ok(Plan {
-        dump,
-        dest,
-        dest_credentials,
-    })
+    let dests = destinations::of(p, w)?;
+    Ok(Plan { dump, dests })
 }
 
 /// Whether backup CronJobs of `w` are rendered.
@@ -70,8 +57,9 @@ pub(crate) fn unsupported(p: &ir::Platform, w: &ir::Workload) -> Option<String> 
     plan(p, w).err()
 }
 
-/// What the backup pods of `w` connect to: the dump port of `w` and the S3 port of the
-/// MinIO they write to (nothing when its backups are not rendered).
+/// What the backup pods of `w` connect to: the dump port of `w` and the S3 port of each
+/// MinIO they write to (nothing when its backups are not rendered); off-site stores are
+/// [`off_site_ports`].
 pub(crate) fn reach<'a>(
     p: &'a ir::Platform,
     w: &'a ir::Workload,
@@ -83,10 +71,35 @@ pub(crate) fn reach<'a>(
     if let Some(port) = w.port(plan.dump.port_name).or_else(|| w.main_port()) {
         out.push((w, port));
     }
-    if let Some(port) = plan.dest.main_port() {
-        out.push((plan.dest, port));
+    for m in destinations::minios(p, &plan.dests) {
+        if let Some(port) = m.main_port() {
+            out.push((m, port));
+        }
     }
     out
+}
+
+/// The ports of the off-site stores `w`'s backups are copied to (outside the cluster).
+pub(crate) fn off_site_ports(p: &ir::Platform, w: &ir::Workload) -> Vec<u16> {
+    let Ok(plan) = plan(p, w) else {
+        return Vec::new();
+    };
+    let mut ports: Vec<u16> = plan
+        .dests
+        .iter()
+        .filter_map(|d| match &d.place {
+            ir::Place::External { endpoint, .. } => Some(
+                endpoint
+                    .rsplit_once(':')
+                    .and_then(|(_, port)| port.parse().ok())
+                    .unwrap_or(443),
+            ),
+            ir::Place::InCluster { .. } => None,
+        })
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
 }
 
 /// Whether `w` archives continuously: its backups are rendered, the catalog has an
@@ -106,27 +119,17 @@ pub(crate) fn prefix(ctx: &Ctx<'_>, w: &ir::Workload) -> String {
     format!("{}/{}", ctx.ns(), w.name.value)
 }
 
-/// The variables of a step that talks to the destination (`rclone.sh` reads them).
+/// The variables of a step that talks to the destinations (`rclone.sh` reads them; see
+/// [`crate::destinations::vars`]).
 pub(crate) fn s3_env(ctx: &Ctx<'_>, plan: &Plan<'_>, prefix: String) -> Vec<EnvVar> {
-    let dest = plan.dest;
-    let port = dest.main_port().map_or(9000, |p| p.port.value);
-    let bucket = dest
-        .database
-        .clone()
-        .unwrap_or_else(|| "backups".to_owned());
-    vec![
-        literal("BACKUP_ACCESS_KEY", plan.dest_credentials.user.clone()),
-        literal("BACKUP_BUCKET", bucket),
-        literal(
-            "BACKUP_ENDPOINT",
-            format!("http://{}:{port}", ctx.host(&dest.name.value)),
-        ),
-        literal("BACKUP_PREFIX", prefix),
-        from_secret(
-            "BACKUP_SECRET_KEY",
-            &plan.dest_credentials.password_secret.value,
-        ),
-    ]
+    let host = |w: &str| ctx.host(w);
+    destinations::vars(ctx.platform, &plan.dests, &host, prefix)
+        .into_iter()
+        .map(|(name, v)| match v {
+            Value::Literal(text) => literal(&name, text),
+            Value::Secret(secret) => from_secret(&name, &secret),
+        })
+        .collect()
 }
 
 /// The variables of a step that connects to the engine `w` (the dump, a restore into the
@@ -221,6 +224,12 @@ impl CronJobInput<'_> {
     fn upload_env(&self, ctx: &Ctx<'_>) -> Vec<EnvVar> {
         let base = prefix(ctx, self.w);
         let mut env = s3_env(ctx, self.plan, format!("{base}/{}", self.kind));
+        // Declared in-cluster destinations keep backups by lifecycle rules; the backup
+        // user cannot delete.
+        if !destinations::deletes_by_script(&self.plan.dests) {
+            env.sort_by(|a, b| a.name.cmp(&b.name));
+            return env;
+        }
         env.push(literal("BACKUP_KEEP", self.keep.to_string()));
         if self.wal {
             env.push(literal("BACKUP_WAL", format!("{base}/wal")));

@@ -1,10 +1,11 @@
 //! What the backup and restore jobs run, per engine. A backup job has two steps sharing an
 //! emptyDir at `/backup`: `dump.sh` runs in the engine's own image (which ships the client
 //! tool) and writes one file named with the UTC time the dump finished; `upload.sh` runs in
-//! the rclone image and copies it to `<bucket>/<namespace>/<workload>/<full|incremental>/`,
-//! then deletes the oldest objects there beyond the retention count (with versioning on the
-//! bucket, a deletion leaves the data as a noncurrent version until the bucket's own
-//! lifecycle removes it).
+//! the rclone image and copies it to `<bucket>/<namespace>/<workload>/<full|incremental>/`
+//! on every destination. Retention is the bucket's lifecycle rules, set by MinIO's setup
+//! step (`minio_setup`); the backup user cannot delete. Only a MinIO named directly (not a
+//! declared destination, written with its root user) still has `upload.sh` delete the
+//! oldest objects beyond the retention count.
 //!
 //! Every spec value reaches the scripts as an environment variable, never as script text,
 //! so no value can change what the scripts do. rclone is configured from the environment
@@ -149,26 +150,48 @@ echo "restore: done, definitions imported"
 "#;
 
 /// `rclone.sh`, sourced by every step that talks to object storage.
-pub const RCLONE: &str = r#"# Sourced: rclone configured from the environment only, remote `dest:`.
+pub const RCLONE: &str = r#"# Sourced: rclone configured from the environment only. Remote `dest:` is the first
+# destination (BACKUP_*), `copy:` the second when there is one (COPY_*); $roots lists the
+# bucket of each, the first first. Buckets are not created or checked here: MinIO's setup
+# step (or the off-site store's owner) made them, and the backup user may not create any.
 export RCLONE_CONFIG_DEST_TYPE=s3
-export RCLONE_CONFIG_DEST_PROVIDER=Minio
+export RCLONE_CONFIG_DEST_PROVIDER="${BACKUP_PROVIDER:-Minio}"
 export RCLONE_CONFIG_DEST_ENDPOINT="$BACKUP_ENDPOINT"
 export RCLONE_CONFIG_DEST_ACCESS_KEY_ID="$BACKUP_ACCESS_KEY"
 export RCLONE_CONFIG_DEST_SECRET_ACCESS_KEY="$BACKUP_SECRET_KEY"
+export RCLONE_CONFIG_DEST_NO_CHECK_BUCKET=true
+if [ -n "${BACKUP_REGION:-}" ]; then export RCLONE_CONFIG_DEST_REGION="$BACKUP_REGION"; fi
+roots="dest:$BACKUP_BUCKET"
+if [ -n "${COPY_ENDPOINT:-}" ]; then
+  export RCLONE_CONFIG_COPY_TYPE=s3
+  export RCLONE_CONFIG_COPY_PROVIDER="${COPY_PROVIDER:-Other}"
+  export RCLONE_CONFIG_COPY_ENDPOINT="$COPY_ENDPOINT"
+  export RCLONE_CONFIG_COPY_ACCESS_KEY_ID="$COPY_ACCESS_KEY"
+  export RCLONE_CONFIG_COPY_SECRET_ACCESS_KEY="$COPY_SECRET_KEY"
+  export RCLONE_CONFIG_COPY_NO_CHECK_BUCKET=true
+  if [ -n "${COPY_REGION:-}" ]; then export RCLONE_CONFIG_COPY_REGION="$COPY_REGION"; fi
+  roots="$roots copy:$COPY_BUCKET"
+fi
 rc() { rclone --config /dev/null --retries 3 "$@"; }
 "#;
 
 /// `upload.sh`, the same for every engine.
 pub const UPLOAD: &str = r#"#!/bin/sh
-# Copies the dump to the destination, then keeps only the newest $BACKUP_KEEP objects under
-# the prefix; with $BACKUP_WAL set, also deletes archived WAL older than the oldest base
-# backup kept (no restore can start before it).
+# Copies the dump to every destination. Retention is the buckets' lifecycle rules; only
+# with $BACKUP_KEEP set (a MinIO written with its root user, with no rules) does it delete
+# the oldest objects beyond that count on the first destination and, with $BACKUP_WAL set,
+# archived WAL older than the oldest base backup kept (no restore can start before it).
 set -eu
 . /scripts/rclone.sh
-dest="dest:$BACKUP_BUCKET/$BACKUP_PREFIX"
-for f in /backup/*; do
-  rc copyto "$f" "$dest/${f##*/}"
+for root in $roots; do
+  for f in /backup/*; do
+    rc copyto "$f" "$root/$BACKUP_PREFIX/${f##*/}"
+  done
 done
+if [ -z "${BACKUP_KEEP:-}" ]; then
+  exit 0
+fi
+dest="dest:$BACKUP_BUCKET/$BACKUP_PREFIX"
 # Object names end in a UTC time stamp after a fixed prefix, so sorted names are oldest first.
 set -- $(rc lsf --files-only "$dest" | sort)
 excess=$(( $# - BACKUP_KEEP ))
@@ -183,16 +206,28 @@ if [ -n "${BACKUP_WAL:-}" ] && [ "$#" -gt 0 ]; then
 fi
 "#;
 
-/// `ship.sh`: beside a server that archives continuously, moves the spool to the destination.
+/// `ship.sh`: beside a server that archives continuously, moves the spool to the destinations.
 pub const SHIP: &str = r#"#!/bin/sh
-# Every $SHIP_SECONDS, moves the archived segments in the spool to the destination. The
-# server's archive_command writes each one under a dot name and renames it when complete,
-# so only complete segments move; rclone removes a spool file only once it is uploaded.
+# Every $SHIP_SECONDS, copies the archived segments in the spool to every destination and
+# removes them from the spool once all copies succeeded. The server's archive_command
+# writes each one under a dot name and renames it when complete, so only complete
+# segments are listed; a segment listed is copied everywhere before it is removed.
 set -eu
 . /scripts/rclone.sh
+list="$WAL_SPOOL/.ship-list"
 while :; do
-  rc move --exclude '.*' "$WAL_SPOOL" "dest:$BACKUP_BUCKET/$BACKUP_PREFIX" ||
-    echo "ship: upload failed; the segments stay in the spool until the next round" >&2
+  if [ -d "$WAL_SPOOL" ]; then
+    ls -A "$WAL_SPOOL" | grep -v '^\.' > "$list" || true
+    ok=1
+    for root in $roots; do
+      rc copy --files-from-raw "$list" "$WAL_SPOOL" "$root/$BACKUP_PREFIX" || ok=0
+    done
+    if [ "$ok" = 1 ]; then
+      while IFS= read -r f; do rm -f "$WAL_SPOOL/$f"; done < "$list"
+    else
+      echo "ship: upload failed; the segments stay in the spool until the next round" >&2
+    fi
+  fi
   sleep "$SHIP_SECONDS"
 done
 "#;
@@ -201,24 +236,31 @@ done
 pub const FETCH: &str = r#"#!/bin/sh
 # Brings the newest backup finished at or before $RESTORE_TARGET_TIME (UTC,
 # 2026-01-31T13:45:00Z; the newest of all when empty) to /restore/backup, and with
-# $BACKUP_WAL set the archived WAL to /restore/wal/.
+# $BACKUP_WAL set the archived WAL to /restore/wal/. Reads the first destination that
+# holds such a backup (the in-cluster one first, then the off-site copy).
 set -eu
 . /scripts/rclone.sh
-dest="dest:$BACKUP_BUCKET/$BACKUP_PREFIX"
 limit=$(printf '%s' "${RESTORE_TARGET_TIME:-}" | tr -d ':-')
-best=$(for kind in full incremental; do
-  rc lsf --files-only "$dest/$kind" 2>/dev/null | sed "s|^|$kind/|" || true
-done | awk -F/ -v limit="$limit" '{ s = $2; sub(/^[^-]*-/, "", s); sub(/\..*$/, "", s);
-  if (limit == "" || s <= limit) print s " " $0 }' | sort | tail -n 1 | cut -d' ' -f2)
+best=
+for root in $roots; do
+  dest="$root/$BACKUP_PREFIX"
+  best=$(for kind in full incremental; do
+    rc lsf --files-only "$dest/$kind" 2>/dev/null | sed "s|^|$kind/|" || true
+  done | awk -F/ -v limit="$limit" '{ s = $2; sub(/^[^-]*-/, "", s); sub(/\..*$/, "", s);
+    if (limit == "" || s <= limit) print s " " $0 }' | sort | tail -n 1 | cut -d' ' -f2)
+  if [ -n "$best" ]; then
+    break
+  fi
+done
 if [ -z "$best" ]; then
-  echo "fetch: no backup under $dest finished at or before ${RESTORE_TARGET_TIME:-now}" >&2
+  echo "fetch: no backup under $roots ($BACKUP_PREFIX) finished at or before ${RESTORE_TARGET_TIME:-now}" >&2
   exit 1
 fi
-echo "fetch: $best"
+echo "fetch: $dest/$best"
 rc copyto "$dest/$best" /restore/backup
 if [ -n "${BACKUP_WAL:-}" ]; then
   mkdir -p /restore/wal
-  rc copy "dest:$BACKUP_BUCKET/$BACKUP_WAL" /restore/wal
+  rc copy "$root/$BACKUP_WAL" /restore/wal
 fi
 "#;
 

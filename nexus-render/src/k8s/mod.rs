@@ -13,6 +13,7 @@
 //! | `05-placement.yaml` | a `PriorityClass` per tier the environment runs (and one for its jobs), the namespace's `ResourceQuota` and `LimitRange` |
 //! | `10-secrets.yaml` | an `ExternalSecret` per secret kept in an external store |
 //! | `20-data/<name>.yaml` | each backing service (databases, caches, queues, object storage) |
+//! | `20-data/<minio>-setup.yaml` | the setup Job of a MinIO that holds a declared backup destination: buckets, users, policies, lifecycle rules (see `k8s/minio_setup.rs`) |
 //! | `30-monitoring/<name>.yaml` | Prometheus (with its scrape configuration and derived alerting rules), Alertmanager (with its routes and receivers), Grafana (with its data sources), Jaeger |
 //! | `40-migrations/<name>.yaml` | each service's migration Job, self-contained so it can be applied and waited for first |
 //! | `50-services/<name>.yaml` | each application service |
@@ -67,6 +68,7 @@ mod keda;
 mod kustomize;
 mod meta;
 mod migration;
+mod minio_setup;
 mod monitoring;
 mod namespace;
 mod network;
@@ -131,6 +133,9 @@ fn render_workload(
         WorkloadKind::Backing(_) => {
             let docs = workload::render(ctx, w, flows, &[])?;
             files.push((Section::Data, (format!("20-data/{name}.yaml"), docs)));
+            if let Some(docs) = minio_setup::render(ctx, w, flows)? {
+                files.push((Section::Data, (format!("20-data/{name}-setup.yaml"), docs)));
+            }
         }
         WorkloadKind::Prometheus
         | WorkloadKind::Grafana

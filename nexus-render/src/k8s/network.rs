@@ -200,12 +200,35 @@ impl Flows {
                 let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
                 f.allow(Peer::Pods(backup_group(name)), target, ports);
             }
+            let off_site: Ports = backup::off_site_ports(p, w)
+                .into_iter()
+                .map(|port| (port, "TCP"))
+                .collect();
+            if !off_site.is_empty() {
+                f.allow_out(&backup_group(name), Peer::Outside, off_site.clone());
+            }
             // The server's WAL shipper runs in the server's pod.
-            if let Some((plan, _)) = backup::archives(p, w)
-                && let Some(port) = plan.dest.main_port()
-            {
+            if let Some((plan, _)) = backup::archives(p, w) {
+                for m in crate::destinations::minios(p, &plan.dests) {
+                    if let Some(port) = m.main_port() {
+                        let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
+                        f.allow(Peer::Pods(name.clone()), m, ports);
+                    }
+                }
+                if !off_site.is_empty() {
+                    f.allow_out(name, Peer::Outside, off_site);
+                }
+            }
+        }
+        // MinIO's setup Job reaches the MinIO it sets up.
+        for (_, m) in crate::minio_setup::managed(p) {
+            if let Some(port) = m.main_port() {
                 let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
-                f.allow(Peer::Pods(name.clone()), plan.dest, ports);
+                f.allow(
+                    Peer::Pods(super::minio_setup::group(&m.name.value)),
+                    m,
+                    ports,
+                );
             }
         }
         let by_kind = |k: WorkloadKind| p.workloads.iter().find(|w| w.kind == k);

@@ -18,6 +18,7 @@ pub(crate) fn platform() -> ir::Platform {
         annotations: BTreeMap::new(),
         workloads: Vec::new(),
         secrets: Vec::new(),
+        backup_destinations: Vec::new(),
         gateway: None,
         scrape_interval_seconds: 30,
         alerting: None,

@@ -349,6 +349,7 @@ pub fn platform() -> Platform {
                 "Password Redis requires.",
             ),
         ],
+        backup_destinations: Vec::new(),
         gateway: Some(Gateway {
             hosts: vec![s("shop.example.com".into())],
             tls: Some(GatewayTls {

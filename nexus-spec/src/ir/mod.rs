@@ -7,10 +7,12 @@
 //! each target resolves them its own way.
 
 mod alerting;
+mod destination;
 mod gateway;
 mod workload;
 
 pub use alerting::{Alerting, Receiver, SeverityRoute};
+pub use destination::{AccessKey, AppBucket, Destination, Place};
 pub use gateway::{
     Gateway, GatewayTls, Header, Hsts, KubernetesEdge, NginxGateway, Rate, RateLimit, Route,
 };
@@ -48,6 +50,9 @@ pub struct Platform {
     pub workloads: Vec<Workload>,
     /// Secrets, sorted by name.
     pub secrets: Vec<Secret>,
+    /// Backup destinations the backups name, sorted by name (declared ones, and a MinIO
+    /// workload a backup names directly).
+    pub backup_destinations: Vec<Destination>,
     /// The gateway.
     pub gateway: Option<Gateway>,
     /// How often Prometheus scrapes, in seconds (when Prometheus is part of the platform).
@@ -83,6 +88,13 @@ pub struct Quota {
 }
 
 impl Platform {
+    /// The backup destination with this name.
+    pub fn backup_destination(&self, name: &str) -> Option<&Destination> {
+        self.backup_destinations
+            .iter()
+            .find(|d| d.name.value == name)
+    }
+
     /// The workload with this name.
     pub fn workload(&self, name: &str) -> Option<&Workload> {
         self.workloads

@@ -282,8 +282,11 @@ pub struct Backup {
     pub keep_incremental: u32,
     /// Full backups kept.
     pub keep_full: u32,
-    /// The MinIO workload that stores them.
+    /// The first destination (`destinations[0]`), kept for code that reads one.
     pub destination: Option<Spanned<String>>,
+    /// Every destination a backup is copied to, in the spec's order: `destination`, then
+    /// `destinations` (names of [`crate::ir::Platform::backup_destinations`]).
+    pub destinations: Vec<Spanned<String>>,
     /// Continuous archiving asked for (the spec's `continuous`, default on). It is carried
     /// out only where the engine catalog has an archive ([`crate::catalog::BackupMethod`]);
     /// [`Backup::recovery_point_seconds`] says what it gives.

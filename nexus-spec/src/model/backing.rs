@@ -83,9 +83,15 @@ pub struct Backup {
     /// How many of each to keep.
     #[serde(default)]
     pub retention: Retention,
-    /// Where backups go: the name of a MinIO backing service of this platform.
+    /// Where backups go: a declared backup destination (`spec.backupDestinations`), or a
+    /// MinIO backing service of this platform, written to with its root user (prefer a
+    /// declared destination: its setup creates a backup user that cannot delete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<Name>,
+    /// More destinations every backup is copied to (at most two in all, with
+    /// `destination`), such as an off-site store: `[minio, offsite]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<Name>,
     /// Continuous archiving between the scheduled backups, where the engine has it
     /// (PostgreSQL: every WAL segment shipped to the destination within minutes, so a
     /// restore reaches any point in time inside retention). On by default; `false` leaves

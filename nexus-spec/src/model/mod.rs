@@ -8,6 +8,7 @@
 mod alerting;
 mod backing;
 mod common;
+mod destination;
 mod edge;
 mod environment;
 mod gateway;
@@ -24,6 +25,7 @@ pub use common::{
     ResourceFigures, Resources, Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec,
     Storage, TcpProbe, Tier,
 };
+pub use destination::{AppBucket, BackupDestination, DestinationCredentials};
 pub use edge::{EdgeController, EdgeKind, KubernetesEdge};
 pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, Quota, WorkloadOverlay};
 pub use gateway::{Gateway, Headers, Hsts, NginxSettings, RateLimit, Route, Tls, TlsVersion};
@@ -99,6 +101,9 @@ pub struct PlatformSpec {
     /// Typed backing services (databases, caches, queues, object storage), by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub backing_services: BTreeMap<Name, BackingService>,
+    /// Object stores backups are copied to, by name (`backup.destinations` names them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub backup_destinations: BTreeMap<Name, BackupDestination>,
     /// The monitoring stack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<Monitoring>,

@@ -5,6 +5,7 @@ mod alerting;
 mod contract;
 mod ctx;
 mod cycles;
+mod destinations;
 pub mod exporters;
 mod gateway;
 mod graph;
@@ -249,24 +250,8 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
                 secrets.iter().map(|s| s.name.value.as_str()),
             );
         }
-        if let Some(dest) = w.backup.as_ref().and_then(|b| b.destination.as_ref())
-            && !workloads.iter().any(|t| {
-                t.name.value == dest.value && t.kind == WorkloadKind::Backing(model::Engine::Minio)
-            })
-        {
-            let minios: Vec<&str> = workloads
-                .iter()
-                .filter(|t| t.kind == WorkloadKind::Backing(model::Engine::Minio))
-                .map(|t| t.name.value.as_str())
-                .collect();
-            ctx.unresolved(
-                codes::UNRESOLVED_REFERENCE,
-                dest,
-                "MinIO backing service",
-                minios,
-            );
-        }
     }
+    let backup_destinations = destinations::destinations(ctx, &spec, &workloads, &secrets);
     graph::check(ctx, &workloads, &uses);
     let gateway = spec
         .gateway
@@ -291,6 +276,7 @@ fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<i
             .collect(),
         workloads,
         secrets,
+        backup_destinations,
         gateway,
         scrape_interval_seconds,
         alerting,

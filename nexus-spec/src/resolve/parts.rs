@@ -532,7 +532,16 @@ pub(crate) fn backup(ctx: &mut Ctx, b: &model::Backup) -> Option<ir::Backup> {
         full: full?,
         keep_incremental,
         keep_full,
-        destination: b.destination.clone(),
+        destination: b
+            .destination
+            .clone()
+            .or_else(|| b.destinations.first().cloned()),
+        destinations: b
+            .destination
+            .iter()
+            .chain(&b.destinations)
+            .cloned()
+            .collect(),
         span: b.full.span,
     })
 }
