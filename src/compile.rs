@@ -178,14 +178,15 @@ pub enum RenderToError {
 /// one environment's bytes are held at a time. The write is all-or-nothing as
 /// [`Compiled::write`]'s: nothing is put in place before every environment is rendered, and
 /// a spec that fails to render leaves `dir` as it was. Every spec is validated before `dir`
-/// is touched.
+/// is touched; the specs are dropped once resolved (rendering needs only the resolutions).
 pub fn render_to(
-    specs: &[Spec],
+    specs: Vec<Spec>,
     options: &CompileOptions,
     dir: &Path,
     wait: Duration,
 ) -> Result<WriteReport, RenderToError> {
-    let (environments, scope) = select_all(specs, options)?;
+    let (environments, scope) = select_all(&specs, options)?;
+    drop(specs);
     let mut writer = output::Writer::begin(dir, scope, wait)?;
     for (prefix, platform) in environments {
         let mut part = OutputPlan::new();

@@ -56,7 +56,7 @@ pub fn run(args: Args) -> Outcome {
         return Ok(report_drift(&drift, &args.out, args.diff));
     }
     // Each environment is staged as soon as it is rendered (see `nexus::render_to`).
-    let report = match nexus::render_to(&specs, &options, &args.out, args.wait) {
+    let report = match nexus::render_to(specs, &options, &args.out, args.wait) {
         Ok(report) => report,
         Err(nexus::RenderToError::Compile(e)) => return Err(e.into()),
         Err(nexus::RenderToError::Output(e)) => {
