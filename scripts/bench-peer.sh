@@ -12,6 +12,11 @@
 #     scripts/peer/platform.jsonnet), when installed: the issue's peer workload, N services
 #     in two environments, each a Deployment, Service, HorizontalPodAutoscaler,
 #     PodDisruptionBudget and NetworkPolicy, written to one file.
+#   - nexus on the peers' own workload (`synth N --peer`: N services, one environment, each
+#     a Deployment, Service, autoscaler, disruption budget and network rules; nexus also
+#     writes Compose and a README), `nexus render` into a fresh folder: the median and the
+#     slowest of PEER_RUNS runs (default 5) against issue 20's targets (N = 5,000: median
+#     under 0.25 s, peak under 120 MB, slowest within 1.5x of the median).
 # Each command's wall time, CPU time and peak memory come from /usr/bin/time (best wall
 # time of RUNS runs, default 3). The last column is the peer's wall time over nexus's.
 #
@@ -50,6 +55,20 @@ best_of() {
   echo "$best"
 }
 
+# median_of COMMAND...: runs it PEER_RUNS times; prints "median slowest cpu peakMB" (cpu
+# and peak of the median run).
+median_of() {
+  local t runs=${PEER_RUNS:-5}
+  t=$(mktemp)
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e %U %S %M' -o "$t.one" "$@" >/dev/null 2>&1 || true
+    tail -1 "$t.one" >> "$t"
+  done
+  sort -n "$t" | awk -v n="$runs" '{w[NR]=$1; c[NR]=$2+$3; m[NR]=$4}
+    END {i=int((n+1)/2); printf "%s %s %.2f %.0f\n", w[i], w[n], c[i], m[i]/1024}'
+  rm -f "$t" "$t.one"
+}
+
 printf '%-7s %-44s %9s %9s %9s %10s %8s\n' N tool "wall s" "cpu s" "peak MB" "output MB" "vs nexus"
 for n in "${sizes[@]}"; do
   dir="$work/n$n"
@@ -65,6 +84,18 @@ for n in "${sizes[@]}"; do
   printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "nexus render (validate+render 3 targets, written)" "$nw" "$nc" "$nm" "$out_mb" "1.00"
   read -r lw lc lm < <(best_of "$nexus" lint "$dir/specs" --today 2026-01-01)
   printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "nexus lint" "$lw" "$lc" "$lm" "-" "-"
+
+  # nexus on the peer workload (one environment), median of PEER_RUNS fresh folders.
+  mkdir -p "$dir/peer"
+  "$synth" "$n" --peer --out "$dir/peer/peer.yaml"
+  read -r pw pworst pc pm < <(median_of bash -c "'$nexus' render '$dir/peer' --out \"\$(mktemp -d -p '$dir' peer-out.XXXXXX)\"")
+  pmb=$(du -sm "$(ls -d "$dir"/peer-out.* | head -1)" | cut -f1)
+  printf '%-7s %-44s %9s %9s %9s %10s %8s\n' "$n" "nexus render, peer workload (median)" "$pw" "$pc" "$pm" "$pmb" "-"
+  if [ "$n" = 5000 ]; then
+    awk -v w="$pw" -v s="$pworst" -v m="$pm" 'BEGIN {
+      printf "        issue 20: median %.2f s < 0.25 s: %s; peak %d MB < 120 MB: %s; slowest %.2f s = %.2fx median <= 1.5x: %s\n",
+        w, (w < 0.25 ? "met" : "NOT met"), m, (m < 120 ? "met" : "NOT met"), s, s / w, (s / w <= 1.5 ? "met" : "NOT met") }'
+  fi
 
   if [ "$have_kcl" = 1 ]; then
     read -r kw kc km < <(best_of bash -c "'$python' scripts/peer/run_kcl.py $n > '$dir/kcl.yaml'")

@@ -149,9 +149,65 @@ pub(crate) fn validate_resolve_all(specs: &[Spec]) -> Result<Vec<Vec<Platform>>,
 /// Compiles several specs into one output: `<env>/...` for a single spec,
 /// `<platform>/<env>/...` for more than one. Every invalid spec is reported at once.
 pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled, CompileError> {
+    let (environments, scope) = select_all(specs, options)?;
+    let mut plan = OutputPlan::new();
+    // Environments render one after the other (the targets of one, and its workloads,
+    // render in parallel): two at once cost more memory than they save time on two
+    // cores. Each resolved environment is dropped once rendered.
+    for (prefix, platform) in environments {
+        plan.merge_under(&prefix, render_environment(&platform, options)?)?;
+    }
+    Ok(Compiled { plan, scope })
+}
+
+/// Why [`render_to`] failed. Either way the output folder is as it was.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RenderToError {
+    /// The specs could not be compiled.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Compile(#[from] CompileError),
+    /// The output folder could not be written.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// [`compile_all`] and [`Compiled::write_waiting`] in one, streaming: each environment's
+/// files are staged in `dir` as soon as they are rendered and dropped from memory, so only
+/// one environment's bytes are held at a time. The write is all-or-nothing as
+/// [`Compiled::write`]'s: nothing is put in place before every environment is rendered, and
+/// a spec that fails to render leaves `dir` as it was. Every spec is validated before `dir`
+/// is touched; the specs are dropped once resolved (rendering needs only the resolutions).
+pub fn render_to(
+    specs: Vec<Spec>,
+    options: &CompileOptions,
+    dir: &Path,
+    wait: Duration,
+) -> Result<WriteReport, RenderToError> {
+    let (environments, scope) = select_all(&specs, options)?;
+    drop(specs);
+    let mut writer = output::Writer::begin(dir, scope, wait)?;
+    for (prefix, platform) in environments {
+        let mut part = OutputPlan::new();
+        let files = render_environment(&platform, options)?;
+        drop(platform);
+        part.merge_under(&prefix, files)
+            .map_err(CompileError::from)?;
+        writer.stage(&part)?;
+    }
+    Ok(writer.finish()?)
+}
+
+/// Validates and resolves every spec and picks the environments to render, each with its
+/// folder (`<env>` or `<platform>/<env>`), in order; and the scope they cover.
+fn select_all(
+    specs: &[Spec],
+    options: &CompileOptions,
+) -> Result<(Vec<(String, Platform)>, Scope), CompileError> {
     // Validation resolves every environment; those resolutions are what gets rendered.
     let resolved = validate_resolve_all(specs)?;
-    let mut plan = OutputPlan::new();
+    let mut environments = Vec::new();
     let mut folders = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     for (spec, platforms) in specs.iter().zip(resolved) {
@@ -161,9 +217,6 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
         }
         names.push(name);
         let wanted = select::environments(spec, options.environment.as_deref())?;
-        // Environments render one after the other (the targets of one, and its workloads,
-        // render in parallel): two at once cost more memory than they save time on two
-        // cores. Each resolved environment is dropped once rendered.
         for platform in platforms
             .into_iter()
             .filter(|p| wanted.contains(&p.environment.value))
@@ -174,8 +227,8 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
             } else {
                 format!("{name}/{env}")
             };
-            plan.merge_under(&prefix, render_environment(&platform, options)?)?;
-            folders.push(prefix);
+            folders.push(prefix.clone());
+            environments.push((prefix, platform));
         }
     }
     let scope = if options.environment.is_some() {
@@ -183,7 +236,7 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
     } else {
         Scope::all()
     };
-    Ok(Compiled { plan, scope })
+    Ok((environments, scope))
 }
 
 /// Every target of one environment, plus its README, relative to the environment's folder.

@@ -63,7 +63,9 @@ pub mod select;
 pub mod targets;
 mod workflows;
 
-pub use compile::{CompileError, CompileOptions, Compiled, compile, compile_all};
+pub use compile::{
+    CompileError, CompileOptions, Compiled, RenderToError, compile, compile_all, render_to,
+};
 pub use miette;
 pub use nexus_lint as lint;
 pub use nexus_render as render;

@@ -20,10 +20,16 @@
 //! assert!(spec.validate().is_empty());
 //! assert_eq!(spec.environments(), ["production", "staging"]);
 //! ```
+//!
+//! [`peer`] writes the peer workload of `scripts/bench-peer.sh`: `n` services, one
+//! environment, each a Deployment, Service, autoscaler, disruption budget and network rules.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 use std::fmt::Write;
+
+mod peer;
+pub use peer::peer;
 
 /// A small deterministic generator (SplitMix64): same seed, same sequence, on every machine.
 #[derive(Debug, Clone)]

@@ -50,14 +50,21 @@ pub fn run(args: Args) -> Outcome {
         environment: args.env,
         ..CompileOptions::default()
     };
-    let compiled = nexus::compile_all(&specs, &options)?;
     if args.check {
+        let compiled = nexus::compile_all(&specs, &options)?;
         let drift = compiled.check_waiting(&args.out, args.wait)?;
         return Ok(report_drift(&drift, &args.out, args.diff));
     }
-    let report = compiled.write_waiting(&args.out, args.wait).map_err(|e| {
-        Failure::from(e).note(format!("nothing in {} was changed", args.out.display()))
-    })?;
+    // Each environment is staged as soon as it is rendered (see `nexus::render_to`).
+    let report = match nexus::render_to(specs, &options, &args.out, args.wait) {
+        Ok(report) => report,
+        Err(nexus::RenderToError::Compile(e)) => return Err(e.into()),
+        Err(nexus::RenderToError::Output(e)) => {
+            return Err(
+                Failure::from(e).note(format!("nothing in {} was changed", args.out.display()))
+            );
+        }
+    };
     for w in &report.warnings {
         output::warn(w);
     }

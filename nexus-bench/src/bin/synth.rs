@@ -1,5 +1,6 @@
-//! `synth N [--seed S] [--out FILE]`: writes a synthetic platform spec of N services
-//! (see `nexus_bench::synth`) to FILE or stdout.
+//! `synth N [--seed S] [--peer] [--out FILE]`: writes a synthetic platform spec of N
+//! services (see `nexus_bench::synth`; `--peer`: the peer workload, `nexus_bench::peer`) to
+//! FILE or stdout.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ fn main() -> ExitCode {
     let mut n: Option<usize> = None;
     let mut seed = 1u64;
     let mut out: Option<String> = None;
+    let mut peer = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seed" => match args.next().and_then(|s| s.parse().ok()) {
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
                 Some(f) => out = Some(f),
                 None => return usage("--out needs a file"),
             },
+            "--peer" => peer = true,
             "-h" | "--help" => return usage(""),
             _ => match a.parse() {
                 Ok(v) if n.is_none() => n = Some(v),
@@ -29,7 +32,11 @@ fn main() -> ExitCode {
     let Some(n) = n else {
         return usage("N is required");
     };
-    let text = nexus_bench::synth(n, seed);
+    let text = if peer {
+        nexus_bench::peer(n)
+    } else {
+        nexus_bench::synth(n, seed)
+    };
     let written = match out {
         Some(f) => std::fs::write(&f, text).map_err(|e| format!("{f}: {e}")),
         None => {
@@ -53,6 +60,6 @@ fn usage(problem: &str) -> ExitCode {
     if !problem.is_empty() {
         eprintln!("synth: {problem}");
     }
-    eprintln!("usage: synth N [--seed S] [--out FILE]");
+    eprintln!("usage: synth N [--seed S] [--peer] [--out FILE]");
     ExitCode::from(if problem.is_empty() { 0 } else { 2 })
 }

@@ -38,6 +38,7 @@ pub mod manifest;
 mod reconcile;
 mod scan;
 pub mod semantic;
+mod stream;
 mod txn;
 mod udiff;
 mod write;
@@ -47,6 +48,7 @@ pub use error::OutputError;
 pub use journal::{JOURNAL_NAME, is_leftover};
 pub use lock::{DEFAULT_LOCK_WAIT, LOCK_NAME};
 pub use manifest::{MANIFEST_NAME, Manifest};
+pub use stream::Writer;
 pub use udiff::unified_diff;
 pub use write::{WriteReport, recover, write, write_scoped, write_waiting};
 #[cfg(feature = "fault-injection")]

@@ -125,7 +125,12 @@ pub(crate) fn reconcile<'p>(
     })
 }
 
-fn on_disk(disk: &Disk, old: &Manifest, path: &str, bytes: &[u8]) -> Result<OnDisk, OutputError> {
+pub(crate) fn on_disk(
+    disk: &Disk,
+    old: &Manifest,
+    path: &str,
+    bytes: &[u8],
+) -> Result<OnDisk, OutputError> {
     // Every folder on the way must be a real folder or not exist yet.
     let mut end = 0;
     while let Some(i) = path[end..].find('/') {

@@ -1,6 +1,7 @@
 //! The transaction that puts a decided set of files into place: journal, stage
-//! temporaries, commit by backup-and-rename, and either remove the journal (the commit
-//! point) and clean up, or roll back from the journal.
+//! temporaries (in one go, or part by part as a streaming write renders them), commit by
+//! backup-and-rename, and either remove the journal (the commit point) and clean up, or
+//! roll back from the journal.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -19,11 +20,19 @@ pub(crate) struct Fault {
     pub(crate) crash: bool,
 }
 
-pub(crate) struct Txn<'a> {
-    root: &'a Path,
+#[derive(Debug)]
+pub(crate) struct Txn {
+    root: PathBuf,
     journal: Journal,
     /// The journal's temporary, until renamed into place.
     journal_temp: Option<PathBuf>,
+    /// Whether the journal lists names that its copy on disk does not.
+    dirty: bool,
+    /// How many of the journal's folders exist (created, or staged to be).
+    made_dirs: usize,
+    /// Folders already looked at, and every temporary and backup name given out.
+    known: HashSet<String>,
+    taken: HashSet<PathBuf>,
     fault: Option<Fault>,
     step: usize,
 }
@@ -36,43 +45,71 @@ pub(crate) enum Stop {
     Crashed(OutputError),
 }
 
-impl<'a> Txn<'a> {
+impl Txn {
     /// A transaction on the folder `root`; `fault` fails it on purpose at that step.
-    pub(crate) fn new(root: &'a Path, fault: Option<Fault>) -> Self {
+    pub(crate) fn new(root: &Path, fault: Option<Fault>) -> Self {
         Txn {
-            root,
+            root: root.to_path_buf(),
             journal: Journal::new(),
             journal_temp: None,
+            dirty: false,
+            made_dirs: 0,
+            known: HashSet::new(),
+            taken: HashSet::new(),
             fault,
             step: 0,
         }
     }
 
-    /// Puts every file of `puts` in place and removes `removals`, all or nothing. Returns
-    /// what clean-up could not do.
-    pub(crate) fn apply(
-        mut self,
-        puts: &[(String, &[u8])],
-        removals: &[String],
-    ) -> Result<Vec<Warning>, Stop> {
-        let result = self
-            .plan(puts, removals)
-            .and_then(|()| self.persist_journal())
-            .and_then(|()| self.stage(puts))
-            .and_then(|()| self.sync())
-            .and_then(|()| self.commit())
-            .and_then(|()| self.sync())
-            .and_then(|()| self.finish_journal());
+    /// Whether anything was staged or planned.
+    pub(crate) fn has_work(&self) -> bool {
+        !self.journal.puts.is_empty() || !self.journal.removals.is_empty()
+    }
+
+    /// Stages `puts`: names them, journals the names (durably), creates the folders they
+    /// need and writes each to its temporary. Nothing is put in place; on an error the
+    /// caller [`fail`](Txn::fail)s the transaction.
+    pub(crate) fn stage(&mut self, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
+        if puts.is_empty() {
+            return Ok(());
+        }
+        let first = self.journal.puts.len();
+        self.plan(puts)?;
+        self.persist_journal()?;
+        self.make_dirs()?;
+        self.write_temps(first, puts)
+    }
+
+    /// Commits what was staged, and the planned removals: sync, rename into place, sync,
+    /// the commit point, clean-up. Returns what clean-up could not do.
+    pub(crate) fn commit(mut self) -> Result<Vec<Warning>, Stop> {
+        let result = (if self.dirty {
+            self.persist_journal()
+        } else {
+            Ok(())
+        })
+        .and_then(|()| self.sync())
+        .and_then(|()| self.rename_all())
+        .and_then(|()| self.sync())
+        .and_then(|()| self.finish_journal());
         match result {
             Ok(()) => Ok(self.clean_up()),
-            Err(cause) if self.fault.is_some_and(|f| f.crash) => Err(Stop::Crashed(cause)),
-            Err(cause) => match self.roll_back() {
-                Ok(()) => Err(Stop::Failed(cause)),
-                Err(rollback) => Err(Stop::Failed(OutputError::RollbackFailed {
-                    cause: Box::new(cause),
-                    rollback,
-                })),
-            },
+            Err(cause) => Err(self.fail(cause)),
+        }
+    }
+
+    /// Stops the transaction because of `cause`: rolls back every step taken (or, for a
+    /// test's simulated crash, nothing).
+    pub(crate) fn fail(mut self, cause: OutputError) -> Stop {
+        if self.fault.is_some_and(|f| f.crash) {
+            return Stop::Crashed(cause);
+        }
+        match self.roll_back() {
+            Ok(()) => Stop::Failed(cause),
+            Err(rollback) => Stop::Failed(OutputError::RollbackFailed {
+                cause: Box::new(cause),
+                rollback,
+            }),
         }
     }
 
@@ -89,17 +126,15 @@ impl<'a> Txn<'a> {
         Ok(())
     }
 
-    /// Decides every name the write will use (folders to create, temporaries, backups)
+    /// Decides every name the puts will use (folders to create, temporaries, backups)
     /// before anything changes, so the journal can list them.
-    fn plan(&mut self, puts: &[(String, &[u8])], removals: &[String]) -> Result<(), OutputError> {
-        let mut known: HashSet<String> = HashSet::new();
-        let mut taken: HashSet<PathBuf> = HashSet::new();
+    fn plan(&mut self, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
         for (rel, _) in puts {
             let (dir, name) = split(rel);
-            self.plan_dirs(dir, &mut known)?;
-            let temp = free_name(self.root, dir, name, "tmp", &mut taken)?;
+            self.plan_dirs(dir)?;
+            let temp = free_name(&self.root, dir, name, "tmp", &mut self.taken)?;
             let backup = match fs::symlink_metadata(self.root.join(rel)) {
-                Ok(_) => Some(free_name(self.root, dir, name, "old", &mut taken)?),
+                Ok(_) => Some(free_name(&self.root, dir, name, "old", &mut self.taken)?),
                 Err(_) => None,
             };
             self.journal.puts.push(Put {
@@ -108,26 +143,33 @@ impl<'a> Txn<'a> {
                 backup,
             });
         }
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// Decides the backup names of the stale files to remove at the commit.
+    pub(crate) fn plan_removals(&mut self, removals: &[String]) -> Result<(), OutputError> {
         for rel in removals {
             let (dir, name) = split(rel);
-            let backup = free_name(self.root, dir, name, "old", &mut taken)?;
+            let backup = free_name(&self.root, dir, name, "old", &mut self.taken)?;
             self.journal.removals.push(Removal {
                 path: rel.clone(),
                 backup,
             });
+            self.dirty = true;
         }
         Ok(())
     }
 
     /// Notes which folders on the way to `rel` must be created; refuses a link or a file
     /// where a folder must be.
-    fn plan_dirs(&mut self, rel: &str, known: &mut HashSet<String>) -> Result<(), OutputError> {
+    fn plan_dirs(&mut self, rel: &str) -> Result<(), OutputError> {
         let mut end = 0;
         let segments = rel.split('/').filter(|s| !s.is_empty());
         for seg in segments {
             end += seg.len() + usize::from(end > 0);
             let sub = &rel[..end];
-            if !known.insert(sub.to_owned()) {
+            if !self.known.insert(sub.to_owned()) {
                 continue;
             }
             let dir = self.root.join(sub);
@@ -167,20 +209,29 @@ impl<'a> Txn<'a> {
             .map_err(|e| OutputError::io("write", &temp, e))?;
         let path = self.root.join(JOURNAL_NAME);
         self.tick(&path)?;
+        // Over the previous journal of this write, if any: either copy is whole.
         fs::rename(&temp, &path).map_err(|e| OutputError::io("move into place", &path, e))?;
         self.journal_temp = None;
-        sync_dir(self.root);
+        self.dirty = false;
+        sync_dir(&self.root);
         Ok(())
     }
 
-    fn stage(&mut self, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
-        for d in self.journal.dirs.clone() {
-            let dir = self.root.join(&d);
+    /// Creates the journaled folders not created yet, outermost first.
+    fn make_dirs(&mut self) -> Result<(), OutputError> {
+        while self.made_dirs < self.journal.dirs.len() {
+            let dir = self.root.join(&self.journal.dirs[self.made_dirs]);
             self.tick(&dir)?;
             fs::create_dir(&dir).map_err(|e| OutputError::io("create the folder", &dir, e))?;
+            self.made_dirs += 1;
         }
+        Ok(())
+    }
+
+    /// Writes `puts`, journaled from index `first` on, to their temporaries.
+    fn write_temps(&mut self, first: usize, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
         for (i, (_, bytes)) in puts.iter().enumerate() {
-            let temp = self.root.join(&self.journal.puts[i].temp);
+            let temp = self.root.join(&self.journal.puts[first + i].temp);
             self.tick(&temp)?;
             // Created exclusively: never an existing file, never through a link.
             let mut file = OpenOptions::new()
@@ -200,9 +251,10 @@ impl<'a> Txn<'a> {
     fn sync(&mut self) -> Result<(), OutputError> {
         #[cfg(target_os = "linux")]
         {
-            let root = File::open(self.root).map_err(|e| OutputError::io("open", self.root, e))?;
+            let root =
+                File::open(&self.root).map_err(|e| OutputError::io("open", &self.root, e))?;
             rustix::fs::syncfs(&root)
-                .map_err(|e| OutputError::io("sync the file system of", self.root, e.into()))
+                .map_err(|e| OutputError::io("sync the file system of", &self.root, e.into()))
         }
         #[cfg(not(target_os = "linux"))]
         {
@@ -219,7 +271,7 @@ impl<'a> Txn<'a> {
         }
     }
 
-    fn commit(&mut self) -> Result<(), OutputError> {
+    fn rename_all(&mut self) -> Result<(), OutputError> {
         for p in self.journal.puts.clone() {
             let target = self.root.join(&p.path);
             if let Some(b) = &p.backup {
@@ -250,14 +302,14 @@ impl<'a> Txn<'a> {
         self.tick(&path)?;
         fs::rename(&path, self.root.join(COMMITTED_NAME))
             .map_err(|e| OutputError::io("commit", &path, e))?;
-        sync_dir(self.root);
+        sync_dir(&self.root);
         Ok(())
     }
 
     /// Undoes every step taken, then drops the journal. When undoing fails, the journal
     /// stays, so the next render finishes the roll-back.
     fn roll_back(&mut self) -> Result<(), String> {
-        self.journal.roll_back(self.root)?;
+        self.journal.roll_back(&self.root)?;
         if let Some(temp) = self.journal_temp.take() {
             let _ = fs::remove_file(temp);
         }
@@ -267,13 +319,13 @@ impl<'a> Txn<'a> {
             }
             _ => {}
         }
-        sync_dir(self.root);
+        sync_dir(&self.root);
         Ok(())
     }
 
     /// Deletes backups and emptied folders, then the committed journal.
     fn clean_up(&mut self) -> Vec<Warning> {
-        let mut warnings: Vec<Warning> = (self.journal.clean_up(self.root).into_iter())
+        let mut warnings: Vec<Warning> = (self.journal.clean_up(&self.root).into_iter())
             .map(|(path, e)| Warning::Cleanup {
                 path: self.root.join(path).display().to_string(),
                 message: e.to_string(),

@@ -1,5 +1,7 @@
 //! The all-or-nothing writer: decide what to put and remove, then hand it to a
-//! [`Txn`](super::txn::Txn).
+//! [`Txn`](super::txn::Txn). A whole plan is written as one part of a streaming
+//! [`Writer`](super::Writer), which also takes a plan part by part (step 3 then runs once
+//! per part, each part journaled before it is staged; steps 1 and 4 see every part).
 //!
 //! 0. Lock the folder ([`super::lock`]); finish what an interrupted write left: roll its
 //!    journal back and remove its leftovers ([`super::journal`]).
@@ -24,12 +26,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::error::OutputError;
-use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, sweep};
 use super::lock::{DEFAULT_LOCK_WAIT, Lock};
-use super::manifest::MANIFEST_NAME;
-use super::reconcile::{OnDisk, Stale, reconcile};
 use super::scan::Disk;
-use super::txn::{Fault, Stop, Txn};
+use super::stream::{Writer, recover_found};
+use super::txn::Fault;
 use super::{Scope, Warning};
 use crate::plan::OutputPlan;
 
@@ -113,76 +113,10 @@ fn run(
     wait: Duration,
     fault: Option<Fault>,
 ) -> Result<WriteReport, OutputError> {
-    let lock = Lock::exclusive(root, wait)?;
-    let mut report = WriteReport::default();
-    let mut disk = Disk::scan(root)?;
-    if !disk.leftovers().is_empty() {
-        report.warnings.push(recover_found(root, &disk)?);
-        disk = Disk::scan(root)?;
-    }
-    let rec = reconcile(plan, &disk, scope)?;
-    let mut puts: Vec<(String, &[u8])> = Vec::new();
-    for p in rec.planned {
-        match p.on_disk {
-            OnDisk::Absent | OnDisk::Owned(_) => puts.push((p.path.to_owned(), p.bytes)),
-            OnDisk::Edited(_) => {
-                report
-                    .warnings
-                    .push(Warning::EditedOverwritten(p.path.to_owned()));
-                puts.push((p.path.to_owned(), p.bytes));
-            }
-            OnDisk::Same { adopted } => {
-                report.unchanged += 1;
-                if adopted {
-                    report.warnings.push(Warning::Adopted(p.path.to_owned()));
-                }
-            }
-            OnDisk::Foreign(_) => {
-                return Err(OutputError::InTheWay {
-                    path: root.join(p.path),
-                    what: "a file nexus did not write, with other content".into(),
-                });
-            }
-            OnDisk::Blocked(e) => return Err(e),
-        }
-    }
-    let mut removals = Vec::new();
-    for s in rec.stale {
-        match s {
-            Stale::Intact(p, _) => removals.push(p),
-            Stale::Edited(p, _) => report.warnings.push(Warning::EditedKept(p)),
-            Stale::NotAFile(p) => report.warnings.push(Warning::Replaced(p)),
-        }
-    }
-    report
-        .warnings
-        .extend(rec.foreign.into_iter().map(Warning::Foreign));
-    let manifest = rec.manifest.to_bytes();
-    if disk.manifest_bytes() != Some(manifest.as_slice()) {
-        puts.push((MANIFEST_NAME.to_owned(), &manifest));
-    }
-    if puts.is_empty() && removals.is_empty() {
-        return Ok(report);
-    }
-
-    let cleanup = match Txn::new(root, fault).apply(&puts, &removals) {
-        Ok(warnings) => warnings,
-        Err(Stop::Failed(e)) => return Err(e),
-        Err(Stop::Crashed(e)) => {
-            #[cfg(feature = "fault-injection")]
-            lock.abandon();
-            return Err(e);
-        }
-    };
-    drop(lock);
-    report.warnings.extend(cleanup);
-    report.written = puts
-        .into_iter()
-        .map(|(rel, _)| rel)
-        .filter(|rel| rel != MANIFEST_NAME)
-        .collect();
-    report.removed = removals;
-    Ok(report)
+    // The whole plan is one part of a streaming write.
+    let mut writer = Writer::open(root, scope.clone(), wait, fault)?;
+    writer.stage(plan)?;
+    writer.finish()
 }
 
 /// Finishes what an interrupted write left in `root` and nothing else: rolls it back when
@@ -198,26 +132,4 @@ pub fn recover(root: &Path, wait: Duration) -> Result<Option<Warning>, OutputErr
         return Ok(None);
     }
     recover_found(root, &disk).map(Some)
-}
-
-/// Finishes what an interrupted write left in `root`: rolls its journal back (the folder
-/// is then exactly as before that write) and removes every temporary and backup.
-fn recover_found(root: &Path, disk: &Disk) -> Result<Warning, OutputError> {
-    let journal = Journal::load(root, JOURNAL_NAME)?;
-    if let Some(j) = &journal {
-        j.roll_back(root)
-            .map_err(|rollback| OutputError::RollbackFailed {
-                cause: Box::new(OutputError::Interrupted),
-                rollback,
-            })?;
-    } else if let Some(j) = Journal::load(root, COMMITTED_NAME)?
-        && let Some((path, e)) = j.clean_up(root).into_iter().next()
-    {
-        return Err(OutputError::io("remove the backup", root.join(path), e));
-    }
-    sweep(root, disk.leftovers())?;
-    Ok(Warning::Recovered {
-        rolled_back: journal.is_some(),
-        removed: disk.leftovers().len(),
-    })
 }

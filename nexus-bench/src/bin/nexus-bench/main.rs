@@ -23,6 +23,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 mod stages;
+mod targets;
 
 use stages::Stage;
 
@@ -93,6 +94,8 @@ struct Row {
     what: String,
     best: Duration,
     median: Duration,
+    /// The slowest run (the issue-20 steadiness target compares it with the median).
+    worst: Duration,
     cpu: Option<Duration>,
     peak_kb: Option<u64>,
     bytes: usize,
@@ -209,6 +212,7 @@ fn run(o: &Options) -> Result<(), String> {
     }
     let _ = std::fs::remove_dir_all(&trash);
     scaling(&rows);
+    targets::report(&rows);
     if let Some(md) = &o.markdown {
         std::fs::write(md, markdown(&rows)).map_err(|e| format!("{}: {e}", md.display()))?;
         eprintln!("wrote {}", md.display());
@@ -230,6 +234,7 @@ fn summarize(
         what,
         best: times[0],
         median: times[times.len() / 2],
+        worst: times[times.len() - 1],
         cpu,
         peak_kb,
         bytes,
