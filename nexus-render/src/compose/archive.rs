@@ -6,8 +6,7 @@
 //! (bind-mounted from `<name>/scripts/`). The shipper reaches the destination over a network
 //! of its own, like every other allowed connection.
 //!
-//! Not rendered for Compose yet: the scheduled base backups (Compose has no scheduler) and
-//! the restore services; see the environment README.
+//! The scheduled base backups and the restore services are `compose/backup.rs`.
 
 use std::collections::BTreeMap;
 
@@ -41,6 +40,42 @@ pub(crate) fn shipping<'a>(
     Some((dest, archive))
 }
 
+/// The variables of a Compose service that talks to the backup destination `dest` under
+/// `prefix` (`rclone.sh` reads them): the WAL shipper, the backup uploader and the restore's
+/// fetch step all take their endpoint and credentials from here.
+pub(crate) fn s3_environment(
+    p: &ir::Platform,
+    dest: &ir::Workload,
+    prefix: &str,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let creds = dest.credentials.as_ref().ok_or_else(|| {
+        RenderError::Unrenderable(format!(
+            "the backup destination `{}` has no credentials",
+            dest.name.value
+        ))
+    })?;
+    let secret = p.secret(&creds.password_secret.value).ok_or_else(|| {
+        RenderError::Unrenderable(format!(
+            "`{}` uses the unknown secret `{}`",
+            dest.name.value, creds.password_secret.value
+        ))
+    })?;
+    let port = dest.main_port().map_or(9000, |p| p.port.value);
+    Ok(BTreeMap::from([
+        ("BACKUP_ACCESS_KEY".to_owned(), literal(&creds.user)),
+        (
+            "BACKUP_BUCKET".to_owned(),
+            literal(dest.database.as_deref().unwrap_or("backups")),
+        ),
+        (
+            "BACKUP_ENDPOINT".to_owned(),
+            format!("http://{}:{port}", dest.name.value),
+        ),
+        ("BACKUP_PREFIX".to_owned(), literal(prefix)),
+        ("BACKUP_SECRET_KEY".to_owned(), secret_ref(secret)?),
+    ]))
+}
+
 /// The shipper: its service name, the service, and the files it and the server read
 /// (path under the Compose folder, text).
 pub(crate) type Shipper = (String, Service, Vec<(String, String)>);
@@ -55,7 +90,7 @@ pub(crate) fn render(
     let Some((dest, archive)) = shipping(p, w) else {
         return Ok(None);
     };
-    let (Some(storage), Some(creds)) = (&w.storage, &dest.credentials) else {
+    let Some(storage) = &w.storage else {
         return Ok(None);
     };
     let name = &w.name.value;
@@ -82,31 +117,9 @@ pub(crate) fn render(
         format!("./{name}/pg_hba.conf"),
         format!("{HBA_DIR}/pg_hba.conf"),
     ));
-    let secret = p.secret(&creds.password_secret.value).ok_or_else(|| {
-        RenderError::Unrenderable(format!(
-            "`{}` uses the unknown secret `{}`",
-            dest.name.value, creds.password_secret.value
-        ))
-    })?;
-    let port = dest.main_port().map_or(9000, |p| p.port.value);
-    let environment = BTreeMap::from([
-        ("BACKUP_ACCESS_KEY".to_owned(), literal(&creds.user)),
-        (
-            "BACKUP_BUCKET".to_owned(),
-            literal(dest.database.as_deref().unwrap_or("backups")),
-        ),
-        (
-            "BACKUP_ENDPOINT".to_owned(),
-            format!("http://{}:{port}", dest.name.value),
-        ),
-        (
-            "BACKUP_PREFIX".to_owned(),
-            literal(&format!("{}/{name}/wal", p.namespace.value)),
-        ),
-        ("BACKUP_SECRET_KEY".to_owned(), secret_ref(secret)?),
-        ("SHIP_SECONDS".to_owned(), archive.ship_seconds.to_string()),
-        ("WAL_SPOOL".to_owned(), literal(&spool)),
-    ]);
+    let mut environment = s3_environment(p, dest, &format!("{}/{name}/wal", p.namespace.value))?;
+    environment.insert("SHIP_SECONDS".to_owned(), archive.ship_seconds.to_string());
+    environment.insert("WAL_SPOOL".to_owned(), literal(&spool));
     let ship_name = nexus_spec::names::derived(name, SHIPPER);
     let mut ship = Service {
         image: RCLONE_IMAGE.to_owned(),

@@ -21,13 +21,14 @@
 //! image be smoke-tested against the same backing services. Switching slots is a change of
 //! `activeSlot` in the spec and a re-render; `docker compose up -d` then recreates `NAME`.
 //!
-//! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`). Not rendered
-//! for Compose: scheduled backups and restores (Kubernetes CronJobs and Jobs; Compose has no
-//! scheduler),
-//! autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
+//! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`), and so
+//! are scheduled backups (a scheduler service per backed-up engine, see [`schedule`]) and
+//! restores (services under the profile `restore`; see `compose/backup.rs`). Not rendered
+//! for Compose: autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
 //! ports). Stateful workloads run one container, whatever their replica count.
 
 mod archive;
+mod backup;
 pub mod dotenv;
 pub mod gateway;
 pub mod grafana;
@@ -37,6 +38,7 @@ pub mod model;
 pub mod network;
 pub mod prometheus;
 pub mod resources;
+pub mod schedule;
 pub mod service;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,7 +67,8 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     let topology = Topology::new(p, p.gateway.as_ref().map(|_| gateway::NAME));
     let mut services = BTreeMap::new();
     let mut vars: BTreeMap<String, dotenv::Variable> = BTreeMap::new();
-    let mut extra_files = Vec::new();
+    let mut extra_files: Vec<(String, String)> = Vec::new();
+    let mut backup_volumes = Vec::new();
     for w in &p.workloads {
         let name = &w.name.value;
         let mut svc = service::service(w, &interp, &labels)?;
@@ -164,6 +167,26 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             extra_files.extend(files);
             companions.push((ship_name, ship));
         }
+        let backups = backup::render(p, w, &svc, &topology)?;
+        if let Some(s) = backups
+            .destination_users
+            .first()
+            .and_then(|_| backup::backed_up(p, w))
+            .and_then(|plan| p.secret(&plan.dest_credentials.password_secret.value))
+        {
+            vars.entry(s.env_var.clone())
+                .or_default()
+                .used_by
+                .extend(backups.destination_users.iter().cloned());
+        }
+        for (path, text) in backups.files {
+            // The WAL shipper brings some of the same scripts.
+            if !extra_files.iter().any(|(p, _)| *p == path) {
+                extra_files.push((path, text));
+            }
+        }
+        backup_volumes.extend(backups.volumes.into_iter().map(|v| (v, w)));
+        companions.extend(backups.services);
         if let Some(m) = &w.migration {
             let job = migration(w, m, &svc, &topology);
             let job_name = nexus_spec::names::derived(name, nexus_spec::names::MIGRATE);
@@ -249,6 +272,14 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     }
     let mut volumes = BTreeMap::new();
     let mut secrets = BTreeMap::new();
+    for (name, w) in backup_volumes {
+        volumes.insert(
+            name,
+            Volume {
+                labels: service::workload_labels(&labels, w),
+            },
+        );
+    }
     for w in &p.workloads {
         let volume = || Volume {
             labels: service::workload_labels(&labels, w),
