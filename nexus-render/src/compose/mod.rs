@@ -237,7 +237,19 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
                 s.description.as_deref().unwrap_or("")
             );
             v.used_by.insert(name.clone());
-            v.used_by.extend(companions.iter().map(|(n, _)| n.clone()));
+            // Backup and restore services use the engine's secret only when they log in.
+            let reference = format!("${{{}:", s.env_var);
+            v.used_by.extend(
+                companions
+                    .iter()
+                    .filter(|(_, c)| {
+                        !matches!(
+                            c.labels.get("nexus.dev/role").map(String::as_str),
+                            Some("backup" | "restore")
+                        ) || c.environment.values().any(|e| e.contains(&reference))
+                    })
+                    .map(|(n, _)| n.clone()),
+            );
         }
         insert(&mut services, name.clone(), svc)?;
         for (n, c) in companions {
