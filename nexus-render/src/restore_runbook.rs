@@ -1,7 +1,8 @@
 //! The restore runbook of an environment, a section of its README: for each backing service
-//! whose backups the Kubernetes target renders, what is backed up, the declared recovery
-//! objectives, and the steps that bring the data back (the rendered restore Job, then the
-//! volume swap) and check it.
+//! whose backups are rendered, what is backed up, the declared recovery objectives, and the
+//! steps that bring the data back and check it, in Kubernetes (the rendered restore Job,
+//! then the volume swap) and in Compose (the `restore` profile, then the volume switch); and
+//! for engines whose backups are not carried out, why.
 
 use std::fmt::Write;
 
@@ -29,7 +30,18 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let (Some(b), WorkloadKind::Backing(engine)) = (&w.backup, w.kind) else {
         return;
     };
-    let Some(method) = catalog::engine(engine).backup.method() else {
+    let support = catalog::engine(engine).backup;
+    let Some(method) = support.method() else {
+        if let Some(gap) = support.gap() {
+            let _ = writeln!(
+                out,
+                "## `{}` is not backed up\n\n\
+                 The spec declares backups of `{}`, but nexus does not carry them out, in either\n\
+                 target: {gap}. The spec's waiver says why and until when; until then its data\n\
+                 is lost with its volume.\n",
+                w.name.value, w.name.value
+            );
+        }
         return;
     };
     if b.destinations.is_empty() {
@@ -137,13 +149,66 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
         out,
         "4. **Verify.** {check}. Then `kubectl -n {ns} delete job/{job}`.\n"
     );
-    let compose = if archived.is_some() {
-        "Compose archives the write-ahead log as well (`{name}-wal-ship`), but renders no\n\
-         scheduled base backups and no restore service yet: restore with the Kubernetes steps'\n\
-         scripts (`k8s/60-backups/{name}.yaml`) by hand.\n"
+    compose_steps(out, ns, name, fresh, archived.is_some(), &deadline);
+    if method.tool == catalog::DumpTool::RabbitmqadminExport {
+        let _ = writeln!(
+            out,
+            "**What is not backed up.** Messages: the backups hold the broker's definitions only\n\
+             (users, vhosts, queues, exchanges, bindings, policies). Every message queued or in\n\
+             flight when the broker's volume is lost is lost with it; after a restore the queues\n\
+             exist again, empty, and producers must resend.\n"
+        );
+    }
+}
+
+/// The same restore in the Compose project (`compose/`): the `restore` profile's services.
+fn compose_steps(out: &mut String, ns: &str, name: &str, fresh: bool, wal: bool, rto: &str) {
+    let _ = writeln!(
+        out,
+        "**In Compose** (run in `compose/`): `{name}-backup` takes the scheduled backups in the\n\
+         engine's image and `{name}-backup-upload` stores them, with the same scripts{}. Within the RTO ({rto}):\n",
+        if wal {
+            " (and `{name}-wal-ship` the write-ahead log)".replace("{name}", name)
+        } else {
+            String::new()
+        }
+    );
+    let target = if wal {
+        "`RESTORE_TARGET_TIME=2026-01-31T13:45:00Z` (UTC, any time inside retention; unset\n   restores everything archived)"
     } else {
-        "Compose renders no scheduled backups and no restore service for it yet: restore with\n\
-         the Kubernetes steps' scripts (`k8s/60-backups/{name}.yaml`) by hand.\n"
+        "`RESTORE_TARGET_TIME=2026-01-31T13:45:00Z` (UTC; unset restores the newest backup)"
     };
-    let _ = writeln!(out, "{}", compose.replace("{name}", name));
+    let _ = writeln!(
+        out,
+        "1. **Run the restore.** {target} `docker compose --profile restore run --rm {name}-restore`:\n   \
+         `{name}-restore-fetch` fetches the backup first, then the restore's last line says `restore: done`."
+    );
+    if fresh {
+        let _ = writeln!(
+            out,
+            "2. **Switch the engine to the restored volume.** The data is in the fresh volume\n   \
+             `{ns}_{name}-restore`. `docker compose stop {name} {name}-backup {name}-backup-upload{ship}`,\n   \
+             then add to `compose.override.yaml` (beside `compose.yaml`; `docker compose` reads it):\n   \
+             `volumes: {{ {name}-data: {{ name: {ns}_{name}-restore, external: true }} }}`, and\n   \
+             `docker compose up -d`. The old volume `{ns}_{name}-data` stays for inspection. A later\n   \
+             restore refuses the volume in use (it is not empty): remove the override and the\n   \
+             volume only after copying its data back.",
+            ship = if wal {
+                format!(" {name}-wal-ship")
+            } else {
+                String::new()
+            }
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "2. **Nothing to switch.** The restore imported into the running `{name}`."
+        );
+    }
+    let _ = writeln!(
+        out,
+        "3. **Verify** as above, with `docker compose exec {name}` in place of `kubectl exec`;\n   \
+         `docker compose logs {name}-backup` shows the next scheduled backup. Then\n   \
+         `docker volume rm {ns}_{name}-restore-spool`.\n"
+    );
 }

@@ -446,7 +446,14 @@ fn redis_snapshot_round_trip() {
     };
     let started = Instant::now();
     let r = engine_support::render("drill.yaml", SPEC, "test");
-    let docs = r.k8s;
+    redis_drill(&tools, r.k8s);
+    eprintln!("redis drill: {:?}", started.elapsed());
+}
+
+/// The Redis drill on `docs`: 200 keys written, a snapshot taken, one more key written, the
+/// volume lost, the restore run, and exactly the 200 keys back with the append-only file on.
+fn redis_drill(tools: &Tools, docs: Vec<Value>) {
+    let tools = tools.clone();
     let hosts = cluster_hosts(&docs, "redis");
     let mut cache = server(&tools, &docs, "redis", None, &hosts, None);
     let store = Store::start(&tools, &cache, &docs, "redis");
@@ -498,5 +505,126 @@ fn redis_snapshot_round_trip() {
         "yes"
     );
     drop(store);
-    eprintln!("redis drill: {:?}", started.elapsed());
+}
+
+// ---- The Compose restore path: the same drill with the scripts Compose renders ----
+
+/// The Compose project's files, rendered from the drill's spec.
+fn compose_files() -> std::collections::BTreeMap<String, String> {
+    let spec = nexus_spec::Spec::from_str("drill.yaml", SPEC).expect("the drill spec loads");
+    let platform = spec.resolve("test").expect("resolves");
+    let plan = nexus_render::compose::render(&platform).expect("the Compose target renders");
+    plan.files()
+        .map(|(p, b)| (p.to_owned(), String::from_utf8(b.to_vec()).expect("UTF-8")))
+        .collect()
+}
+
+/// `docs` with the scripts of `workload`'s backup pods replaced by the text of the Compose
+/// output's `<workload>/scripts/` (every script the pods run must be there), after checking
+/// that the Compose services store and fetch where the Kubernetes pods do.
+fn with_compose_scripts(
+    mut docs: Vec<Value>,
+    compose: &Value,
+    files: &std::collections::BTreeMap<String, String>,
+    workload: &str,
+) -> Vec<Value> {
+    let vars = std::collections::BTreeMap::from([
+        ("MINIO_PASSWORD".to_owned(), "x".to_owned()),
+        ("STORE_PASSWORD".to_owned(), "x".to_owned()),
+        ("POSTGRES_PASSWORD".to_owned(), "x".to_owned()),
+        ("REDIS_PASSWORD".to_owned(), "x".to_owned()),
+    ]);
+    let env = |service: &str| -> std::collections::BTreeMap<String, String> {
+        engine_support::compose::environment(
+            engine_support::compose::service(compose, service),
+            &vars,
+        )
+        .into_iter()
+        .collect()
+    };
+    let fetch = env(&format!("{workload}-restore-fetch"));
+    let upload = env(&format!("{workload}-backup-upload"));
+    let restore_job = format!("{workload}-restore");
+    for var in ["BACKUP_BUCKET", "BACKUP_PREFIX", "BACKUP_WAL"] {
+        let w = engine_support::objects::Workload::find(&docs, &restore_job);
+        let k8s = engine_support::objects::list(&w.container("fetch")["env"])
+            .iter()
+            .find(|e| e["name"] == var)
+            .and_then(|e| e["value"].as_str())
+            .map(str::to_owned);
+        assert_eq!(
+            fetch.get(var),
+            k8s.as_ref(),
+            "{var}: the Compose fetch reads where the Kubernetes restore reads"
+        );
+    }
+    let cron = format!("{workload}-backup-full");
+    assert_eq!(
+        format!("{}/full", upload["BACKUP_PREFIX"]),
+        env_value(&docs, &cron, "upload", "BACKUP_PREFIX"),
+        "Compose stores full backups where Kubernetes does"
+    );
+    let scripts = docs
+        .iter_mut()
+        .find(|d| d["kind"] == "ConfigMap" && d["metadata"]["name"] == format!("{workload}-backup"))
+        .expect("the scripts ConfigMap");
+    let data = scripts["data"].as_object_mut().expect("data");
+    for (key, text) in data.iter_mut() {
+        let path = format!("{workload}/scripts/{key}");
+        let compose_text = files
+            .get(&path)
+            .unwrap_or_else(|| panic!("the Compose output has no {path}"));
+        *text = Value::String(compose_text.clone());
+    }
+    docs
+}
+
+#[test]
+fn compose_restores_postgres_to_a_point_in_time() {
+    let Some(tools) = drill_tools("backup_drill/compose_postgres") else {
+        return;
+    };
+    let started = Instant::now();
+    let r = engine_support::render("drill.yaml", SPEC, "test");
+    let docs = with_compose_scripts(r.k8s, &r.compose, &compose_files(), "postgres");
+    let rows = postgres_drill(&tools, docs);
+    assert_eq!(
+        rows, "1|100\n2|50",
+        "exactly the rows written before the target time, with the Compose scripts"
+    );
+    eprintln!("compose postgres drill: {:?}", started.elapsed());
+}
+
+/// Breaking the Compose output's `restore.sh` breaks the drill: the scripts the drill runs
+/// are the Compose text, not a copy.
+#[test]
+fn a_broken_compose_restore_is_caught() {
+    let Some(tools) = drill_tools("backup_drill/compose_broken") else {
+        return;
+    };
+    let r = engine_support::render("drill.yaml", SPEC, "test");
+    let mut files = compose_files();
+    let text = files["postgres/scripts/restore.sh"].clone();
+    let broken = text.replace(
+        "recovery_target_time=$target",
+        "recovery_target_inclusive=on",
+    );
+    assert_ne!(broken, text, "the Compose restore script sets the target");
+    files.insert("postgres/scripts/restore.sh".into(), broken);
+    let docs = with_compose_scripts(r.k8s, &r.compose, &files, "postgres");
+    let rows = postgres_drill(&tools, docs);
+    assert_eq!(
+        rows, "1|100\n2|50\n3|25",
+        "the broken Compose restore replays past the target"
+    );
+}
+
+#[test]
+fn compose_redis_snapshot_round_trip() {
+    let Some(tools) = drill_tools("backup_drill/compose_redis") else {
+        return;
+    };
+    let r = engine_support::render("drill.yaml", SPEC, "test");
+    let docs = with_compose_scripts(r.k8s, &r.compose, &compose_files(), "redis");
+    redis_drill(&tools, docs);
 }

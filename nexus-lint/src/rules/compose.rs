@@ -193,8 +193,8 @@ pub(super) static NO_BACKUPS: Rule = Rule {
     title: "Compose runs no backups",
     severity: Info,
     enabled: true,
-    rationale: "Compose has no scheduler: the Compose project has no backup jobs, so data kept by a Compose environment is not backed up, whatever its `backup` block says.",
-    fix: "Run the Kubernetes target for data that must be protected, or schedule the dump on the host (a cron job or systemd timer running the engine's dump tool against the container).",
+    rationale: "Compose has no scheduler; nexus renders one per backed-up engine (a `NAME-backup` service running the engine's dump at the declared minutes, and an uploader) when the engine catalog can dump the engine, the `backup` block names a `destination` with credentials, and the engine keeps its data on a volume. Otherwise the Compose project takes no backups of it, whatever its `backup` block says.",
+    fix: "Name a MinIO `destination` with credentials in the `backup` block and give the engine `storage`; for an engine nexus cannot dump, protect it outside the platform or run the Kubernetes target.",
     compliance: Compliance {
         cis: &[],
         nsa: &[],
@@ -203,16 +203,37 @@ pub(super) static NO_BACKUPS: Rule = Rule {
     },
     check: |_, p, out| {
         for w in &p.workloads {
-            if let Some(b) = &w.backup {
+            let Some(b) = &w.backup else { continue };
+            let why = match w.kind {
+                nexus_spec::ir::WorkloadKind::Backing(engine) => {
+                    match nexus_spec::catalog::engine(engine).backup.gap() {
+                        Some(gap) => Some(format!("nexus cannot dump {engine}: {gap}")),
+                        None if w.storage.is_none() => Some("it keeps no data volume".to_owned()),
+                        None => {
+                            let dest = b.destination.as_ref().and_then(|d| p.workload(&d.value));
+                            match dest {
+                                None => Some("its `backup` names no destination".to_owned()),
+                                Some(d) if d.credentials.is_none() => Some(format!(
+                                    "the destination `{}` has no credentials",
+                                    d.name.value
+                                )),
+                                Some(_) => None,
+                            }
+                        }
+                    }
+                }
+                _ => Some("only backing services are backed up".to_owned()),
+            };
+            if let Some(why) = why {
                 out.add(
                     &Target::workload(w),
                     b.span,
                     format!(
-                        "`{}` declares backups; the Compose project takes none (Compose has no scheduler)",
+                        "`{}` declares backups the Compose project does not take: {why}",
                         w.name.value
                     ),
                 )
-                .label("not expressible in Compose");
+                .label("not carried out in Compose");
             }
         }
     },

@@ -6,8 +6,7 @@
 //! (bind-mounted from `<name>/scripts/`). The shipper reaches the destination over a network
 //! of its own, like every other allowed connection.
 //!
-//! Not rendered for Compose yet: the scheduled base backups (Compose has no scheduler) and
-//! the restore services; see the environment README.
+//! The scheduled base backups and the restore services are `compose/backup.rs`.
 
 use std::collections::BTreeMap;
 

@@ -21,13 +21,14 @@
 //! image be smoke-tested against the same backing services. Switching slots is a change of
 //! `activeSlot` in the spec and a re-render; `docker compose up -d` then recreates `NAME`.
 //!
-//! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`). Not rendered
-//! for Compose: scheduled backups and restores (Kubernetes CronJobs and Jobs; Compose has no
-//! scheduler),
-//! autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
+//! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`), and so
+//! are scheduled backups (a scheduler service per backed-up engine, see [`schedule`]) and
+//! restores (services under the profile `restore`; see `compose/backup.rs`). Not rendered
+//! for Compose: autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
 //! ports). Stateful workloads run one container, whatever their replica count.
 
 mod archive;
+mod backup;
 pub mod dotenv;
 pub mod gateway;
 pub mod grafana;
@@ -38,6 +39,7 @@ pub mod model;
 pub mod network;
 pub mod prometheus;
 pub mod resources;
+pub mod schedule;
 pub mod service;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,7 +68,8 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     let topology = Topology::new(p, p.gateway.as_ref().map(|_| gateway::NAME));
     let mut services = BTreeMap::new();
     let mut vars: BTreeMap<String, dotenv::Variable> = BTreeMap::new();
-    let mut extra_files = Vec::new();
+    let mut extra_files: Vec<(String, String)> = Vec::new();
+    let mut backup_volumes = Vec::new();
     for w in &p.workloads {
         let name = &w.name.value;
         let mut svc = service::service(w, &interp, &labels)?;
@@ -164,6 +167,24 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             extra_files.extend(files);
             companions.push((ship_name, ship));
         }
+        let backups = backup::render(p, w, &svc, &topology)?;
+        for s in backups
+            .destination_secrets
+            .iter()
+            .filter_map(|s| p.secret(s))
+        {
+            for user in &backups.destination_users {
+                note_secret(&mut vars, s, user);
+            }
+        }
+        for (path, text) in backups.files {
+            // The WAL shipper brings some of the same scripts.
+            if !extra_files.iter().any(|(p, _)| *p == path) {
+                extra_files.push((path, text));
+            }
+        }
+        backup_volumes.extend(backups.volumes.into_iter().map(|v| (v, w)));
+        companions.extend(backups.services);
         if let Some(m) = &w.migration {
             let job = migration(w, m, &svc, &topology);
             let job_name = nexus_spec::names::derived(name, nexus_spec::names::MIGRATE);
@@ -214,7 +235,19 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
                 s.description.as_deref().unwrap_or("")
             );
             v.used_by.insert(name.clone());
-            v.used_by.extend(companions.iter().map(|(n, _)| n.clone()));
+            // Backup and restore services use the engine's secret only when they log in.
+            let reference = format!("${{{}:", s.env_var);
+            v.used_by.extend(
+                companions
+                    .iter()
+                    .filter(|(_, c)| {
+                        !matches!(
+                            c.labels.get("nexus.dev/role").map(String::as_str),
+                            Some("backup" | "restore")
+                        ) || c.environment.values().any(|e| e.contains(&reference))
+                    })
+                    .map(|(n, _)| n.clone()),
+            );
         }
         insert(&mut services, name.clone(), svc)?;
         for (n, c) in companions {
@@ -249,6 +282,14 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     }
     let mut volumes = BTreeMap::new();
     let mut secrets = BTreeMap::new();
+    for (name, w) in backup_volumes {
+        volumes.insert(
+            name,
+            Volume {
+                labels: service::workload_labels(&labels, w),
+            },
+        );
+    }
     for w in &p.workloads {
         let volume = || Volume {
             labels: service::workload_labels(&labels, w),
@@ -280,7 +321,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         networks: network::with_outbound(
             topology.networks(&labels, p.gateway.is_some()),
             &labels,
-            p.alerting.is_some() || archive::ships_off_site(p),
+            p.alerting.is_some() || archive::ships_off_site(p) || backup::copies_off_site(p),
         ),
         volumes,
         secrets,

@@ -86,6 +86,11 @@ impl Topology {
                 m.name.value.clone(),
             ));
         }
+        // Backups: the dump reaches the engine, the uploader and the restore's fetch the
+        // destination, a restore into the running engine (RabbitMQ) the engine.
+        for w in &p.workloads {
+            edges.extend(super::backup::edges(p, w));
+        }
         if let (Some(g), Some(gw)) = (gateway, &p.gateway) {
             for r in &gw.routes {
                 edges.insert((g.to_owned(), r.workload.value.clone()));

@@ -118,7 +118,7 @@ pub fn render(p: &ir::Platform, prometheus: &ir::Workload) -> Result<String, Ren
 }
 
 /// The rule file: what the Kubernetes target derives, without the rules that read cluster
-/// metrics (Compose renders no backup jobs and no cert-manager certificates).
+/// metrics (Compose renders no CronJobs and no cert-manager certificates).
 pub fn rules(p: &ir::Platform) -> Result<String, RenderError> {
     crate::alerts::rules::render(p, None)
 }

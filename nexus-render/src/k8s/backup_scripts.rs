@@ -7,6 +7,10 @@
 //! declared destination, written with its root user) still has `upload.sh` delete the
 //! oldest objects beyond the retention count.
 //!
+//! The dump and upload steps share the folder `$BACKUP_DIR` (`/backup` when unset, the
+//! emptyDir of a Kubernetes job; a folder on the engine's volume in Compose, see
+//! `compose/backup.rs`). Names starting with a dot are work in progress, never uploaded.
+//!
 //! Every spec value reaches the scripts as an environment variable, never as script text,
 //! so no value can change what the scripts do. rclone is configured from the environment
 //! alone (`rclone.sh`, remote `dest:`), with no configuration file.
@@ -55,10 +59,11 @@ const POSTGRES: &str = r#"#!/bin/sh
 # A base backup of the whole cluster over the replication protocol, with the WAL it needs
 # to be consistent (-X fetch), as one compressed tar named with the time it finished.
 set -eu
+dir=${BACKUP_DIR:-/backup}
 pg_basebackup --host="$BACKUP_HOST" --port="$BACKUP_PORT" --username="$BACKUP_USER" \
   --no-password --pgdata=- --format=tar --wal-method=fetch --gzip --checkpoint=fast \
-  > /backup/.base.tar.gz
-mv /backup/.base.tar.gz "/backup/base-$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
+  > "$dir/.base.tar.gz"
+mv "$dir/.base.tar.gz" "$dir/base-$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
 "#;
 
 const POSTGRES_RESTORE: &str = r#"#!/bin/sh
@@ -98,8 +103,9 @@ echo "restore: done, recovered to ${RESTORE_TARGET_TIME:-the end of the archive}
 const REDIS: &str = r#"#!/bin/sh
 # A snapshot of the whole data set (RDB); redis-cli reads the password from REDISCLI_AUTH.
 set -eu
-redis-cli -h "$BACKUP_HOST" -p "$BACKUP_PORT" --rdb /backup/.dump.rdb
-mv /backup/.dump.rdb "/backup/dump-$(date -u +%Y%m%dT%H%M%SZ).rdb"
+dir=${BACKUP_DIR:-/backup}
+redis-cli -h "$BACKUP_HOST" -p "$BACKUP_PORT" --rdb "$dir/.dump.rdb"
+mv "$dir/.dump.rdb" "$dir/dump-$(date -u +%Y%m%dT%H%M%SZ).rdb"
 "#;
 
 const REDIS_RESTORE: &str = r#"#!/bin/sh
@@ -135,9 +141,10 @@ echo "restore: done, $(ls /data | tr '\n' ' ')"
 const RABBITMQ: &str = r#"#!/bin/sh
 # The broker's definitions (users, vhosts, queues, exchanges, bindings, policies), not messages.
 set -eu
+dir=${BACKUP_DIR:-/backup}
 rabbitmqadmin --host="$BACKUP_HOST" --port="$BACKUP_PORT" --username="$BACKUP_USER" \
-  --password="$BACKUP_PASSWORD" export /backup/.definitions.json
-mv /backup/.definitions.json "/backup/definitions-$(date -u +%Y%m%dT%H%M%SZ).json"
+  --password="$BACKUP_PASSWORD" export "$dir/.definitions.json"
+mv "$dir/.definitions.json" "$dir/definitions-$(date -u +%Y%m%dT%H%M%SZ).json"
 "#;
 
 const RABBITMQ_RESTORE: &str = r#"#!/bin/sh
@@ -184,7 +191,7 @@ pub const UPLOAD: &str = r#"#!/bin/sh
 set -eu
 . /scripts/rclone.sh
 for root in $roots; do
-  for f in /backup/*; do
+  for f in "${BACKUP_DIR:-/backup}"/*; do
     rc copyto "$f" "$root/$BACKUP_PREFIX/${f##*/}"
   done
 done

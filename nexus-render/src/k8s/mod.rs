@@ -56,7 +56,7 @@
 //! validated against the 1.33 and 1.37 schemas by the conformance test.
 
 pub(crate) mod archive;
-mod backup;
+pub(crate) mod backup;
 pub(crate) mod backup_scripts;
 mod contract;
 mod docs;

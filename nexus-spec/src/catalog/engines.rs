@@ -261,7 +261,11 @@ const NEO4J: Component = Component {
     }),
     args: &[],
     wait: None,
-    backup: BackupSupport::Unsupported("Neo4j Community can only dump a stopped database"),
+    backup: BackupSupport::Unsupported(
+        "Neo4j Community has no online backup (`neo4j-admin database backup` is Enterprise \
+         only) and `neo4j-admin database dump` runs on Community only while the whole DBMS \
+         is stopped, so a scheduled dump would stop the graph for its duration",
+    ),
 };
 
 const RABBITMQ: Component = Component {

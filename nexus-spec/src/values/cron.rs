@@ -75,6 +75,36 @@ impl Cron {
         &self.text
     }
 
+    /// The values each field allows, in field order: minute (0-59), hour (0-23), day of
+    /// month (1-31), month (1-12), day of week (0-6, Sunday 0; a written 7 is 0). A
+    /// scheduler that runs this schedule checks each field against its list; see
+    /// [`Cron::day_either`] for how the two day fields combine.
+    ///
+    /// ```
+    /// use nexus_spec::values::Cron;
+    /// let c = Cron::parse("*/20 9-11 * * 7").unwrap();
+    /// let [min, hour, _, _, dow] = c.values();
+    /// assert_eq!((min, hour, dow), (vec![0, 20, 40], vec![9, 10, 11], vec![0]));
+    /// ```
+    pub fn values(&self) -> [Vec<u32>; 5] {
+        let bits = |set: u64, lo: u32, hi: u32| -> Vec<u32> {
+            (lo..=hi).filter(|v| set & (1 << v) != 0).collect()
+        };
+        [
+            bits(self.minutes, 0, 59),
+            bits(u64::from(self.hours), 0, 23),
+            bits(u64::from(self.days), 1, 31),
+            bits(u64::from(self.months), 1, 12),
+            bits(u64::from(self.weekdays), 0, 6),
+        ]
+    }
+
+    /// Whether a day is due when either day field matches (both are restricted, as cron
+    /// reads `0 0 1 * 1`: the first of the month and every Monday) rather than both.
+    pub fn day_either(&self) -> bool {
+        self.day_or
+    }
+
     fn fires_on_day(&self, day: u32, month: u32, weekday: u32) -> bool {
         if self.months & (1 << month) == 0 {
             return false;
