@@ -41,6 +41,7 @@ impl Default for CompileOptions {
 
 /// Why specs could not be compiled (or linted, or graphed: the workflows share it).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum CompileError {
     /// A spec is invalid; the diagnostics say where and why.
     #[error("{} error(s) in the spec", .0.iter().filter(|d| d.severity == nexus_spec::Severity::Error).count())]
@@ -94,6 +95,7 @@ pub enum CompileError {
 
 /// A compiled output: the plan and the part of the output folder it describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Compiled {
     /// Every rendered file.
     pub plan: OutputPlan,

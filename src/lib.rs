@@ -56,6 +56,7 @@
 //! k8s-openapi = { version = "0.29", features = ["v1_37"] }
 //! ```
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 mod compile;

@@ -176,11 +176,11 @@ proptest! {
     #[test]
     fn a_spec_that_validates_renders_every_target(c in case()) {
         let t = text(&c);
-        let spec = Spec::from_str("names.yaml", &t).map_err(|d| TestCaseError::fail(format!("{:?}\n{t}", d.0)))?;
+        let spec = Spec::from_str("names.yaml", &t).map_err(|d| TestCaseError::fail(format!("{:?}\n{t}", d.as_slice())))?;
         if spec.validate().has_errors() {
             return Ok(());
         }
-        let platforms = spec.resolve_all().map_err(|d| TestCaseError::fail(format!("{:?}", d.0)))?;
+        let platforms = spec.resolve_all().map_err(|d| TestCaseError::fail(format!("{:?}", d.as_slice())))?;
         for p in &platforms {
             render_every_target(p).map_err(|e| TestCaseError::fail(format!("{e}\n{t}")))?;
         }

@@ -301,7 +301,7 @@ fn yaml_parses(path: &str, bytes: &[u8]) -> Result<(), String> {
             continue;
         }
         load::parse(doc, FileId(0), &Limits::default())
-            .map_err(|d| format!("{path} document {i}: {:?}\n{doc}", d.0.first()))?;
+            .map_err(|d| format!("{path} document {i}: {:?}\n{doc}", d.iter().next()))?;
     }
     Ok(())
 }
@@ -343,13 +343,14 @@ fn nginx_shape(files: &BTreeMap<String, Vec<u8>>) -> Vec<(String, usize, String,
 }
 
 fn resolve(text: &str) -> Result<Vec<Platform>, String> {
-    let spec = Spec::from_str("prop.yaml", text).map_err(|d| format!("load: {:?}", d.0))?;
+    let spec =
+        Spec::from_str("prop.yaml", text).map_err(|d| format!("load: {:?}", d.as_slice()))?;
     let problems = spec.validate();
     if problems.has_errors() {
-        return Err(format!("validate: {:?}", problems.0));
+        return Err(format!("validate: {:?}", problems.as_slice()));
     }
     spec.resolve_all()
-        .map_err(|d| format!("resolve: {:?}", d.0))
+        .map_err(|d| format!("resolve: {:?}", d.as_slice()))
 }
 
 proptest! {

@@ -193,6 +193,15 @@ fn gateway_routes_resolve_longest_prefix_first() {
 #[test]
 fn an_unknown_environment_is_a_diagnostic() {
     let err = spec().resolve("prod").unwrap_err();
-    assert_eq!(err.0[0].code, nexus::spec::codes::UNKNOWN_ENVIRONMENT);
-    assert!(err.0[0].help.as_deref().unwrap().contains("production"));
+    assert_eq!(
+        err.as_slice()[0].code,
+        nexus::spec::codes::UNKNOWN_ENVIRONMENT
+    );
+    assert!(
+        err.as_slice()[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("production")
+    );
 }

@@ -21,6 +21,7 @@
 //! assert_eq!(spec.environments(), ["production", "staging"]);
 //! ```
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 use std::fmt::Write;

@@ -21,6 +21,7 @@
 //! waived findings stay in the report, marked. [`report`] renders a report for people
 //! (miette), as JSON and as SARIF 2.1.0; [`docs`] renders the catalog.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 mod ctx;

@@ -3,13 +3,14 @@
 //! [`OutputPlan`] (relative path → bytes); nothing here decides policy (that is lint's job)
 //! or touches the file system except [`output`]'s writer.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 pub mod alerts;
 pub mod compose;
-pub mod dashboards;
+mod dashboards;
 pub mod error;
-pub mod grafana;
+mod grafana;
 pub mod graph;
 pub mod k8s;
 pub mod nginx;

@@ -1,6 +1,7 @@
 //! `synth N [--seed S] [--out FILE]`: writes a synthetic platform spec of N services
 //! (see `nexus_bench::synth`) to FILE or stdout.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 use std::process::ExitCode;
 

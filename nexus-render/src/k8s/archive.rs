@@ -27,7 +27,7 @@ use super::pod;
 use super::workload::MountedConfig;
 
 /// Where the server reads `pg_hba.conf`.
-pub const HBA_DIR: &str = "/etc/nexus";
+pub(crate) const HBA_DIR: &str = "/etc/nexus";
 
 /// The rules of `pg_hba.conf`.
 pub(crate) const HBA: &str = "\

@@ -149,7 +149,7 @@ echo "restore: done, definitions imported"
 "#;
 
 /// `rclone.sh`, sourced by every step that talks to object storage.
-pub const RCLONE: &str = r#"# Sourced: rclone configured from the environment only, remote `dest:`.
+pub(crate) const RCLONE: &str = r#"# Sourced: rclone configured from the environment only, remote `dest:`.
 export RCLONE_CONFIG_DEST_TYPE=s3
 export RCLONE_CONFIG_DEST_PROVIDER=Minio
 export RCLONE_CONFIG_DEST_ENDPOINT="$BACKUP_ENDPOINT"
@@ -159,7 +159,7 @@ rc() { rclone --config /dev/null --retries 3 "$@"; }
 "#;
 
 /// `upload.sh`, the same for every engine.
-pub const UPLOAD: &str = r#"#!/bin/sh
+pub(crate) const UPLOAD: &str = r#"#!/bin/sh
 # Copies the dump to the destination, then keeps only the newest $BACKUP_KEEP objects under
 # the prefix; with $BACKUP_WAL set, also deletes archived WAL older than the oldest base
 # backup kept (no restore can start before it).
@@ -184,7 +184,7 @@ fi
 "#;
 
 /// `ship.sh`: beside a server that archives continuously, moves the spool to the destination.
-pub const SHIP: &str = r#"#!/bin/sh
+pub(crate) const SHIP: &str = r#"#!/bin/sh
 # Every $SHIP_SECONDS, moves the archived segments in the spool to the destination. The
 # server's archive_command writes each one under a dot name and renames it when complete,
 # so only complete segments move; rclone removes a spool file only once it is uploaded.
@@ -198,7 +198,7 @@ done
 "#;
 
 /// `fetch.sh`: the first step of a restore, in the rclone image.
-pub const FETCH: &str = r#"#!/bin/sh
+pub(crate) const FETCH: &str = r#"#!/bin/sh
 # Brings the newest backup finished at or before $RESTORE_TARGET_TIME (UTC,
 # 2026-01-31T13:45:00Z; the newest of all when empty) to /restore/backup, and with
 # $BACKUP_WAL set the archived WAL to /restore/wal/.

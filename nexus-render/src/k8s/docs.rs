@@ -17,25 +17,29 @@ pub(crate) struct Docs {
 
 impl Docs {
     /// An empty file.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::default()
     }
 
     /// Serializes `obj`, an object of `kind`, and appends it; returns the document's YAML
     /// (for checksums).
-    pub fn push<T: Serialize>(&mut self, obj: &T, kind: &'static str) -> Result<&str, RenderError> {
+    pub(super) fn push<T: Serialize>(
+        &mut self,
+        obj: &T,
+        kind: &'static str,
+    ) -> Result<&str, RenderError> {
         self.docs.push(to_yaml(obj, kind)?);
         self.kinds.push(kind);
         Ok(self.docs.last().map_or("", String::as_str))
     }
 
     /// Whether nothing was pushed.
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }
 
     /// The file's bytes (the documents separated by `---` lines) and what they hold.
-    pub fn into_parts(self) -> (Vec<u8>, Contents) {
+    pub(super) fn into_parts(self) -> (Vec<u8>, Contents) {
         (
             self.docs.join("---\n").into_bytes(),
             count_kinds(self.kinds.iter().copied()),

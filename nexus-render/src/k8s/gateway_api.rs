@@ -27,13 +27,13 @@ use crate::error::RenderError;
 /// The API version of the Gateway API objects nexus renders.
 pub const GATEWAY_API_VERSION: &str = "gateway.networking.k8s.io/v1";
 /// NGINX Gateway Fabric's listener option that sets `ssl_protocols`.
-pub const SSL_PROTOCOLS_OPTION: &str = "nginx.org/ssl-protocols";
+pub(super) const SSL_PROTOCOLS_OPTION: &str = "nginx.org/ssl-protocols";
 /// The label NGINX Gateway Fabric puts on the proxy pods of a Gateway.
-pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
+pub(super) const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
 /// Listener ports: the proxy pods listen on these.
-pub const HTTP_PORT: u16 = 80;
+pub(super) const HTTP_PORT: u16 = 80;
 /// See [`HTTP_PORT`].
-pub const HTTPS_PORT: u16 = 443;
+pub(super) const HTTPS_PORT: u16 = 443;
 /// The most headers a `ResponseHeaderModifier` may set (the CRD's `maxItems`).
 const MAX_SET_HEADERS: usize = 16;
 

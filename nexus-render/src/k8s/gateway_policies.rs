@@ -19,9 +19,9 @@ use super::meta::Ctx;
 /// The API version of NGINX Gateway Fabric's policies.
 pub const NGF_POLICY_API_VERSION: &str = "gateway.nginx.org/v1alpha1";
 /// The status code a rate-limited request gets, on every edge.
-pub const REJECT_CODE: u16 = 429;
+pub(super) const REJECT_CODE: u16 = 429;
 /// The rate-limit key: the client address, as in the Nginx target.
-pub const LIMIT_KEY: &str = "$binary_remote_addr";
+pub(super) const LIMIT_KEY: &str = "$binary_remote_addr";
 
 /// One NGINX Gateway Fabric policy object.
 #[derive(Debug, Serialize)]

@@ -30,7 +30,7 @@ use super::meta::{Ctx, Labels};
 
 const PREFIX: &str = "nginx.org/";
 /// The cert-manager annotation naming the ClusterIssuer.
-pub const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
+pub(super) const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Settings {

@@ -23,9 +23,9 @@ use super::meta::Ctx;
 /// The API version of rendered ScaledObjects.
 pub const SCALED_OBJECT_API_VERSION: &str = "keda.sh/v1alpha1";
 /// The namespace the KEDA operator runs in (its Helm chart's default).
-pub const KEDA_NAMESPACE: &str = "keda";
+pub(super) const KEDA_NAMESPACE: &str = "keda";
 /// `app.kubernetes.io/name` of the KEDA operator's pods (its Helm chart's label).
-pub const KEDA_OPERATOR_NAME: &str = "keda-operator";
+pub(super) const KEDA_OPERATOR_NAME: &str = "keda-operator";
 
 /// A KEDA `ScaledObject`.
 #[derive(Debug, Serialize)]

@@ -22,12 +22,12 @@ use crate::error::RenderError;
 use crate::yaml::to_yaml;
 
 /// Where Prometheus reads `prometheus.yml` (its `--config.file` points here).
-pub const PROMETHEUS_CONFIG_DIR: &str = "/etc/prometheus";
+pub(super) const PROMETHEUS_CONFIG_DIR: &str = "/etc/prometheus";
 /// Where Grafana reads provisioned data sources.
-pub const GRAFANA_DATASOURCES_DIR: &str = "/etc/grafana/provisioning/datasources";
+pub(super) const GRAFANA_DATASOURCES_DIR: &str = "/etc/grafana/provisioning/datasources";
 
 /// Where Alertmanager reads `alertmanager.yml`.
-pub const ALERTMANAGER_CONFIG_DIR: &str = "/etc/alertmanager";
+pub(super) const ALERTMANAGER_CONFIG_DIR: &str = "/etc/alertmanager";
 
 /// A cluster add-on Prometheus scrapes: its Service's name and namespace, and its metrics
 /// port (the upstream Helm charts' and manifests' defaults).

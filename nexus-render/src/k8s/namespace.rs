@@ -19,9 +19,9 @@ use super::network::{NAMESPACE_NAME_LABEL, Ports, policy_ports};
 use crate::error::RenderError;
 
 /// Namespace of the cluster DNS service.
-pub const DNS_NAMESPACE: &str = "kube-system";
+pub(super) const DNS_NAMESPACE: &str = "kube-system";
 /// `k8s-app` label of the cluster DNS pods (CoreDNS keeps kube-dns's label).
-pub const DNS_APP: &str = "kube-dns";
+pub(super) const DNS_APP: &str = "kube-dns";
 
 /// Whether a workload's pods meet the `restricted` Pod Security Standard.
 fn restricted(s: &ir::Security, w: &ir::Workload) -> bool {

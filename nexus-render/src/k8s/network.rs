@@ -43,9 +43,9 @@ use super::pod::protocol;
 
 /// The port NGINX Gateway Fabric's control plane takes its proxies' agents on (the
 /// `agent-grpc` container port behind its Service's 443).
-pub const NGF_AGENT_PORT: u16 = 8443;
+pub(super) const NGF_AGENT_PORT: u16 = 8443;
 /// The label every namespace carries with its own name (set by Kubernetes since 1.22).
-pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+pub(super) const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// The pod group of a workload's migration Job.
 pub(crate) fn migration_group(workload: &str) -> String {
@@ -172,7 +172,7 @@ fn talk_ports(t: &ir::Talk, target: &ir::Workload) -> Ports {
 
 impl Flows {
     /// The flows of a platform.
-    pub fn new(p: &ir::Platform) -> Flows {
+    pub(super) fn new(p: &ir::Platform) -> Flows {
         let mut f = Flows::default();
         let find = |name: &str| p.workload(name);
         for w in &p.workloads {
@@ -306,7 +306,7 @@ impl Flows {
     }
 
     /// The policy of one pod group, named after it.
-    pub fn policy(&self, ctx: &Ctx<'_>, group: &str, labels: Labels) -> NetworkPolicy {
+    pub(super) fn policy(&self, ctx: &Ctx<'_>, group: &str, labels: Labels) -> NetworkPolicy {
         let ingress: Vec<NetworkPolicyIngressRule> = self
             .ingress
             .get(group)

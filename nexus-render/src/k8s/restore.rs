@@ -35,7 +35,7 @@ use crate::error::RenderError;
 pub const DIR: &str = "80-restore";
 
 /// Suffix of the restore Job and its volume (`postgres-restore`).
-pub const SUFFIX: &str = "-restore";
+pub(super) const SUFFIX: &str = "-restore";
 
 const DEFAULT_DEADLINE_SECONDS: u64 = 6 * 3600;
 

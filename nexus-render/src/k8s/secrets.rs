@@ -19,7 +19,7 @@ use super::meta::{Ctx, SECRET_KEY};
 /// The API version of rendered ExternalSecrets.
 pub const EXTERNAL_SECRET_API_VERSION: &str = "external-secrets.io/v1";
 /// How often the operator refreshes a Secret from its store.
-pub const REFRESH_INTERVAL: &str = "1h";
+pub(super) const REFRESH_INTERVAL: &str = "1h";
 
 /// An External Secrets Operator `ExternalSecret`.
 #[derive(Debug, Serialize)]

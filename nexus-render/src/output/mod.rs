@@ -95,6 +95,7 @@ impl Scope {
 
 /// Something a write or check noticed that is not an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Warning {
     /// A file nexus did not write; left alone.
     Foreign(String),

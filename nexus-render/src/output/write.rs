@@ -35,6 +35,7 @@ use crate::plan::OutputPlan;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WriteReport {
     /// Files created or replaced, sorted (the manifest is not listed).
     pub written: Vec<String>,

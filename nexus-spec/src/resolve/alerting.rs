@@ -11,7 +11,7 @@ use crate::span::Spanned;
 use crate::values;
 
 /// Where Alertmanager reads its configuration (its `--config.file`).
-pub const CONFIG_FILE: &str = "/etc/alertmanager/alertmanager.yml";
+pub(super) const CONFIG_FILE: &str = "/etc/alertmanager/alertmanager.yml";
 
 /// Intervals a route uses when the spec names none: (group wait, group interval, repeat
 /// interval) in seconds. A critical alert is repeated hourly, a low one daily.

@@ -31,7 +31,7 @@ impl Directory {
     /// Resolves a value's placeholders. `owner` is the workload the value belongs to; hosts
     /// it names are returned in `hosts` so the caller can check they are declared
     /// dependencies.
-    pub fn resolve(
+    pub(super) fn resolve(
         &self,
         ctx: &mut Ctx,
         value: &Spanned<String>,

@@ -14,7 +14,7 @@ use crate::span::Spanned;
 use crate::values;
 
 /// The placeholder of a store key that names the environment.
-pub const ENVIRONMENT_PLACEHOLDER: &str = "{environment}";
+pub(super) const ENVIRONMENT_PLACEHOLDER: &str = "{environment}";
 
 /// The store key `x` names in `environment`.
 pub(crate) fn store_key(x: &ExternalSecretRef, environment: &str) -> String {
