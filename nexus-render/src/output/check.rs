@@ -7,8 +7,9 @@ use super::lock::{DEFAULT_LOCK_WAIT, LOCK_NAME, Lock};
 use super::manifest::MANIFEST_NAME;
 use super::reconcile::{OnDisk, Stale, reconcile};
 use super::scan::Disk;
+use super::scope::Scope;
 use super::udiff::unified_diff;
-use super::{Scope, Warning};
+use super::warning::Warning;
 use crate::plan::OutputPlan;
 
 /// How a file differs from what a render would produce.

@@ -29,8 +29,9 @@ use super::lock::{DEFAULT_LOCK_WAIT, Lock};
 use super::manifest::MANIFEST_NAME;
 use super::reconcile::{OnDisk, Stale, reconcile};
 use super::scan::Disk;
+use super::scope::Scope;
 use super::txn::{Fault, Stop, Txn};
-use super::{Scope, Warning};
+use super::warning::Warning;
 use crate::plan::OutputPlan;
 
 /// What a write did.
