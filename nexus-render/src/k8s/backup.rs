@@ -177,12 +177,9 @@ pub(crate) fn render(
     let group = backup_group(name);
     let labels = ctx.labels(&group, "backup");
     let mut docs = Docs::new();
-    docs.push(
-        &service_account(ctx, &group, labels.clone()),
-        "ServiceAccount",
-    )?;
+    docs.push(&service_account(ctx, &group, labels.clone()))?;
     let cm = config_map(ctx, &group, labels.clone(), scripts(&plan.dump));
-    let checksum = sha256_hex(docs.push(&cm, "ConfigMap")?.as_bytes());
+    let checksum = sha256_hex(docs.push(&cm)?.as_bytes());
     let schedules = [
         ("full", Some(&b.full), b.keep_full),
         ("incremental", b.incremental.as_ref(), b.keep_incremental),
@@ -199,9 +196,9 @@ pub(crate) fn render(
             keep,
             checksum: &checksum,
         };
-        docs.push(&job.cron_job(ctx)?, "CronJob")?;
+        docs.push(&job.cron_job(ctx)?)?;
     }
-    docs.push(&flows.policy(ctx, &group, labels), "NetworkPolicy")?;
+    docs.push(&flows.policy(ctx, &group, labels))?;
     Ok(Some(docs))
 }
 

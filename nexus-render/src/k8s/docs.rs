@@ -1,6 +1,7 @@
 //! A multi-document YAML file being assembled, one object at a time, through the one YAML
 //! emitter ([`crate::yaml`]).
 
+use k8s_openapi::Resource;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -21,15 +22,11 @@ impl Docs {
         Self::default()
     }
 
-    /// Serializes `obj`, an object of `kind`, and appends it; returns the document's YAML
-    /// (for checksums).
-    pub(super) fn push<T: Serialize>(
-        &mut self,
-        obj: &T,
-        kind: &'static str,
-    ) -> Result<&str, RenderError> {
-        self.docs.push(to_yaml(obj, kind)?);
-        self.kinds.push(kind);
+    /// Serializes `obj` and appends it, counted under its type's kind; returns the
+    /// document's YAML (for checksums).
+    pub(super) fn push<T: Resource + Serialize>(&mut self, obj: &T) -> Result<&str, RenderError> {
+        self.docs.push(to_yaml(obj, T::KIND)?);
+        self.kinds.push(T::KIND);
         Ok(self.docs.last().map_or("", String::as_str))
     }
 
@@ -58,17 +55,32 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     #[test]
-    fn joins_documents_with_separators() {
+    fn joins_documents_with_separators_and_counts_kinds_from_types() {
+        let meta = |name: &str| ObjectMeta {
+            name: Some(name.to_owned()),
+            ..ObjectMeta::default()
+        };
         let mut d = Docs::new();
-        d.push(&BTreeMap::from([("a", 1)]), "a").unwrap();
-        d.push(&BTreeMap::from([("b", 2)]), "b").unwrap();
+        d.push(&Namespace {
+            metadata: meta("a"),
+            ..Namespace::default()
+        })
+        .unwrap();
+        d.push(&ConfigMap {
+            metadata: meta("b"),
+            ..ConfigMap::default()
+        })
+        .unwrap();
+        let (bytes, contents) = d.into_parts();
         assert_eq!(
-            String::from_utf8(d.into_parts().0).unwrap(),
-            "a: 1\n---\nb: 2\n"
+            String::from_utf8(bytes).unwrap(),
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"
         );
+        assert_eq!(contents, count_kinds(["Namespace", "ConfigMap"]));
     }
 
     #[test]

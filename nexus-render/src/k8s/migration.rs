@@ -43,15 +43,12 @@ pub(crate) fn render(
     let group = migration_group(&w.name.value);
     let labels = ctx.labels(&group, "migration");
     let mut docs = Docs::new();
-    docs.push(
-        &service_account(ctx, &group, labels.clone()),
-        "ServiceAccount",
-    )?;
+    docs.push(&service_account(ctx, &group, labels.clone()))?;
     let env_cm = format!("{group}-env");
     let env = env::build(ctx, &w.env, &env_cm)?;
     if !env.config.is_empty() {
         let cm = config_map(ctx, &env_cm, labels.clone(), env.config);
-        docs.push(&cm, "ConfigMap")?;
+        docs.push(&cm)?;
     }
     let mut mounts = Mounts::default();
     mounts.security(&w.security, None);
@@ -93,8 +90,8 @@ pub(crate) fn render(
         spec: Some(job_spec),
         ..Job::default()
     };
-    docs.push(&job, "Job")?;
-    docs.push(&flows.policy(ctx, &group, labels), "NetworkPolicy")?;
+    docs.push(&job)?;
+    docs.push(&flows.policy(ctx, &group, labels))?;
     Ok(docs)
 }
 

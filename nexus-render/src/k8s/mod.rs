@@ -58,6 +58,7 @@ pub(crate) mod archive;
 mod backup;
 pub(crate) mod backup_scripts;
 mod contract;
+mod custom_resource;
 mod docs;
 mod env;
 mod gateway_api;
@@ -189,28 +190,28 @@ fn edge(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<(String, Docs), RenderError> {
     match g.kubernetes.edge {
         EdgeKind::GatewayApi => {
             let r = gateway_api::render(ctx, g)?;
-            docs.push(&r.gateway, "Gateway")?;
+            docs.push(&r.gateway)?;
             for route in &r.routes {
-                docs.push(route, "HTTPRoute")?;
+                docs.push(route)?;
             }
             let p = gateway_policies::render(ctx, g, &r.route_names);
             for x in &p.rate_limits {
-                docs.push(x, "RateLimitPolicy")?;
+                docs.push(x)?;
             }
             for x in &p.client_settings {
-                docs.push(x, "ClientSettingsPolicy")?;
+                docs.push(x)?;
             }
             for x in &p.proxy_settings {
-                docs.push(x, "ProxySettingsPolicy")?;
+                docs.push(x)?;
             }
             if let Some(np) = network::edge_proxy_policy(ctx, g) {
-                docs.push(&np, "NetworkPolicy")?;
+                docs.push(&np)?;
             }
             Ok(("70-gateway.yaml".into(), docs))
         }
         EdgeKind::Ingress => {
             for i in ingress::render(ctx, g) {
-                docs.push(&i, "Ingress")?;
+                docs.push(&i)?;
             }
             Ok(("70-ingress.yaml".into(), docs))
         }
@@ -229,7 +230,7 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
     let mut secrets = Docs::new();
     for s in &platform.secrets {
         if let Some(x) = secrets::external_secret(&ctx, s) {
-            secrets.push(&x, "ExternalSecret")?;
+            secrets.push(&x)?;
         }
     }
     files.push(("10-secrets.yaml".into(), secrets));

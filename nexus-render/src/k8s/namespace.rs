@@ -71,7 +71,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
         ..Namespace::default()
     };
     let mut docs = Docs::new();
-    docs.push(&namespace, "Namespace")?;
+    docs.push(&namespace)?;
     let all_pods = LabelSelector::default();
     let deny = NetworkPolicy {
         metadata: ctx.meta(nexus_spec::names::DEFAULT_DENY, ctx.base_labels()),
@@ -81,7 +81,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             ..NetworkPolicySpec::default()
         }),
     };
-    docs.push(&deny, "NetworkPolicy")?;
+    docs.push(&deny)?;
     let dns_peer = NetworkPolicyPeer {
         namespace_selector: Some(selector(Labels::from([(
             NAMESPACE_NAME_LABEL.to_owned(),
@@ -105,6 +105,6 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             ..NetworkPolicySpec::default()
         }),
     };
-    docs.push(&dns, "NetworkPolicy")?;
+    docs.push(&dns)?;
     Ok(docs)
 }

@@ -188,7 +188,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             ),
             value: pr.value.into(),
         };
-        docs.push(&class, "PriorityClass")?;
+        docs.push(&class)?;
     }
     let demand = placement::demand(p);
     let quota = ResourceQuota {
@@ -199,7 +199,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
         }),
         ..ResourceQuota::default()
     };
-    docs.push(&quota, "ResourceQuota")?;
+    docs.push(&quota)?;
     let d = CONTAINER_DEFAULTS;
     let pair = |c: &str, m: &str| {
         BTreeMap::from([
@@ -223,7 +223,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             }],
         }),
     };
-    docs.push(&limits, "LimitRange")?;
+    docs.push(&limits)?;
     Ok(docs)
 }
 

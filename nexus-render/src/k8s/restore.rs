@@ -57,10 +57,7 @@ pub(crate) fn render(ctx: &Ctx<'_>, w: &ir::Workload) -> Result<Option<Docs>, Re
     let data_path = w.storage.as_ref().map(|s| s.mount_path.as_str());
     let mut mounts = Mounts::default();
     if let (true, Some(s), Some(path)) = (fresh, &w.storage, data_path) {
-        docs.push(
-            &claim(ctx, &name, s, labels.clone()),
-            "PersistentVolumeClaim",
-        )?;
+        docs.push(&claim(ctx, &name, s, labels.clone()))?;
         mounts.add(
             Volume {
                 name: "data".to_owned(),
@@ -131,7 +128,7 @@ pub(crate) fn render(ctx: &Ctx<'_>, w: &ir::Workload) -> Result<Option<Docs>, Re
         }),
         ..Job::default()
     };
-    docs.push(&job, "Job")?;
+    docs.push(&job)?;
     Ok(Some(docs))
 }
 
