@@ -16,7 +16,7 @@ use nexus_spec::{Diagnostics, Spec};
 use rayon::prelude::*;
 
 use crate::select;
-use crate::targets::{self, Target};
+use crate::targets::{self, RenderTarget};
 
 /// What to compile.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub struct CompileOptions {
     /// Only this environment (default: every environment of each spec).
     pub environment: Option<String>,
     /// The generators to run (default: [`targets::builtin`]).
-    pub targets: Vec<Target>,
+    pub targets: Vec<RenderTarget>,
     /// Whether to write `<env>/README.md` (topology graph and table of files).
     pub readme: bool,
 }

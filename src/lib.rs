@@ -73,7 +73,13 @@ pub use nexus_render::output::{Drift, OutputError, Scope, Warning, WriteReport};
 pub use nexus_render::{OutputPlan, RenderError};
 pub use nexus_spec as spec;
 pub use nexus_spec::{Diagnostic, Diagnostics, Spec, ir};
-pub use targets::Target;
+pub use targets::RenderTarget;
+/// The former name of [`RenderTarget`].
+#[deprecated(
+    since = "0.1.1",
+    note = "renamed to `RenderTarget`: a generator and its folder"
+)]
+pub type Target = RenderTarget;
 pub use workflows::{Linted, graph_all, lint_all};
 
 /// Writes a plan that describes the whole of `dir`, all-or-nothing: an owned file the plan

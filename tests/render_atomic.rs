@@ -34,7 +34,7 @@ fn a_failure_at_any_step_leaves_the_old_output_intact() {
         );
     let v2 = Spec::from_str("shop.yaml", &text).unwrap();
     let mut o = options();
-    o.targets.push(nexus::Target {
+    o.targets.push(nexus::RenderTarget {
         folder: "extra/deeper",
         render: render_support::inventory,
     });

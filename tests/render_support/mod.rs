@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use nexus::{CompileOptions, OutputPlan, RenderError, Target, ir};
+use nexus::{CompileOptions, OutputPlan, RenderError, RenderTarget, ir};
 
 /// Every entry under `root`: files as their bytes, folders as `name/`, links as `-> target`.
 pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -52,7 +52,7 @@ pub fn inventory(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
 /// Options with the test-only target next to the built-in ones.
 pub fn options() -> CompileOptions {
     let mut o = CompileOptions::default();
-    o.targets.push(Target {
+    o.targets.push(RenderTarget {
         folder: "inventory",
         render: inventory,
     });

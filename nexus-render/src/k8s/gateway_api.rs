@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::custom_resource::custom_resource;
 use super::ingress::{CLUSTER_ISSUER_ANNOTATION, slug};
-use super::meta::Ctx;
+use super::meta::Naming;
 use crate::error::RenderError;
 
 /// The API version of the Gateway API objects nexus renders.
@@ -204,7 +204,7 @@ pub(crate) fn response_headers(g: &ir::Gateway) -> Vec<(String, String)> {
 }
 
 /// Renders the gateway's Gateway and HTTPRoutes.
-pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<Rendered, RenderError> {
+pub(crate) fn render(ctx: &Naming<'_>, g: &ir::Gateway) -> Result<Rendered, RenderError> {
     let platform = ctx.platform.name.value.clone();
     let hosts: Vec<String> = g.hosts.iter().map(|h| h.value.clone()).collect();
     let mut listeners = Vec::new();

@@ -14,7 +14,7 @@ use nexus_spec::ir;
 use serde::Serialize;
 
 use super::custom_resource::custom_resource;
-use super::meta::Ctx;
+use super::meta::Naming;
 
 /// The API version of NGINX Gateway Fabric's policies.
 pub const NGF_POLICY_API_VERSION: &str = <RateLimitPolicy as k8s_openapi::Resource>::API_VERSION;
@@ -167,7 +167,7 @@ pub(crate) fn ngf_duration(seconds: u64) -> String {
 }
 
 /// The policies of `g`, whose routes' HTTPRoutes are named `route_names` (in route order).
-pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway, route_names: &[String]) -> Policies {
+pub(crate) fn render(ctx: &Naming<'_>, g: &ir::Gateway, route_names: &[String]) -> Policies {
     let platform = &ctx.platform.name.value;
     let meta = |name: &str| ctx.meta(name, ctx.labels(name, "gateway"));
     let rate_limits = g

@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::custom_resource::custom_resource;
-use super::meta::Ctx;
+use super::meta::Naming;
 
 /// The API version of rendered ScaledObjects.
 pub const SCALED_OBJECT_API_VERSION: &str = <ScaledObject as k8s_openapi::Resource>::API_VERSION;
@@ -76,7 +76,7 @@ fn resource(kind: &'static str, percent: u32) -> Trigger {
 /// The ScaledObject of the controller `target` (kind `kind`), named after it, when `a`
 /// scales on a queue.
 pub(crate) fn scaled_object(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     a: &ir::Autoscaling,
     kind: &str,

@@ -33,15 +33,15 @@ const MANAGED_BY_KEY: &str = "app.kubernetes.io/managed-by";
 pub(super) const NAME_LABEL: &str = NAME;
 
 /// The platform being rendered, with the naming rules every object shares.
-pub(crate) struct Ctx<'a> {
+pub(crate) struct Naming<'a> {
     /// The resolved platform.
     pub platform: &'a ir::Platform,
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> Naming<'a> {
     /// A context over one resolved environment.
     pub(crate) fn new(platform: &'a ir::Platform) -> Self {
-        Ctx { platform }
+        Naming { platform }
     }
 
     /// The namespace every object lives in.

@@ -13,9 +13,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use nexus_spec::ir;
 use nexus_spec::model::Seccomp;
 
-use super::docs::Docs;
-use super::meta::{Ctx, Labels, selector};
+use super::meta::{Labels, Naming, selector};
 use super::network::{NAMESPACE_NAME_LABEL, Ports, policy_ports};
+use super::yaml_stream::YamlStream;
 use crate::error::RenderError;
 
 /// Namespace of the cluster DNS service.
@@ -42,7 +42,7 @@ fn restricted(s: &ir::Security, w: &ir::Workload) -> bool {
 }
 
 /// `00-namespace.yaml`: the Namespace and the baseline policies.
-pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
+pub(crate) fn render(ctx: &Naming<'_>) -> Result<YamlStream, RenderError> {
     let mut labels = ctx.base_labels();
     for mode in ["audit", "warn"] {
         labels.insert(
@@ -70,7 +70,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
         },
         ..Namespace::default()
     };
-    let mut docs = Docs::new();
+    let mut docs = YamlStream::new();
     docs.push(&namespace)?;
     let all_pods = LabelSelector::default();
     let deny = NetworkPolicy {

@@ -38,7 +38,7 @@ use nexus_spec::model::EdgeKind;
 use super::gateway_api::{GATEWAY_NAME_LABEL, HTTP_PORT, HTTPS_PORT};
 
 use super::backup;
-use super::meta::{Ctx, Labels, NAME_LABEL, selector};
+use super::meta::{Labels, NAME_LABEL, Naming, selector};
 use super::pod::protocol;
 
 /// The port NGINX Gateway Fabric's control plane takes its proxies' agents on (the
@@ -88,7 +88,7 @@ fn edge_peer(p: &ir::Platform, g: &ir::Gateway) -> Peer {
 /// The policy of the Gateway's proxy pods (Gateway API only): anyone may reach the listener
 /// ports; they reach the routed workloads on the routed ports and the controller's agent
 /// port (the namespace's default deny covers them too).
-pub(crate) fn edge_proxy_policy(ctx: &Ctx<'_>, g: &ir::Gateway) -> Option<NetworkPolicy> {
+pub(crate) fn edge_proxy_policy(ctx: &Naming<'_>, g: &ir::Gateway) -> Option<NetworkPolicy> {
     if g.kubernetes.edge != EdgeKind::GatewayApi {
         return None;
     }
@@ -306,7 +306,7 @@ impl Flows {
     }
 
     /// The policy of one pod group, named after it.
-    pub(super) fn policy(&self, ctx: &Ctx<'_>, group: &str, labels: Labels) -> NetworkPolicy {
+    pub(super) fn policy(&self, ctx: &Naming<'_>, group: &str, labels: Labels) -> NetworkPolicy {
         let ingress: Vec<NetworkPolicyIngressRule> = self
             .ingress
             .get(group)

@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::ir;
 use nexus_spec::model::{Protocol, Seccomp};
 
-use super::docs::sha256_hex;
+use super::yaml_stream::sha256_hex;
 use crate::error::RenderError;
 
 /// The protocol name Kubernetes uses.

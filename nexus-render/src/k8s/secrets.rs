@@ -14,7 +14,7 @@ use nexus_spec::model::SecretStoreKind;
 use serde::Serialize;
 
 use super::custom_resource::custom_resource;
-use super::meta::{Ctx, SECRET_KEY};
+use super::meta::{Naming, SECRET_KEY};
 
 /// The API version of rendered ExternalSecrets.
 pub const EXTERNAL_SECRET_API_VERSION: &str =
@@ -72,7 +72,7 @@ struct RemoteRef {
 }
 
 /// The ExternalSecret of a secret kept in an external store, if it is.
-pub(crate) fn external_secret(ctx: &Ctx<'_>, s: &ir::Secret) -> Option<ExternalSecret> {
+pub(crate) fn external_secret(ctx: &Naming<'_>, s: &ir::Secret) -> Option<ExternalSecret> {
     let x = s.external.as_ref()?;
     let name = &s.name.value;
     Some(ExternalSecret {

@@ -28,15 +28,15 @@ use nexus_spec::model::Slot;
 use super::archive;
 use super::backup;
 use super::contract;
-use super::docs::{Docs, sha256_hex};
 use super::env;
-use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, SLOT_LABEL, int, selector};
+use super::meta::{CHECKSUM_ANNOTATION, Labels, Naming, SLOT_LABEL, int, selector};
 use super::network::Flows;
 use super::objects::{config_map, config_map_volume, service_account, volume_claim};
 use super::placement;
 use super::pod::{self, Mounts};
 use super::scaling;
 use super::services::{self, SLOTS, slot_selector};
+use super::yaml_stream::{YamlStream, sha256_hex};
 use crate::error::RenderError;
 
 /// Extra configuration a workload reads from files (Prometheus' scrape configuration,
@@ -95,7 +95,7 @@ pub(crate) fn container(
 impl Pod<'_> {
     fn template(
         &self,
-        ctx: &Ctx<'_>,
+        ctx: &Naming<'_>,
         image: &ImageRef,
         slot: Option<Slot>,
     ) -> Result<PodTemplateSpec, RenderError> {
@@ -149,14 +149,14 @@ fn int_or_percent(v: &str) -> IntOrString {
 
 /// Renders a workload's servers.
 pub(crate) fn render(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     flows: &Flows,
     extra: &[MountedConfig],
-) -> Result<Docs, RenderError> {
+) -> Result<YamlStream, RenderError> {
     let name = &w.name.value;
     let labels = ctx.labels(name, w.tier.as_str());
-    let mut docs = Docs::new();
+    let mut docs = YamlStream::new();
     docs.push(&service_account(ctx, name, labels.clone()))?;
     let env_cm = nexus_spec::names::derived(name, nexus_spec::names::ENV);
     let env = env::build(ctx, &w.env, &env_cm)?;
@@ -273,7 +273,7 @@ pub(crate) fn render(
 }
 
 fn deployment(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     pod: &Pod<'_>,
     name: &str,
     slot: Option<Slot>,
@@ -313,7 +313,7 @@ fn deployment(
 }
 
 fn statefulset(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     pod: &Pod<'_>,
     replicas: Option<i32>,
 ) -> Result<StatefulSet, RenderError> {

@@ -22,7 +22,7 @@ pub(crate) const HEALTH_PATH: &str = "/healthz";
 
 /// Everything the templates use.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Context {
+pub(crate) struct TemplateData {
     /// `platform environment` for the header comment.
     pub title: String,
     /// Version rendered for (`1.27.0`).
@@ -141,7 +141,7 @@ pub(crate) fn build(
     version: NginxVersion,
     http_port: u16,
     https_port: u16,
-) -> Result<Context, RenderError> {
+) -> Result<TemplateData, RenderError> {
     let tls = gw.tls.as_ref().map(|t| Tls {
         certificate: t.certificate.clone(),
         certificate_key: t.certificate_key.clone(),
@@ -254,7 +254,7 @@ pub(crate) fn build(
         })?;
         trusted_proxies.push(t.value.clone());
     }
-    Ok(Context {
+    Ok(TemplateData {
         title: format!(
             "{} {} ({})",
             p.name.value, p.version.value, p.environment.value

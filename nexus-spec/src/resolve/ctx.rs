@@ -7,13 +7,13 @@ use crate::suggest;
 use crate::values::{self, ImageRef, Quantity};
 
 /// Collects every problem found while resolving one environment.
-pub(crate) struct Ctx {
+pub(crate) struct Resolver {
     pub diags: Diagnostics,
 }
 
-impl Ctx {
+impl Resolver {
     pub(super) fn new() -> Self {
-        Ctx {
+        Resolver {
             diags: Diagnostics::new(),
         }
     }
@@ -72,7 +72,7 @@ impl Ctx {
         self.int_code(v, lo, hi, what, codes::INVALID_VALUE)
     }
 
-    /// Like [`Ctx::int`], with a chosen code.
+    /// Like [`Resolver::int`], with a chosen code.
     pub(super) fn int_code(
         &mut self,
         v: &Spanned<i64>,

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use crate::codes;
 use crate::span::{Span, Spanned};
 use crate::suggest::list;
@@ -33,7 +33,7 @@ impl Directory {
     /// dependencies.
     pub(super) fn resolve(
         &self,
-        ctx: &mut Ctx,
+        ctx: &mut Resolver,
         value: &Spanned<String>,
         hosts: &mut Vec<(String, Span)>,
     ) -> Option<Template> {

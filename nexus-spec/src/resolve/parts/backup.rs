@@ -3,13 +3,13 @@
 use crate::codes;
 use crate::ir;
 use crate::model;
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 use crate::span::Spanned;
 use crate::values::Cron;
 
 /// A backup block: schedules parsed, retention defaulted.
-pub(crate) fn backup(ctx: &mut Ctx, b: &model::Backup) -> Option<ir::Backup> {
-    let cron = |ctx: &mut Ctx, v: &Spanned<String>| match Cron::parse(&v.value) {
+pub(crate) fn backup(ctx: &mut Resolver, b: &model::Backup) -> Option<ir::Backup> {
+    let cron = |ctx: &mut Resolver, v: &Spanned<String>| match Cron::parse(&v.value) {
         Ok(c) => Some(Spanned::new(c, v.span)),
         Err(msg) => {
             ctx.error(codes::INVALID_SCHEDULE, v.span, format!("invalid backup schedule: {msg}"), "not a cron schedule", "write five fields, minute hour day-of-month month day-of-week (`0 * * * *` is hourly), or `@daily`");

@@ -4,12 +4,12 @@ use crate::catalog::BuiltinProbe;
 use crate::codes;
 use crate::ir;
 use crate::model;
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 use crate::span::{Span, Spanned};
 
 /// Health checks: the spec's, or the component's built-in ones.
 pub(crate) fn health(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     h: &model::Health,
     ports: &[ir::Port],
     builtin: Option<(BuiltinProbe, BuiltinProbe)>,
@@ -61,8 +61,8 @@ fn builtin_probe(b: BuiltinProbe, ports: &[ir::Port]) -> Option<ir::Probe> {
     })
 }
 
-fn probe(ctx: &mut Ctx, p: &model::Probe, ports: &[ir::Port]) -> Option<ir::Probe> {
-    let port_of = |ctx: &mut Ctx, name: &Spanned<String>| -> Option<u16> {
+fn probe(ctx: &mut Resolver, p: &model::Probe, ports: &[ir::Port]) -> Option<ir::Probe> {
+    let port_of = |ctx: &mut Resolver, name: &Spanned<String>| -> Option<u16> {
         match ports.iter().find(|q| q.name.value == name.value) {
             Some(q) => Some(q.port.value),
             None => {

@@ -3,12 +3,12 @@
 use crate::codes;
 use crate::ir;
 use crate::model;
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 use crate::span::Spanned;
 use crate::values;
 
 /// Ports: names, ranges and clashes checked.
-pub(crate) fn ports(ctx: &mut Ctx, ports: &[model::Port]) -> Vec<ir::Port> {
+pub(crate) fn ports(ctx: &mut Resolver, ports: &[model::Port]) -> Vec<ir::Port> {
     let mut out: Vec<ir::Port> = Vec::with_capacity(ports.len());
     for p in ports {
         ctx.name(&p.name, "port name", values::name::port_name);

@@ -3,10 +3,10 @@
 use crate::codes;
 use crate::ir;
 use crate::model;
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 
 /// Requests and limits, parsed, with limits checked against requests.
-pub(crate) fn resources(ctx: &mut Ctx, r: &model::Resources) -> ir::Resources {
+pub(crate) fn resources(ctx: &mut Resolver, r: &model::Resources) -> ir::Resources {
     let out = ir::Resources {
         cpu_request: r
             .requests

@@ -3,19 +3,19 @@
 use crate::codes;
 use crate::ir;
 use crate::model::{self, RolloutStrategy};
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 use crate::span::Spanned;
 use crate::values::ImageRef;
 
 /// Rollout strategy, with blue-green's preview image defaulting to the service's image.
 pub(crate) fn rollout(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     r: Option<&model::Rollout>,
     image: &Spanned<ImageRef>,
 ) -> ir::Rollout {
     let r = r.cloned().unwrap_or_default();
     let strategy = r.strategy.map(|s| s.value).unwrap_or_default();
-    let surge_or = |ctx: &mut Ctx, v: &Option<Spanned<String>>, default: &str| -> String {
+    let surge_or = |ctx: &mut Resolver, v: &Option<Spanned<String>>, default: &str| -> String {
         match v {
             Some(v) if is_int_or_percent(&v.value) => v.value.clone(),
             Some(v) => {

@@ -3,13 +3,13 @@
 use crate::codes;
 use crate::ir;
 use crate::model;
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 use crate::span::Spanned;
 use crate::values::Segment;
 
 /// Autoscaling bounds checked.
 pub(crate) fn autoscaling(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     a: &model::Autoscaling,
     env: &[ir::EnvVar],
 ) -> Option<ir::Autoscaling> {
@@ -79,7 +79,7 @@ pub(crate) fn autoscaling(
 /// the AMQP URL of the queue's RabbitMQ (the autoscaler reads the connection from it, so the
 /// credentials stay where the service has them).
 fn queue_trigger(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     q: &model::QueueScaling,
     env: &[ir::EnvVar],
 ) -> Option<ir::QueueTrigger> {
@@ -119,7 +119,7 @@ fn queue_trigger(
 
 /// A disruption budget: exactly one of the two fields.
 pub(crate) fn disruption_budget(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     d: &model::DisruptionBudget,
 ) -> Option<ir::DisruptionBudget> {
     match (&d.min_available, &d.max_unavailable) {
@@ -144,6 +144,6 @@ pub(crate) fn disruption_budget(
 }
 
 /// Replicas, defaulting to `default`.
-pub(crate) fn replicas(ctx: &mut Ctx, r: Option<&Spanned<i64>>, default: u32) -> Spanned<u32> {
+pub(crate) fn replicas(ctx: &mut Resolver, r: Option<&Spanned<i64>>, default: u32) -> Spanned<u32> {
     ctx.int_or(r, default, 0, 10_000, "replicas")
 }

@@ -3,13 +3,13 @@
 use crate::codes;
 use crate::ir;
 use crate::model::{self, Seccomp};
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 use crate::span::{Span, Spanned};
 use crate::values;
 
 /// Security settings with hardened defaults.
 pub(crate) fn security(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     s: &model::Security,
     image_user: ImageUser<'_>,
 ) -> ir::Security {
@@ -20,22 +20,23 @@ pub(crate) fn security(
         seeded,
     } = image_user;
     let b = |v: &Option<Spanned<bool>>, default: bool| v.unwrap_or(Spanned::detached(default));
-    let id = |ctx: &mut Ctx, v: &Option<Spanned<i64>>, default: i64, what: &str| -> Spanned<i64> {
-        match v {
-            Some(v) if (0..=2_147_483_647).contains(&v.value) => *v,
-            Some(v) => {
-                ctx.error(
-                    codes::INVALID_VALUE,
-                    v.span,
-                    format!("{what} must be from 0 to 2147483647"),
-                    "out of range",
-                    "use a non-zero id such as 10001",
-                );
-                Spanned::new(default, v.span)
+    let id =
+        |ctx: &mut Resolver, v: &Option<Spanned<i64>>, default: i64, what: &str| -> Spanned<i64> {
+            match v {
+                Some(v) if (0..=2_147_483_647).contains(&v.value) => *v,
+                Some(v) => {
+                    ctx.error(
+                        codes::INVALID_VALUE,
+                        v.span,
+                        format!("{what} must be from 0 to 2147483647"),
+                        "out of range",
+                        "use a non-zero id such as 10001",
+                    );
+                    Spanned::new(default, v.span)
+                }
+                None => Spanned::detached(default),
             }
-            None => Spanned::detached(default),
-        }
-    };
+        };
     let run_as_user = id(ctx, &s.run_as_user, i64::from(default_uid), "runAsUser");
     let group_default = match (&s.run_as_user, default_gid) {
         (None, Some(gid)) => i64::from(gid),

@@ -2,11 +2,15 @@
 
 use crate::ir;
 use crate::model;
-use crate::resolve::ctx::Ctx;
+use crate::resolve::ctx::Resolver;
 use crate::values;
 
 /// Storage, with the mount path from the component.
-pub(crate) fn storage(ctx: &mut Ctx, s: &model::Storage, mount_path: &str) -> Option<ir::Storage> {
+pub(crate) fn storage(
+    ctx: &mut Resolver,
+    s: &model::Storage,
+    mount_path: &str,
+) -> Option<ir::Storage> {
     let size = ctx.quantity(&s.size, "storage size")?;
     if let Some(c) = &s.storage_class {
         ctx.name(c, "storage class", values::name::dns1123_label);

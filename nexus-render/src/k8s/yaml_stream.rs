@@ -11,12 +11,12 @@ use crate::yaml::to_yaml;
 
 /// The documents of one output file, in the order they were pushed.
 #[derive(Debug, Default)]
-pub(crate) struct Docs {
+pub(crate) struct YamlStream {
     docs: Vec<String>,
     kinds: Vec<&'static str>,
 }
 
-impl Docs {
+impl YamlStream {
     /// An empty file.
     pub(super) fn new() -> Self {
         Self::default()
@@ -64,7 +64,7 @@ mod tests {
             name: Some(name.to_owned()),
             ..ObjectMeta::default()
         };
-        let mut d = Docs::new();
+        let mut d = YamlStream::new();
         d.push(&Namespace {
             metadata: meta("a"),
             ..Namespace::default()
