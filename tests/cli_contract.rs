@@ -85,7 +85,7 @@ fn a_yml_spec_is_read_like_a_yaml_one() {
 }
 
 fn lint_fixture(rule: &str, args: &[&str]) -> support::Run {
-    let dir = root().join("tests/fixtures/lint").join(rule);
+    let dir = root().join("nexus-lint/tests/fixtures/lint").join(rule);
     let mut all = vec!["lint", "--today", "2026-06-01"];
     all.extend_from_slice(args);
     nexus_in(&dir, &all)

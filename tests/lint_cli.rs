@@ -7,7 +7,7 @@ mod support;
 use support::{nexus, nexus_in, root};
 
 fn in_fixture(rule: &str, args: &[&str]) -> support::Run {
-    let dir = root().join("tests/fixtures/lint").join(rule);
+    let dir = root().join("nexus-lint/tests/fixtures/lint").join(rule);
     let mut all = vec!["lint", "--today", "2026-06-01"];
     all.extend_from_slice(args);
     nexus_in(&dir, &all)
@@ -180,7 +180,7 @@ fn the_repository_specs_lint_clean_at_warning() {
 
 #[test]
 fn several_specs_make_one_report_with_their_own_files() {
-    let dir = root().join("tests/fixtures/lint");
+    let dir = root().join("nexus-lint/tests/fixtures/lint");
     let run = nexus_in(
         &dir,
         &[

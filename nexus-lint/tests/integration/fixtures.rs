@@ -35,7 +35,7 @@ const IR_ONLY: &[(&str, Change)] = &[
 ];
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lint")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
 }
 
 fn policy(rule_dir: &Path) -> Policy {

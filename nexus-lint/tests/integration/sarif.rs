@@ -7,7 +7,7 @@ use nexus_spec::{FileId, Label, Severity, SourceMap, Span};
 use serde_json::Value;
 
 fn schema_validator() -> jsonschema::Validator {
-    let text = include_str!("data/sarif-schema-2.1.0.json");
+    let text = include_str!("../data/sarif-schema-2.1.0.json");
     // The published schema's `run.language` pattern has a stray `]` that is not a valid
     // ECMA-262 regex, so jsonschema refuses to compile the schema. Replace that one pattern
     // with the one it means (we never emit `language`); the vendored file stays unchanged.

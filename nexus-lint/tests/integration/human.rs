@@ -8,10 +8,10 @@ use nexus_lint::report::{Report, json};
 use nexus_lint::{LintOptions, Linter, Policy};
 use nexus_spec::{SourceMap, Spec};
 
-/// Lints a fixture (named relative to the repository root, so snapshots do not depend on
-/// where the checkout is) with its folder's policy, if any.
+/// Lints a fixture (named relative to the crate, so snapshots do not depend on where the
+/// checkout is) with its folder's policy, if any.
 fn lint(rel: &str) -> (Report, SourceMap) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join(rel)).expect("fixture");
     let spec = Spec::from_str(rel, &text).expect("valid spec");
     let policy_path = root.join(rel).with_file_name("nexus-policy.yaml");

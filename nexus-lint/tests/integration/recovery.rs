@@ -5,7 +5,7 @@
 use nexus_lint::{Date, LintOptions, Linter, Policy, Report};
 use nexus_spec::Spec;
 
-const NEXUS: &str = include_str!("../../specs/nexus.yaml");
+const NEXUS: &str = include_str!("../../../specs/nexus.yaml");
 
 fn lint(text: &str) -> Report {
     let spec = Spec::from_str("nexus.yaml", text).unwrap_or_else(|d| panic!("{d:?}"));
