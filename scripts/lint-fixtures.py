@@ -241,5 +241,5 @@ for rule, (fwhat, fmod, pwhat, pmod, policy) in R.items():
 for rule in IR_ONLY:
     dirp = os.path.join(OUT, rule)
     os.makedirs(dirp, exist_ok=True)
-    open(os.path.join(dirp, 'pass.yaml'), 'w').write(dump(copy.deepcopy(BASE), [f'{rule} does not fire on the base spec. Spec validation already rejects what this rule', 'catches, so its failing case is this spec resolved and then altered in memory', '(see IR_ONLY in nexus-lint/tests/fixtures.rs).']))
+    open(os.path.join(dirp, 'pass.yaml'), 'w').write(dump(copy.deepcopy(BASE), [f'{rule} does not fire on the base spec. Spec validation already rejects what this rule', 'catches, so its failing case is this spec resolved and then altered in memory', '(see IR_ONLY in nexus-lint/tests/integration/fixtures.rs).']))
 print(len(R) + len(IR_ONLY))

@@ -1,5 +1,5 @@
 //! `docs/rules.md` is generated from the catalog; this test fails when it is stale.
-//! Regenerate with `NEXUS_UPDATE_DOCS=1 cargo test -p nexus-lint --test docs`.
+//! Regenerate with `NEXUS_UPDATE_DOCS=1 cargo test -p nexus-lint --test integration docs`.
 
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ fn rules_doc_is_current() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         have == want,
-        "docs/rules.md is stale: run `NEXUS_UPDATE_DOCS=1 cargo test -p nexus-lint --test docs`"
+        "docs/rules.md is stale: run `NEXUS_UPDATE_DOCS=1 cargo test -p nexus-lint --test integration docs`"
     );
 }
 
