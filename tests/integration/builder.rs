@@ -16,7 +16,9 @@ fn the_nexus_platform_rebuilt_from_its_model_renders_the_same_bytes() {
     let from_file = Spec::from_path(&path).expect("specs/nexus.yaml loads");
     let built = Spec::from_model(from_file.file()).expect("the model builds");
     assert!(
-        built.name().starts_with("<built at tests/integration/builder.rs:"),
+        built
+            .name()
+            .starts_with("<built at tests/integration/builder.rs:"),
         "{}",
         built.name()
     );

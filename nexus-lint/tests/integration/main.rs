@@ -1,5 +1,5 @@
-//! The integration tests of this crate, as one test binary (one module per area, one
-//! support module), so they link once.
+//! The integration tests of this crate, as one test binary (one module per area), so they
+//! link once.
 
 mod docs;
 mod fixtures;

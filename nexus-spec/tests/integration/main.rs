@@ -1,0 +1,4 @@
+//! The integration tests of this crate, as one test binary (one module per area), so they
+//! link once.
+
+mod observability;
