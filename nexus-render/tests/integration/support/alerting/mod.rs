@@ -7,9 +7,7 @@ use std::process::Command;
 
 use nexus_spec::{Spec, ir};
 
-#[path = "../compose_nginx/tools.rs"]
-#[allow(dead_code)]
-pub mod tools;
+pub use crate::support::compose_nginx::tools;
 
 /// The folder of one target's monitoring files: `prometheus/{prometheus,rules}.yml`,
 /// `alertmanager/alertmanager.yml` and the Grafana dashboards (Compose: `grafana/dashboards/`;
