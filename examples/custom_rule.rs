@@ -2,7 +2,9 @@
 //! company registry. `cargo run --example custom_rule`.
 
 use nexus::ir::Platform;
-use nexus::lint::{Compliance, Ctx, Findings, Group, LintOptions, Linter, Policy, Rule, Target};
+use nexus::lint::{
+    Compliance, Findings, Group, LintOptions, LintRun, Linter, Policy, Rule, Subject,
+};
 use nexus::spec::Severity;
 
 /// The registry every image must come from.
@@ -21,11 +23,11 @@ static OWN_REGISTRY: Rule = Rule {
     check: own_registry,
 };
 
-fn own_registry(_: &Ctx<'_>, platform: &Platform, out: &mut Findings) {
+fn own_registry(_: &LintRun<'_>, platform: &Platform, out: &mut Findings) {
     for w in &platform.workloads {
         if w.image.value.registry.as_deref() != Some(REGISTRY) {
             out.add(
-                &Target::workload(w),
+                &Subject::workload(w),
                 w.image.span,
                 format!("`{}` runs `{}`", w.name.value, w.image.value),
             )

@@ -3,7 +3,7 @@
 
 use nexus::ir::Platform;
 use nexus::render::RenderError;
-use nexus::{CompileOptions, OutputPlan, Spec, Target};
+use nexus::{CompileOptions, OutputPlan, RenderTarget, Spec};
 
 /// The generator: a pure function from one resolved environment to files.
 fn inventory(platform: &Platform) -> Result<OutputPlan, RenderError> {
@@ -25,7 +25,7 @@ fn inventory(platform: &Platform) -> Result<OutputPlan, RenderError> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spec = Spec::from_str("shop.yaml", include_str!("shop.yaml"))?;
     let mut options = CompileOptions::default();
-    options.targets.push(Target {
+    options.targets.push(RenderTarget {
         folder: "inventory",
         render: inventory,
     });

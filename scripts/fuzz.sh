@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz the spec pipeline with cargo fuzz (libFuzzer). Needs the nightly toolchain and
 # `cargo install cargo-fuzz`; not part of .ci/run. Crashers found are kept as ordinary
-# regression tests in tests/hostile_inputs.rs (none so far).
+# regression tests in tests/integration/hostile_inputs.rs (none so far).
 #
 #   scripts/fuzz.sh [TARGET] [SECONDS] [extra libFuzzer flags...]
 #
@@ -15,7 +15,7 @@ shift $(( $# > 2 ? 2 : $# ))
 corpus="fuzz/corpus/$target"
 mkdir -p "$corpus"
 cp specs/*.yaml "$corpus/"
-for f in tests/fixtures/*/*.yaml; do cp "$f" "$corpus/fixture-$(basename "$(dirname "$f")")-$(basename "$f")"; done
+for f in tests/fixtures/*/*.yaml nexus-render/tests/fixtures/*/*.yaml nexus-lint/tests/fixtures/*/*.yaml; do cp "$f" "$corpus/fixture-$(basename "$(dirname "$f")")-$(basename "$f")"; done
 if [ -x target/release/synth ]; then target/release/synth 20 --seed 1 > "$corpus/synth-20.yaml"; fi
 cd fuzz
 exec cargo +nightly fuzz run "$target" "corpus/$target" -- \

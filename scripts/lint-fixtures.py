@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Writes the lint fixtures: tests/fixtures/lint/<RULE>/{fail,pass}.yaml (and nexus-policy.yaml
-where a rule needs a policy), each the base spec tests/fixtures/lint/base.yaml with one change.
+"""Writes the lint fixtures: nexus-lint/tests/fixtures/lint/<RULE>/{fail,pass}.yaml (and
+nexus-policy.yaml where a rule needs a policy), each the base spec
+nexus-lint/tests/fixtures/lint/base.yaml with one change. (The comment it writes into each
+fixture names the base relative to the nexus-lint crate.)
 
 The fixtures are committed; this script only saves writing 130 near-identical files by hand.
 Run it from the repository root after changing the base or a case (needs PyYAML), then
-`cargo test -p nexus-lint --test fixtures`.
+`cargo test -p nexus-lint --test integration fixtures`.
 """
 import copy, os, sys, yaml
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-OUT = os.path.join(ROOT, 'tests', 'fixtures', 'lint')
+OUT = os.path.join(ROOT, 'nexus-lint', 'tests', 'fixtures', 'lint')
 BASE = yaml.safe_load(open(os.path.join(OUT, 'base.yaml')))
 DIGEST = 'sha256:' + 'a' * 64
 
@@ -254,5 +256,5 @@ for rule, (fwhat, fmod, pwhat, pmod, policy) in R.items():
 for rule in IR_ONLY:
     dirp = os.path.join(OUT, rule)
     os.makedirs(dirp, exist_ok=True)
-    open(os.path.join(dirp, 'pass.yaml'), 'w').write(dump(copy.deepcopy(BASE), [f'{rule} does not fire on the base spec. Spec validation already rejects what this rule', 'catches, so its failing case is this spec resolved and then altered in memory', '(see IR_ONLY in nexus-lint/tests/fixtures.rs).']))
+    open(os.path.join(dirp, 'pass.yaml'), 'w').write(dump(copy.deepcopy(BASE), [f'{rule} does not fire on the base spec. Spec validation already rejects what this rule', 'catches, so its failing case is this spec resolved and then altered in memory', '(see IR_ONLY in nexus-lint/tests/integration/fixtures.rs).']))
 print(len(R) + len(IR_ONLY))

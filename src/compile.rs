@@ -16,7 +16,7 @@ use nexus_spec::{Diagnostics, Spec};
 use rayon::prelude::*;
 
 use crate::select;
-use crate::targets::{self, Target};
+use crate::targets::{self, RenderTarget};
 
 /// What to compile.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub struct CompileOptions {
     /// Only this environment (default: every environment of each spec).
     pub environment: Option<String>,
     /// The generators to run (default: [`targets::builtin`]).
-    pub targets: Vec<Target>,
+    pub targets: Vec<RenderTarget>,
     /// Whether to write `<env>/README.md` (topology graph and table of files).
     pub readme: bool,
 }
@@ -41,6 +41,7 @@ impl Default for CompileOptions {
 
 /// Why specs could not be compiled (or linted, or graphed: the workflows share it).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum CompileError {
     /// A spec is invalid; the diagnostics say where and why.
     #[error("{} error(s) in the spec", .0.iter().filter(|d| d.severity == nexus_spec::Severity::Error).count())]
@@ -94,6 +95,7 @@ pub enum CompileError {
 
 /// A compiled output: the plan and the part of the output folder it describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Compiled {
     /// Every rendered file.
     pub plan: OutputPlan,

@@ -56,6 +56,7 @@
 //! k8s-openapi = { version = "0.29", features = ["v1_37"] }
 //! ```
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 mod compile;
@@ -74,7 +75,13 @@ pub use nexus_render::output::{Drift, OutputError, Scope, Warning, WriteReport};
 pub use nexus_render::{OutputPlan, RenderError};
 pub use nexus_spec as spec;
 pub use nexus_spec::{Diagnostic, Diagnostics, Spec, ir};
-pub use targets::Target;
+pub use targets::RenderTarget;
+/// The former name of [`RenderTarget`].
+#[deprecated(
+    since = "0.1.1",
+    note = "renamed to `RenderTarget`: a generator and its folder"
+)]
+pub type Target = RenderTarget;
 pub use workflows::{Linted, graph_all, lint_all};
 
 /// Writes a plan that describes the whole of `dir`, all-or-nothing: an owned file the plan

@@ -3,6 +3,7 @@
 //! threshold / drift, 2 usage or I/O error. Machine-readable output goes to stdout,
 //! diagnostics to stderr.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 mod cli;
 

@@ -7,7 +7,7 @@ use nexus_spec::ir::Platform;
 
 /// A generator: what it renders into (`k8s`, below the environment's folder) and how.
 #[derive(Debug, Clone, Copy)]
-pub struct Target {
+pub struct RenderTarget {
     /// The folder under `<env>/` the files go into.
     pub folder: &'static str,
     /// The generator: a pure function of the resolved platform.
@@ -16,20 +16,20 @@ pub struct Target {
 
 /// The built-in targets, in the order they render: Kubernetes manifests, the Compose
 /// project, and the Nginx configuration (only when the platform has a gateway).
-pub fn builtin() -> &'static [Target] {
+pub fn builtin() -> &'static [RenderTarget] {
     &BUILTIN
 }
 
-const BUILTIN: [Target; 3] = [
-    Target {
+const BUILTIN: [RenderTarget; 3] = [
+    RenderTarget {
         folder: "k8s",
         render: nexus_render::k8s::render,
     },
-    Target {
+    RenderTarget {
         folder: "compose",
         render: nexus_render::compose::render,
     },
-    Target {
+    RenderTarget {
         folder: "nginx",
         render: nginx,
     },

@@ -10,6 +10,7 @@ use crate::{CompileError, select};
 
 /// One lint run over several specs.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Linted {
     /// The findings of every valid spec, a finding several environments share once.
     pub report: Report,

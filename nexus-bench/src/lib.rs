@@ -24,6 +24,7 @@
 //! [`peer`] writes the peer workload of `scripts/bench-peer.sh`: `n` services, one
 //! environment, each a Deployment, Service, autoscaler, disruption budget and network rules.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 use std::fmt::Write;

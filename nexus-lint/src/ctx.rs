@@ -5,9 +5,9 @@ use nexus_spec::model::Tier;
 use crate::date::Date;
 use crate::policy::{Budget, EnvironmentPolicy, Policy};
 
-/// The context of one lint run over one environment.
+/// One lint run over one environment: what a check can see besides the platform.
 #[derive(Debug, Clone, Copy)]
-pub struct Ctx<'a> {
+pub struct LintRun<'a> {
     /// The policy.
     pub policy: &'a Policy,
     /// The environment being linted.
@@ -16,7 +16,7 @@ pub struct Ctx<'a> {
     pub today: Date,
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> LintRun<'a> {
     /// The policy's settings for this environment, if it has any.
     pub fn environment_policy(&self) -> Option<&'a EnvironmentPolicy> {
         self.policy.environments.get(self.environment)

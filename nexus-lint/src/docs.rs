@@ -146,7 +146,7 @@ pub fn rules_markdown() -> String {
     out.push_str("# nexus lint rules\n\n");
     out.push_str(
         "<!-- Generated from the rule catalog in nexus-lint/src/rules/ by \
-         `NEXUS_UPDATE_DOCS=1 cargo test -p nexus-lint --test docs`; a test fails when this \
+         `NEXUS_UPDATE_DOCS=1 cargo test -p nexus-lint --test integration docs`; a test fails when this \
          file is stale. Do not edit by hand. -->\n\n",
     );
     let _ = writeln!(

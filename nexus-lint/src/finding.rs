@@ -9,7 +9,7 @@ use crate::rule::Rule;
 /// What a finding is about: the key waivers match on, and the span to fall back to when the
 /// offending value was filled in by nexus (a default has no text of its own to point at).
 #[derive(Debug, Clone)]
-pub struct Target {
+pub struct Subject {
     /// A workload name, `gateway`, or `platform`.
     pub object: String,
     /// A container of the object other than its main one (`migrations`, `preview`, `nginx`).
@@ -18,10 +18,10 @@ pub struct Target {
     pub span: Span,
 }
 
-impl Target {
+impl Subject {
     /// A workload's main container.
-    pub fn workload(w: &Workload) -> Target {
-        Target {
+    pub fn workload(w: &Workload) -> Subject {
+        Subject {
             object: w.name.value.clone(),
             container: None,
             span: first_attached(&[w.name.span, w.span]),
@@ -29,16 +29,16 @@ impl Target {
     }
 
     /// Another container of a workload.
-    pub fn container(w: &Workload, container: &str) -> Target {
-        Target {
+    pub fn container(w: &Workload, container: &str) -> Subject {
+        Subject {
             container: Some(container.to_owned()),
-            ..Target::workload(w)
+            ..Subject::workload(w)
         }
     }
 
     /// The gateway.
-    pub fn gateway(g: &Gateway) -> Target {
-        Target {
+    pub fn gateway(g: &Gateway) -> Subject {
+        Subject {
             object: "gateway".into(),
             container: None,
             span: g.span,
@@ -46,8 +46,8 @@ impl Target {
     }
 
     /// The platform as a whole.
-    pub fn platform(p: &Platform) -> Target {
-        Target {
+    pub fn platform(p: &Platform) -> Subject {
+        Subject {
             object: "platform".into(),
             container: None,
             span: first_attached(&[p.span, p.name.span]),
@@ -194,7 +194,12 @@ impl Findings {
 
     /// Records a finding about `target` at `span` (the target's own span when `span` is
     /// detached) and returns it for labels and help.
-    pub fn add(&mut self, target: &Target, span: Span, message: impl Into<String>) -> &mut Finding {
+    pub fn add(
+        &mut self,
+        target: &Subject,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
         let span = if span.is_detached() {
             target.span
         } else {

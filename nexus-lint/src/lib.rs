@@ -21,6 +21,7 @@
 //! waived findings stay in the report, marked. [`report`] renders a report for people
 //! (miette), as JSON and as SARIF 2.1.0; [`docs`] renders the catalog.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 mod ctx;
@@ -33,11 +34,23 @@ mod rule;
 pub mod rules;
 mod waiver;
 
-pub use ctx::Ctx;
+pub use ctx::LintRun;
 pub use date::{Date, DateError};
-pub use finding::{AppliedWaiver, Finding, Findings, Target};
+pub use finding::{AppliedWaiver, Finding, Findings, Subject};
 pub use policy::{Policy, RuleSetting};
 pub use report::Report;
+/// The former name of [`LintRun`].
+#[deprecated(
+    since = "0.1.1",
+    note = "renamed to `LintRun`: one lint run over one environment"
+)]
+pub type Ctx<'a> = LintRun<'a>;
+/// The former name of [`Subject`].
+#[deprecated(
+    since = "0.1.1",
+    note = "renamed to `Subject`: what a finding is about"
+)]
+pub type Target = Subject;
 pub use rule::{CheckFn, Compliance, Group, PssLevel, Rule, parse_severity, severity_name};
 
 use nexus_spec::ir::Platform;
@@ -84,7 +97,7 @@ impl<'p> Linter<'p> {
     /// Runs every enabled rule over one resolved environment and applies its waivers.
     pub fn check(&mut self, platform: &Platform) {
         let environment = platform.environment.value.as_str();
-        let ctx = Ctx {
+        let ctx = LintRun {
             policy: self.policy,
             environment,
             today: self.options.today,
@@ -105,7 +118,7 @@ impl<'p> Linter<'p> {
     /// Reports waivers that matched nothing, merges findings that several environments
     /// share, and sorts.
     pub fn finish(mut self) -> Report {
-        let ctx = Ctx {
+        let ctx = LintRun {
             policy: self.policy,
             environment: self.environments.first().map_or("", String::as_str),
             today: self.options.today,

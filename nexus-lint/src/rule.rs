@@ -6,11 +6,11 @@ use std::fmt;
 use nexus_spec::Severity;
 use nexus_spec::ir::Platform;
 
-use crate::ctx::Ctx;
+use crate::ctx::LintRun;
 use crate::finding::Findings;
 
 /// The check of a rule: looks at one resolved environment and records findings.
-pub type CheckFn = fn(&Ctx<'_>, &Platform, &mut Findings);
+pub type CheckFn = fn(&LintRun<'_>, &Platform, &mut Findings);
 
 /// The family a rule belongs to; the middle part of its id (`NX-POD-001`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -7,9 +7,9 @@ use nexus_spec::ir::Platform;
 use nexus_spec::model::Waiver;
 use nexus_spec::{Span, Spanned};
 
-use crate::ctx::Ctx;
+use crate::ctx::LintRun;
 use crate::date::Date;
-use crate::finding::{AppliedWaiver, Finding, Findings, Target};
+use crate::finding::{AppliedWaiver, Finding, Findings, Subject};
 use crate::policy::RuleSetting;
 use crate::rule::Rule;
 use crate::rules::{self, waivers as w};
@@ -34,8 +34,8 @@ pub(crate) struct WaiverState {
     seen: BTreeMap<Key, (Waiver, bool)>,
 }
 
-fn target(waiver: &Waiver) -> Target {
-    Target {
+fn target(waiver: &Waiver) -> Subject {
+    Subject {
         object: waiver.object.value.clone(),
         container: waiver.container.as_ref().map(|c| c.value.clone()),
         span: waiver.rule.span,
@@ -43,7 +43,7 @@ fn target(waiver: &Waiver) -> Target {
 }
 
 fn report(
-    ctx: &Ctx<'_>,
+    ctx: &LintRun<'_>,
     rule: &'static Rule,
     out: &mut Vec<Finding>,
     waiver: &Waiver,
@@ -67,7 +67,7 @@ fn object_exists(p: &Platform, object: &str) -> bool {
 
 /// Checks a waiver; returns its expiry when it is valid, or reports why it is not.
 fn validate(
-    ctx: &Ctx<'_>,
+    ctx: &LintRun<'_>,
     p: &Platform,
     waiver: &Waiver,
     out: &mut Vec<Finding>,
@@ -152,7 +152,7 @@ fn matches(waiver: &Waiver, f: &Finding) -> bool {
 
 /// Applies the environment's waivers to its findings and appends the waivers' own findings.
 pub(crate) fn apply(
-    ctx: &Ctx<'_>,
+    ctx: &LintRun<'_>,
     p: &Platform,
     findings: &mut Vec<Finding>,
     state: &mut WaiverState,
@@ -199,7 +199,7 @@ pub(crate) fn apply(
 }
 
 /// Reports the waivers that matched nothing in any environment.
-pub(crate) fn finish(ctx: &Ctx<'_>, state: WaiverState, out: &mut Vec<Finding>) {
+pub(crate) fn finish(ctx: &LintRun<'_>, state: WaiverState, out: &mut Vec<Finding>) {
     for (waiver, hit) in state.seen.into_values() {
         if hit {
             continue;

@@ -18,11 +18,11 @@ use nexus_spec::model::Engine;
 use crate::error::RenderError;
 
 /// Where the dashboard files are read from in the Grafana container.
-pub const DASHBOARDS_DIR: &str = "/etc/grafana/dashboards";
+pub(crate) const DASHBOARDS_DIR: &str = "/etc/grafana/dashboards";
 /// Where Grafana reads dashboard providers.
-pub const PROVIDERS_DIR: &str = "/etc/grafana/provisioning/dashboards";
+pub(crate) const PROVIDERS_DIR: &str = "/etc/grafana/provisioning/dashboards";
 /// The provider file's name.
-pub const PROVIDER_FILE: &str = "nexus.yaml";
+pub(crate) const PROVIDER_FILE: &str = "nexus.yaml";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -342,7 +342,7 @@ fn engine_jobs(p: &ir::Platform) -> BTreeMap<&'static str, (Engine, Vec<String>)
 
 /// The dashboard files, by file name (`platform.json`, `postgres.json`, ...), when the
 /// platform runs Prometheus.
-pub fn dashboards(p: &ir::Platform) -> Result<BTreeMap<String, String>, RenderError> {
+pub(crate) fn dashboards(p: &ir::Platform) -> Result<BTreeMap<String, String>, RenderError> {
     let mut out = BTreeMap::new();
     if !p
         .workloads
@@ -383,7 +383,7 @@ pub fn dashboards(p: &ir::Platform) -> Result<BTreeMap<String, String>, RenderEr
 }
 
 /// The provider file: Grafana loads every dashboard in [`DASHBOARDS_DIR`], read-only.
-pub fn provider() -> Result<String, RenderError> {
+pub(crate) fn provider() -> Result<String, RenderError> {
     crate::yaml::to_yaml(
         &Providers {
             api_version: 1,

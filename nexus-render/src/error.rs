@@ -1,9 +1,10 @@
 //! Errors of rendering.
 
-use std::path::PathBuf;
-
-/// Something went wrong while rendering or writing.
+/// Something went wrong while rendering.
+///
+/// New variants may be added: match with a wildcard arm.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum RenderError {
     /// An output path that is not a safe relative path.
     #[error("refusing to render to the unsafe path `{0}`")]
@@ -22,37 +23,27 @@ pub enum RenderError {
     )]
     DuplicatePath(String),
     /// Serialization failed.
-    #[error("could not serialize {what}: {message}")]
+    #[error("could not serialize {what}")]
     #[diagnostic(code(nexus::render::serialize))]
     Serialize {
         /// What was being serialized.
         what: String,
-        /// The serializer's message.
-        message: String,
+        /// The serializer's error.
+        #[source]
+        source: serde_saphyr::SerializeError,
     },
     /// A template failed.
-    #[error("could not render template {template}: {message}")]
+    #[error("could not render template {template}")]
     #[diagnostic(code(nexus::render::template))]
     Template {
         /// Template name.
         template: String,
-        /// The engine's message.
-        message: String,
+        /// The engine's error, with its kind, line and cause chain.
+        #[source]
+        source: minijinja::Error,
     },
     /// The IR holds something the target cannot express safely.
     #[error("{0}")]
     #[diagnostic(code(nexus::render::unrenderable))]
     Unrenderable(String),
-    /// File-system error while writing or reading output.
-    #[error("{action} `{path}`: {source}")]
-    #[diagnostic(code(nexus::io))]
-    Io {
-        /// What nexus was doing.
-        action: &'static str,
-        /// The path.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
 }

@@ -29,7 +29,7 @@ struct Datasource {
 }
 
 /// The workloads Grafana reads from: Prometheus and Jaeger, when present with a port.
-pub fn sources(p: &ir::Platform) -> Vec<&ir::Workload> {
+pub(crate) fn sources(p: &ir::Platform) -> Vec<&ir::Workload> {
     [WorkloadKind::Prometheus, WorkloadKind::Jaeger]
         .into_iter()
         .filter_map(|k| {
@@ -42,7 +42,7 @@ pub fn sources(p: &ir::Platform) -> Vec<&ir::Workload> {
 
 /// The data-source file, or `None` when the platform runs no source. `host` names a
 /// workload the way the target reaches it (a Compose service name, a cluster DNS name).
-pub fn datasources(
+pub(crate) fn datasources(
     p: &ir::Platform,
     host: &dyn Fn(&str) -> String,
 ) -> Result<Option<String>, RenderError> {

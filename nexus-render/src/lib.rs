@@ -3,15 +3,16 @@
 //! [`OutputPlan`] (relative path → bytes); nothing here decides policy (that is lint's job)
 //! or touches the file system except [`output`]'s writer.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 pub mod alerts;
 pub mod compose;
-pub mod dashboards;
+mod dashboards;
 mod destinations;
 mod destinations_runbook;
 pub mod error;
-pub mod grafana;
+mod grafana;
 pub mod graph;
 pub mod k8s;
 pub mod minio_setup;

@@ -3,7 +3,7 @@
 //! Each feature, for each edge (the Nginx target, the Gateway API edge with NGINX Gateway
 //! Fabric, the Ingress edge with the NGINX Ingress Controller), is rendered exactly,
 //! approximately (a lint rule says how) or not at all (a lint rule says so). The table is
-//! data, held to the code by `tests/gateway_parity.rs`: the document is generated from it,
+//! data, held to the code by `tests/integration/gateway_parity.rs`: the document is generated from it,
 //! each exact or approximate entry names text the edge's rendering of a spec that declares
 //! every feature must contain, and each rule named must fire on that spec for that edge.
 
@@ -188,8 +188,8 @@ pub const FEATURES: &[Feature] = &[
 pub fn markdown() -> String {
     let mut out = String::from(
         "# Gateway parity: what each edge renders\n\n\
-         Generated from `nexus-render/src/parity.rs` (`NEXUS_UPDATE_DOCS=1 cargo test --test gateway_parity`\n\
-         rewrites it); `tests/gateway_parity.rs` holds the table to the renderers and the lint catalog.\n\
+         Generated from `nexus-render/src/parity.rs` (`NEXUS_UPDATE_DOCS=1 cargo test --test integration gateway_parity`\n\
+         rewrites it); `tests/integration/gateway_parity.rs` holds the table to the renderers and the lint catalog.\n\
          **exact**: rendered as declared. **approximate** / **absent**: the named lint rule reports the\n\
          difference for specs on that edge, so no edge drops a declared feature silently.\n\
          The edges are chosen in docs/decisions/0016-gateway-api-edge.md.\n\n",

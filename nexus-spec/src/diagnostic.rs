@@ -244,7 +244,7 @@ pub fn named_source(file: &SourceFile) -> NamedSource<Arc<str>> {
 /// assert!(text.contains("shop.yaml:1:1: error:"), "{text}");
 /// ```
 #[derive(Clone, Default)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics(pub(crate) Vec<Diagnostic>);
 
 impl Diagnostics {
     /// No diagnostics.
@@ -270,6 +270,10 @@ impl Diagnostics {
     /// Iterates over them.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
+    }
+    /// All of them, in order.
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        &self.0
     }
     /// Attaches source text to all and sorts them by file, line, column and code, so output
     /// is deterministic.
@@ -335,6 +339,32 @@ impl IntoIterator for Diagnostics {
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        Diagnostics(diagnostics)
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
     }
 }
 

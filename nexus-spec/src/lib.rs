@@ -5,6 +5,7 @@
 //! IR that `nexus-lint` and `nexus-render` consume. It knows nothing of any output format or
 //! lint rule.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
 mod build;

@@ -8,7 +8,7 @@ use super::output;
 /// Arguments of `nexus explain`.
 #[derive(Debug, clap::Args)]
 #[command(arg_required_else_help = true)]
-pub struct Args {
+pub(super) struct Args {
     /// The rule id (`NX-POD-001`; case does not matter).
     #[arg(required_unless_present = "list")]
     pub rule: Option<String>,
@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 /// Runs `nexus explain`.
-pub fn run(args: Args) -> Outcome {
+pub(super) fn run(args: Args) -> Outcome {
     if args.list {
         output::out(if args.markdown {
             docs::rules_markdown()

@@ -15,11 +15,11 @@ const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 /// What a subcommand returns.
-pub type Outcome = Result<Status, Failure>;
+pub(super) type Outcome = Result<Status, Failure>;
 
 /// A subcommand that ran to its end: its output is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(super) enum Status {
     /// Nothing to report: exit 0.
     Clean,
     /// Findings at or above the threshold, or drift: exit 1.
@@ -28,7 +28,7 @@ pub enum Status {
 
 /// A subcommand that could not do its work: what to print, and the exit code.
 #[derive(Debug)]
-pub struct Failure {
+pub(super) struct Failure {
     problem: Problem,
     code: u8,
     /// A line printed after the problem (what it means for the command).
@@ -47,7 +47,7 @@ enum Problem {
 
 impl Failure {
     /// Invalid input: exit 1, or 2 when a diagnostic is an I/O error.
-    pub fn invalid(d: Diagnostics) -> Failure {
+    pub(super) fn invalid(d: Diagnostics) -> Failure {
         let io = d
             .iter()
             .any(|d| d.severity == Severity::Error && d.code == codes::IO);
@@ -59,7 +59,7 @@ impl Failure {
     }
 
     /// Input the command line cannot use (a policy, a path): exit 2.
-    pub fn usage_input(d: Diagnostics) -> Failure {
+    pub(super) fn usage_input(d: Diagnostics) -> Failure {
         Failure {
             code: EXIT_USAGE,
             ..Failure::invalid(d)
@@ -67,13 +67,13 @@ impl Failure {
     }
 
     /// One problem of one input file (I/O errors included).
-    pub fn diagnostic(d: Diagnostic) -> Failure {
-        Failure::invalid(Diagnostics(vec![d]))
+    pub(super) fn diagnostic(d: Diagnostic) -> Failure {
+        Failure::invalid(Diagnostics::from(d))
     }
 
     /// A usage error said in one line, printed as it is (`nexus NAME: ...`, `error: ...`):
     /// exit 2.
-    pub fn usage(message: impl Into<String>) -> Failure {
+    pub(super) fn usage(message: impl Into<String>) -> Failure {
         Failure {
             problem: Problem::Message(message.into()),
             code: EXIT_USAGE,
@@ -82,13 +82,13 @@ impl Failure {
     }
 
     /// Adds a line printed after the problem.
-    pub fn note(mut self, text: impl Into<String>) -> Failure {
+    pub(super) fn note(mut self, text: impl Into<String>) -> Failure {
         self.note = Some(text.into());
         self
     }
 
     /// Prints the problem and the note to stderr.
-    pub fn print(&self) {
+    pub(super) fn print(&self) {
         match &self.problem {
             Problem::Diagnostics(d) => output::print(d),
             Problem::Error(e) => output::print_error(e.as_ref()),
@@ -101,7 +101,7 @@ impl Failure {
 }
 
 /// The exit code of an outcome.
-pub fn code(outcome: &Outcome) -> u8 {
+pub(super) fn code(outcome: &Outcome) -> u8 {
     match outcome {
         Ok(Status::Clean) => 0,
         Ok(Status::Failed) => EXIT_FAILED,
@@ -111,7 +111,7 @@ pub fn code(outcome: &Outcome) -> u8 {
 
 /// The exit code when standard output or error cannot be written, or clap finds a usage
 /// error.
-pub const EXIT_IO: u8 = EXIT_USAGE;
+pub(super) const EXIT_IO: u8 = EXIT_USAGE;
 
 impl From<CompileError> for Failure {
     /// Invalid specs are 1 (2 for an unreadable file); naming an environment a spec does not

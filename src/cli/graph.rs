@@ -7,7 +7,7 @@ use super::{output, specs};
 
 /// Graph notations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     /// A Mermaid flowchart (Markdown renders it).
     Mermaid,
     /// Graphviz DOT.
@@ -16,7 +16,7 @@ pub enum Format {
 
 /// Arguments of `nexus graph`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Spec files or folders of them (default: specs/).
     paths: Vec<PathBuf>,
     /// Only this environment. Without it, one graph per environment is printed, each after
@@ -28,7 +28,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: Args) -> Outcome {
+pub(super) fn run(args: Args) -> Outcome {
     let specs = specs::load(args.paths, None)?;
     let graphs = nexus::graph_all(&specs, args.env.as_deref())?;
     let mut text = String::new();

@@ -11,11 +11,11 @@ use super::failure::{Failure, Outcome, Status};
 use super::{output, specs};
 
 /// The policy file `nexus lint` reads when `--policy` is not given, if it exists.
-pub const DEFAULT_POLICY: &str = "nexus-policy.yaml";
+pub(super) const DEFAULT_POLICY: &str = "nexus-policy.yaml";
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     /// Diagnostics with spec excerpts, on stderr.
     Human,
     /// The JSON report (schema in README), on stdout.
@@ -26,7 +26,7 @@ pub enum Format {
 
 /// Severity thresholds for `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Level {
+pub(super) enum Level {
     /// Errors only.
     Error,
     /// Warnings and errors.
@@ -47,7 +47,7 @@ impl Level {
 
 /// Arguments of `nexus lint`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Spec files or folders of them (default: specs/).
     pub paths: Vec<PathBuf>,
     /// Lint only this environment (default: every environment of each spec).
@@ -91,7 +91,7 @@ fn policy(args: &Args) -> Result<Policy, Diagnostics> {
 }
 
 /// Runs `nexus lint`.
-pub fn run(args: Args) -> Outcome {
+pub(super) fn run(args: Args) -> Outcome {
     let policy = policy(&args)
         .map_err(|d| Failure::usage_input(d).note("nexus lint: the policy is not valid"))?;
     let files = specs::files(args.paths.clone(), None)?;

@@ -41,7 +41,7 @@ enum Command {
 
 /// Parses the command line and runs it. A usage error clap finds is 2; `--help` and
 /// `--version` are 0, or 2 when they cannot be printed (stdout full or closed).
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     match Cli::try_parse() {
         Ok(cli) => run(cli),
         Err(e) => {

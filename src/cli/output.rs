@@ -21,7 +21,7 @@ fn handler() -> GraphicalReportHandler {
 }
 
 /// Renders one diagnostic the way `nexus` prints it.
-pub fn render(d: &Diagnostic) -> String {
+pub(super) fn render(d: &Diagnostic) -> String {
     let handler = handler();
     let mut out = String::new();
     if handler.render_report(&mut out, d).is_err() {
@@ -44,7 +44,7 @@ fn severity_word(s: Severity) -> &'static str {
 }
 
 /// Prints diagnostics to stderr.
-pub fn print(diags: &Diagnostics) {
+pub(super) fn print(diags: &Diagnostics) {
     for d in diags.iter() {
         err(render(d));
     }
@@ -61,7 +61,7 @@ fn lost(stream: usize, e: &std::io::Error) {
 }
 
 /// Writes machine-readable output to stdout (and flushes it); a failure is remembered.
-pub fn out(text: impl AsRef<[u8]>) {
+pub(super) fn out(text: impl AsRef<[u8]>) {
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(text.as_ref())
@@ -72,7 +72,7 @@ pub fn out(text: impl AsRef<[u8]>) {
 }
 
 /// Writes to stderr, control characters escaped ([`escape`]); a failure is remembered.
-pub fn err(text: impl std::fmt::Display) {
+pub(super) fn err(text: impl std::fmt::Display) {
     let text = escape(&text.to_string());
     let mut stderr = std::io::stderr().lock();
     if let Err(e) = stderr
@@ -91,7 +91,7 @@ const MAX_LINE: usize = 4096;
 /// (`ESC [ digits ; m`) the report handler draws with; a line longer than [`MAX_LINE`]
 /// characters keeps its two ends. A spec value cannot set the terminal's title, clear the
 /// screen, or fill it with 16 MB of NUL.
-pub fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let chars = line.chars().count();
@@ -138,13 +138,13 @@ fn sgr_len(s: &str) -> Option<usize> {
 }
 
 /// A line on stderr.
-pub fn errln(text: impl std::fmt::Display) {
+pub(super) fn errln(text: impl std::fmt::Display) {
     err(format_args!("{text}\n"));
 }
 
 /// The command's exit code, or 2 when a write to stdout or stderr failed: then the failure
 /// is said on the stream that still works (if any does).
-pub fn finish(code: ExitCode) -> ExitCode {
+pub(super) fn finish(code: ExitCode) -> ExitCode {
     let Ok(lost) = LOST.lock() else {
         return ExitCode::from(EXIT_IO);
     };
@@ -167,7 +167,7 @@ pub fn finish(code: ExitCode) -> ExitCode {
 }
 
 /// Prints any error that is a miette diagnostic (render and output errors) to stderr.
-pub fn print_error(e: &dyn miette::Diagnostic) {
+pub(super) fn print_error(e: &dyn miette::Diagnostic) {
     let handler = handler();
     let mut out = String::new();
     if handler.render_report(&mut out, e).is_err() {
@@ -177,6 +177,6 @@ pub fn print_error(e: &dyn miette::Diagnostic) {
 }
 
 /// Prints a warning line to stderr.
-pub fn warn(message: impl std::fmt::Display) {
+pub(super) fn warn(message: impl std::fmt::Display) {
     errln(format_args!("warning: {message}"));
 }

@@ -12,7 +12,7 @@ use super::{output, specs};
 
 /// Arguments of `nexus render`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Spec files or folders of them (default: specs/). One spec renders into
     /// DIR/<env>/; several render side by side into DIR/<platform>/<env>/.
     paths: Vec<PathBuf>,
@@ -44,7 +44,7 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a number of seconds between 0 and 86400"))
 }
 
-pub fn run(args: Args) -> Outcome {
+pub(super) fn run(args: Args) -> Outcome {
     let specs = specs::load(args.paths, Some(&args.out))?;
     let options = CompileOptions {
         environment: args.env,

@@ -2,7 +2,7 @@
 
 use super::failure::{Outcome, Status};
 
-pub fn run() -> Outcome {
+pub(super) fn run() -> Outcome {
     super::output::out(nexus::spec::schema::json_schema());
     Ok(Status::Clean)
 }

@@ -10,7 +10,7 @@ use super::failure::Failure;
 /// The spec files under `paths` (default `specs/`), except files inside `output` (rendered
 /// YAML is not a spec, and `nexus render .` puts `generated/` inside the folder it reads).
 /// Finding none is a usage error: a pre-commit hook with a wrong path must not pass.
-pub fn files(paths: Vec<PathBuf>, output: Option<&Path>) -> Result<Vec<PathBuf>, Failure> {
+pub(super) fn files(paths: Vec<PathBuf>, output: Option<&Path>) -> Result<Vec<PathBuf>, Failure> {
     let mut files = discover(&default_paths(paths)).map_err(Failure::diagnostic)?;
     if let Some(out) = output.and_then(|o| std::fs::canonicalize(o).ok()) {
         files.retain(|f| !std::fs::canonicalize(f).is_ok_and(|f| f.starts_with(&out)));
@@ -22,7 +22,7 @@ pub fn files(paths: Vec<PathBuf>, output: Option<&Path>) -> Result<Vec<PathBuf>,
 }
 
 /// Every spec that loads, and the problems of those that do not.
-pub fn load_each(files: &[PathBuf]) -> (Vec<Spec>, Diagnostics) {
+pub(super) fn load_each(files: &[PathBuf]) -> (Vec<Spec>, Diagnostics) {
     let mut specs = Vec::new();
     let mut problems = Diagnostics::new();
     for file in files {
@@ -36,7 +36,7 @@ pub fn load_each(files: &[PathBuf]) -> (Vec<Spec>, Diagnostics) {
 
 /// Every spec under `paths` except files inside `output`; any that does not load fails the
 /// whole (every problem reported).
-pub fn load(paths: Vec<PathBuf>, output: Option<&Path>) -> Result<Vec<Spec>, Failure> {
+pub(super) fn load(paths: Vec<PathBuf>, output: Option<&Path>) -> Result<Vec<Spec>, Failure> {
     let (specs, problems) = load_each(&files(paths, output)?);
     if problems.is_empty() {
         Ok(specs)

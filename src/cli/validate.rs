@@ -9,12 +9,12 @@ use super::{output, specs};
 
 /// Arguments of `nexus validate`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Spec files or folders of them (default: specs/).
     paths: Vec<PathBuf>,
 }
 
-pub fn run(args: Args) -> Outcome {
+pub(super) fn run(args: Args) -> Outcome {
     let files = specs::files(args.paths, None)?;
     let mut all = Diagnostics::new();
     for file in &files {

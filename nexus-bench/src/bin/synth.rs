@@ -2,6 +2,7 @@
 //! services (see `nexus_bench::synth`; `--peer`: the peer workload, `nexus_bench::peer`) to
 //! FILE or stdout.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 use std::process::ExitCode;
 

@@ -85,7 +85,7 @@ pub(crate) struct TierCounts {
 }
 
 impl TierCounts {
-    pub fn entries(&self) -> [(Tier, Option<&Spanned<i64>>); 4] {
+    pub(super) fn entries(&self) -> [(Tier, Option<&Spanned<i64>>); 4] {
         [
             (Tier::Frontend, self.frontend.as_ref()),
             (Tier::Backend, self.backend.as_ref()),

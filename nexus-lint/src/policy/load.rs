@@ -14,21 +14,21 @@ use crate::rule::parse_severity;
 use crate::rules;
 
 /// The `kind` of a policy file.
-pub const KIND: &str = "LintPolicy";
+pub(super) const KIND: &str = "LintPolicy";
 /// Diagnostic code: the policy file could not be read.
-pub const IO: &str = "nexus::policy::io";
+pub(super) const IO: &str = "nexus::policy::io";
 /// Diagnostic code: a value of the policy is not valid.
-pub const INVALID: &str = "nexus::policy::invalid_value";
+pub(super) const INVALID: &str = "nexus::policy::invalid_value";
 /// Diagnostic code: the policy names a rule that does not exist.
-pub const UNKNOWN_RULE: &str = "nexus::policy::unknown_rule";
+pub(super) const UNKNOWN_RULE: &str = "nexus::policy::unknown_rule";
 /// Diagnostic code: `apiVersion` or `kind` is not one nexus reads.
-pub const ENVELOPE: &str = "nexus::policy::envelope";
+pub(super) const ENVELOPE: &str = "nexus::policy::envelope";
 
 /// Reads a policy file. `Err` holds every problem, with the file's text attached.
 pub fn load(path: &Path) -> Result<Policy, Diagnostics> {
     let max = Limits::default().max_bytes;
     let bytes = yaml::read_bounded(path, max).map_err(|e| {
-        Diagnostics(vec![
+        Diagnostics::from(vec![
             Diagnostic::error(
                 IO,
                 format!("cannot read the policy `{}`: {e}", path.display()),

@@ -21,6 +21,7 @@ use crate::finding::Finding;
 
 /// Every finding of a lint run, merged over environments and sorted by location.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Report {
     /// The findings, sorted by file, position, rule and object.
     pub findings: Vec<Finding>,
@@ -30,6 +31,7 @@ pub struct Report {
 
 /// How many findings a report has, by severity; waived ones are counted apart.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Summary {
     /// Unwaived errors.
     pub errors: usize,

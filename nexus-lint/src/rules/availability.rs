@@ -4,7 +4,7 @@ use nexus_spec::Severity::Warning;
 use nexus_spec::catalog;
 use nexus_spec::ir::{DisruptionBudget, WorkloadKind};
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 use super::{max_replicas, min_replicas};
@@ -46,7 +46,7 @@ pub(super) static TOO_FEW_REPLICAS: Rule = Rule {
             let (n, span) = min_replicas(w);
             let min = ctx.min_replicas(w.tier);
             if n < min {
-                out.add(&Target::workload(w), span, format!("`{}` runs {n} replica(s); the policy asks at least {min} for the {} tier in `{}`", w.name.value, w.tier, ctx.environment))
+                out.add(&Subject::workload(w), span, format!("`{}` runs {n} replica(s); the policy asks at least {min} for the {} tier in `{}`", w.name.value, w.tier, ctx.environment))
                     .label(format!("below {min}"));
             }
         }
@@ -66,7 +66,7 @@ pub(super) static NO_DISRUPTION_BUDGET: Rule = Rule {
         for w in &p.workloads {
             if max_replicas(w) > 1 && w.disruption_budget.is_none() {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     w.replicas.span,
                     format!(
                         "`{}` runs up to {} replicas but has no disruption budget",
@@ -119,7 +119,7 @@ pub(super) static BUDGET_BLOCKS: Rule = Rule {
             };
             if let Some((span, why)) = problem {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     span,
                     format!("the disruption budget of `{}` {why}", w.name.value),
                 )
@@ -163,7 +163,7 @@ pub(super) static AUTOSCALING_VS_BUDGET: Rule = Rule {
             };
             if let Some((span, why)) = problem {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     span,
                     format!("`{}`: {why}", w.name.value),
                 )
@@ -186,7 +186,7 @@ pub(super) static NO_READINESS: Rule = Rule {
     check: |_, p, out| {
         for w in p.workloads.iter().filter(|w| w.health.readiness.is_none()) {
             out.add(
-                &Target::workload(w),
+                &Subject::workload(w),
                 w.span,
                 format!("`{}` has no readiness check", w.name.value),
             )
@@ -207,7 +207,7 @@ pub(super) static NO_LIVENESS: Rule = Rule {
     check: |_, p, out| {
         for w in p.workloads.iter().filter(|w| w.health.liveness.is_none()) {
             out.add(
-                &Target::workload(w),
+                &Subject::workload(w),
                 w.span,
                 format!("`{}` has no liveness check", w.name.value),
             )
@@ -238,7 +238,7 @@ pub(super) static NO_BACKUP: Rule = Rule {
             {
                 let span = w.storage.as_ref().map_or(w.span, |s| s.size.span);
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     span,
                     format!(
                         "`{}` ({}) keeps data but has no backups",
@@ -281,7 +281,7 @@ pub(super) static RPO: Rule = Rule {
                 } else {
                     duration(gap * 60)
                 };
-                out.add(&Target::workload(w), span, format!("backups of `{}` can be {gap_text} apart; the recovery point objective in `{}` is {}", w.name.value, ctx.environment, duration(rpo)))
+                out.add(&Subject::workload(w), span, format!("backups of `{}` can be {gap_text} apart; the recovery point objective in `{}` is {}", w.name.value, ctx.environment, duration(rpo)))
                     .label(format!("up to {gap_text} between backups"));
             }
         }
@@ -308,7 +308,7 @@ pub(super) static BACKUP_DESTINATION: Rule = Rule {
                 && b.destination.is_none()
             {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     b.span,
                     format!("backups of `{}` have no destination", w.name.value),
                 )
@@ -345,7 +345,7 @@ pub(super) static BACKUP_RETENTION: Rule = Rule {
                 .saturating_mul(u64::from(b.keep_full));
             if reach < min {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     b.span,
                     format!(
                         "`{}` keeps {} full backup(s), reaching back {}; the policy asks for {}",
@@ -382,7 +382,7 @@ pub(super) static BACKUP_NOT_RENDERED: Rule = Rule {
             };
             if let Some(why) = catalog::engine(engine).backup.gap() {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     b.span,
                     format!(
                         "`{}` declares backups, but nexus cannot back up {engine} yet ({why}): no backup is taken",

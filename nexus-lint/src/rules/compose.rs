@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use nexus_spec::Severity::{Info, Warning};
 use nexus_spec::ir::Rollout;
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[
@@ -32,7 +32,7 @@ pub(super) static AUTOSCALING: Rule = Rule {
         for w in &p.workloads {
             if let Some(a) = &w.autoscaling {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     a.span,
                     format!(
                         "`{}` autoscales in Kubernetes; Compose runs {} fixed replica(s)",
@@ -62,7 +62,7 @@ pub(super) static DISRUPTION_BUDGET: Rule = Rule {
                     | nexus_spec::ir::DisruptionBudget::MaxUnavailable(m) => m.span,
                 };
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     span,
                     format!(
                         "the disruption budget of `{}` has no Compose equivalent",
@@ -88,7 +88,7 @@ pub(super) static BLUE_GREEN: Rule = Rule {
         for w in &p.workloads {
             if let Rollout::BlueGreen { active, .. } = &w.rollout {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     active.span,
                     format!(
                         "`{}` rolls out blue-green in Kubernetes; Compose runs only the {} copy",
@@ -125,7 +125,7 @@ pub(super) static EXTERNAL_SECRETS: Rule = Rule {
                 .as_ref()
                 .map_or(first.name.span, |e| e.store.span);
             let vars: Vec<&str> = secrets.iter().map(|s| s.env_var.as_str()).collect();
-            out.add(&Target::platform(p), span, format!("{} secret(s) come from the store `{store}`, which Compose cannot read; it takes them from the variables {}", secrets.len(), vars.join(", ")))
+            out.add(&Subject::platform(p), span, format!("{} secret(s) come from the store `{store}`, which Compose cannot read; it takes them from the variables {}", secrets.len(), vars.join(", ")))
                 .label("not expressible in Compose");
         }
     },
@@ -146,7 +146,7 @@ pub(super) static LIVENESS: Rule = Rule {
                 && !l.span.is_detached()
             {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     l.span,
                     format!(
                         "the liveness check of `{}` does not restart it in Compose",
@@ -172,7 +172,7 @@ pub(super) static BIND_ALL: Rule = Rule {
         let Some(g) = &p.gateway else { return };
         let addr = &g.nginx.bind_address;
         if matches!(addr.value.as_str(), "0.0.0.0" | "::" | "[::]" | "") {
-            let mut t = Target::gateway(g);
+            let mut t = Subject::gateway(g);
             t.container = Some("nginx".into());
             out.add(
                 &t,
@@ -226,7 +226,7 @@ pub(super) static NO_BACKUPS: Rule = Rule {
             };
             if let Some(why) = why {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     b.span,
                     format!(
                         "`{}` declares backups the Compose project does not take: {why}",

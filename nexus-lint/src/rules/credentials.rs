@@ -6,7 +6,7 @@ use nexus_spec::Span;
 use nexus_spec::ir::Workload;
 use nexus_spec::values::Segment;
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[&SHAPED_SECRET, &PASSWORD_OPTION];
@@ -144,7 +144,7 @@ pub(super) static SHAPED_SECRET: Rule = Rule {
             for e in &w.env {
                 if let Some(kind) = credential_shape(&literal_text(e.value.value.segments())) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         e.value.span,
                         format!(
                             "`{}` sets `{}` to {kind}, written literally",
@@ -157,7 +157,7 @@ pub(super) static SHAPED_SECRET: Rule = Rule {
             for (what, line, span) in command_lines(w) {
                 if let Some(kind) = line.iter().find_map(|a| credential_shape(a)) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         span,
                         format!("`{}` passes {kind} on its {what}", w.name.value),
                     )
@@ -182,7 +182,7 @@ pub(super) static PASSWORD_OPTION: Rule = Rule {
             for (what, line, span) in command_lines(w) {
                 if let Some(option) = literal_password_option(&line) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         span,
                         format!(
                             "`{}` passes a literal `{option}` on its {what}",

@@ -8,7 +8,7 @@ use nexus_spec::Severity::{Info, Warning};
 use nexus_spec::ir::Route;
 use nexus_spec::model::EdgeKind;
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[
@@ -34,7 +34,7 @@ pub(super) static INGRESS_HEADERS: Rule = Rule {
         }
         let names: Vec<&str> = g.headers.iter().map(|h| h.name.as_str()).collect();
         out.add(
-            &Target::gateway(g),
+            &Subject::gateway(g),
             nonzero(g.kubernetes.edge_span, g.span),
             format!(
                 "the Ingress edge does not send the declared headers {}",
@@ -60,7 +60,7 @@ pub(super) static EDGE_TRUSTED_PROXIES: Rule = Rule {
             return;
         };
         out.add(
-            &Target::gateway(g),
+            &Subject::gateway(g),
             first.span,
             "the Kubernetes edge does not take the client address from the trusted proxies; per-client rate limits count the proxy",
         )
@@ -103,7 +103,7 @@ pub(super) static INGRESS_SHARED_LIMIT: Rule = Rule {
             groups.dedup();
             if groups.len() > 1 {
                 out.add(
-                    &Target::gateway(g),
+                    &Subject::gateway(g),
                     l.name.span,
                     format!(
                         "the rate limit `{}` is counted apart in {} Ingress objects",
@@ -130,7 +130,7 @@ pub(super) static INGRESS_UNKNOWN_HOSTS: Rule = Rule {
         let Some(g) = &p.gateway else { return };
         if g.kubernetes.edge == EdgeKind::Ingress && g.tls.is_some() {
             out.add(
-                &Target::gateway(g),
+                &Subject::gateway(g),
                 nonzero(g.kubernetes.edge_span, g.span),
                 "on the Ingress edge, names the gateway does not serve are answered by the controller's default server",
             )

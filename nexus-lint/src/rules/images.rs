@@ -8,7 +8,7 @@ use super::images;
 
 pub(super) static RULES: &[&Rule] = &[&LATEST, &NOT_PINNED, &REGISTRY, &DEPRECATED_REGISTRY];
 
-fn what(t: &crate::finding::Target) -> String {
+fn what(t: &crate::finding::Subject) -> String {
     match &t.container {
         Some(c) => format!("the {c} image of `{}`", t.object),
         None => format!("the image of `{}`", t.object),

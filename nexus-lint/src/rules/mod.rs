@@ -24,7 +24,7 @@ use nexus_spec::ir::{Platform, Workload};
 use nexus_spec::values::ImageRef;
 use nexus_spec::{Span, Spanned};
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::Rule;
 
 static CATALOG: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
@@ -62,27 +62,32 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 }
 
 /// The check of rules that the waiver stage reports rather than a check function.
-pub(crate) fn reported_by_waiver_stage(_: &crate::Ctx<'_>, _: &Platform, _: &mut crate::Findings) {}
+pub(crate) fn reported_by_waiver_stage(
+    _: &crate::LintRun<'_>,
+    _: &Platform,
+    _: &mut crate::Findings,
+) {
+}
 
 /// Every image a platform runs, with what it belongs to.
-pub(crate) fn images(p: &Platform) -> Vec<(Target, &Spanned<ImageRef>)> {
+pub(crate) fn images(p: &Platform) -> Vec<(Subject, &Spanned<ImageRef>)> {
     let mut out = Vec::new();
     for w in &p.workloads {
-        out.push((Target::workload(w), &w.image));
+        out.push((Subject::workload(w), &w.image));
         if let Some(m) = &w.migration {
-            out.push((Target::container(w, "migrations"), &m.image));
+            out.push((Subject::container(w, "migrations"), &m.image));
         }
         if let nexus_spec::ir::Rollout::BlueGreen { blue, green, .. } = &w.rollout {
             // A slot that runs the service's own image is already listed.
             for (slot, i) in [("blue", blue), ("green", green)] {
                 if i.value != w.image.value {
-                    out.push((Target::container(w, slot), i));
+                    out.push((Subject::container(w, slot), i));
                 }
             }
         }
     }
     if let Some(g) = &p.gateway {
-        let mut t = Target::gateway(g);
+        let mut t = Subject::gateway(g);
         t.container = Some("nginx".into());
         out.push((t, &g.nginx.image));
     }
@@ -91,14 +96,14 @@ pub(crate) fn images(p: &Platform) -> Vec<(Target, &Spanned<ImageRef>)> {
 
 /// Every container's resources, with what they belong to: each workload's main container,
 /// and the gateway's Nginx.
-pub(crate) fn resources(p: &Platform) -> Vec<(Target, &nexus_spec::ir::Resources)> {
+pub(crate) fn resources(p: &Platform) -> Vec<(Subject, &nexus_spec::ir::Resources)> {
     let mut out: Vec<_> = p
         .workloads
         .iter()
-        .map(|w| (Target::workload(w), &w.resources))
+        .map(|w| (Subject::workload(w), &w.resources))
         .collect();
     if let Some(g) = &p.gateway {
-        let mut t = Target::gateway(g);
+        let mut t = Subject::gateway(g);
         t.container = Some("nginx".into());
         out.push((t, &g.nginx.resources));
     }

@@ -3,7 +3,7 @@
 use nexus_spec::Severity::{Error, Info, Warning};
 use nexus_spec::model::{EdgeKind, Exposure, TlsVersion};
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[
@@ -38,7 +38,7 @@ pub(super) static NO_TLS: Rule = Rule {
         let Some(g) = &p.gateway else { return };
         if g.tls.is_none() && !g.routes.is_empty() {
             out.add(
-                &Target::gateway(g),
+                &Subject::gateway(g),
                 g.span,
                 format!(
                     "the gateway serves {} route(s) over plain HTTP",
@@ -65,7 +65,7 @@ pub(super) static OLD_TLS: Rule = Rule {
         let min = ctx.policy.tls.min_version;
         if tls.min_version.value < min {
             out.add(
-                &Target::gateway(g),
+                &Subject::gateway(g),
                 tls.min_version.span,
                 format!(
                     "the gateway accepts {}; the policy requires at least {min}",
@@ -93,7 +93,7 @@ pub(super) static HSTS: Rule = Rule {
         match &g.hsts {
             None => {
                 out.add(
-                    &Target::gateway(g),
+                    &Subject::gateway(g),
                     tls.span,
                     "the gateway serves TLS without Strict-Transport-Security",
                 )
@@ -101,7 +101,7 @@ pub(super) static HSTS: Rule = Rule {
             }
             Some(h) if h.max_age.value < min => {
                 out.add(
-                    &Target::gateway(g),
+                    &Subject::gateway(g),
                     h.max_age.span,
                     format!(
                         "HSTS max-age is {} seconds; the policy requires at least {min}",
@@ -132,7 +132,7 @@ pub(super) static ROUTE_NOT_PUBLIC: Rule = Rule {
             };
             if w.exposure.value != Exposure::Public {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     r.workload.span,
                     format!(
                         "the route `{}` publishes `{}`, which is not marked public",
@@ -172,7 +172,7 @@ pub(super) static TIER_EDGE: Rule = Rule {
                     .any(|e| e.from == w.tier && e.to == target.tier)
                 {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         d.span,
                         format!(
                             "`{}` ({}) connects to `{}` ({}); the policy forbids {} → {}",
@@ -204,7 +204,7 @@ pub(super) static SSH_PORT: Rule = Rule {
         for w in &p.workloads {
             for port in w.ports.iter().filter(|port| port.port.value == 22) {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     port.port.span,
                     format!("`{}` listens on port 22 (SSH)", w.name.value),
                 )
@@ -231,7 +231,7 @@ pub(super) static PRIVILEGED_PORT: Rule = Rule {
                 .filter(|port| port.port.value < 1024 && port.port.value != 22)
             {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     port.port.span,
                     format!(
                         "`{}` listens on the privileged port {}",
@@ -262,7 +262,7 @@ pub(super) static PUBLIC_UNROUTED: Rule = Rule {
         {
             if !g.routes.iter().any(|r| r.workload.value == w.name.value) {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     w.exposure.span,
                     format!(
                         "`{}` is marked public but no route reaches it",
@@ -300,7 +300,7 @@ pub(super) static EDGE_TLS_FLOOR: Rule = Rule {
         if floor > INGRESS_DEFAULT_FLOOR {
             let hosts: Vec<&str> = g.hosts.iter().map(|h| h.value.as_str()).collect();
             out.add(
-                &Target::gateway(g),
+                &Subject::gateway(g),
                 tls.min_version.span,
                 format!(
                     "the gateway declares {floor} as its floor, but its Ingress objects cannot set TLS versions; an Ingress controller with the default `ssl-protocols` (TLSv1.2 TLSv1.3) accepts {INGRESS_DEFAULT_FLOOR} for {}",

@@ -3,7 +3,7 @@
 use nexus_spec::Severity::{Info, Warning};
 use nexus_spec::model::{Exposure, Protocol};
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[&NO_GATEWAY, &ISSUER, &OLD_NGINX, &UDP_ROUTE];
@@ -26,7 +26,7 @@ pub(super) static NO_GATEWAY: Rule = Rule {
             .iter()
             .filter(|w| w.exposure.value == Exposure::Public)
         {
-            out.add(&Target::workload(w), w.exposure.span, format!("`{}` is marked public, but the platform has no gateway: no Nginx configuration or Ingress is rendered", w.name.value))
+            out.add(&Subject::workload(w), w.exposure.span, format!("`{}` is marked public, but the platform has no gateway: no Nginx configuration or Ingress is rendered", w.name.value))
                 .label("nothing routes here");
         }
     },
@@ -45,7 +45,7 @@ pub(super) static ISSUER: Rule = Rule {
         let Some(g) = &p.gateway else { return };
         let Some(tls) = &g.tls else { return };
         if let Some(issuer) = &tls.issuer {
-            out.add(&Target::gateway(g), issuer.span, format!("the issuer `{}` does not apply to Nginx outside Kubernetes; it reads {} and {}", issuer.value, tls.certificate, tls.certificate_key))
+            out.add(&Subject::gateway(g), issuer.span, format!("the issuer `{}` does not apply to Nginx outside Kubernetes; it reads {} and {}", issuer.value, tls.certificate, tls.certificate_key))
                 .label("Kubernetes only");
         }
     },
@@ -65,7 +65,7 @@ pub(super) static OLD_NGINX: Rule = Rule {
         let v = &g.nginx.version;
         let min = ctx.policy.nginx.min_version;
         if v.value < min {
-            let mut t = Target::gateway(g);
+            let mut t = Subject::gateway(g);
             t.container = Some("nginx".into());
             out.add(
                 &t,
@@ -99,7 +99,7 @@ pub(super) static UDP_ROUTE: Rule = Rule {
                 .is_some_and(|port| port.protocol == Protocol::Udp)
             {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     r.span,
                     format!(
                         "the route `{}` targets the UDP port `{}` of `{}`",

@@ -3,7 +3,7 @@
 
 use nexus_spec::Severity::Warning;
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[&QUEUE_SCALING_IN_COMPOSE];
@@ -28,7 +28,7 @@ pub(super) static QUEUE_SCALING_IN_COMPOSE: Rule = Rule {
                 continue;
             };
             out.add(
-                &Target::workload(w),
+                &Subject::workload(w),
                 q.span,
                 format!(
                     "`{}` scales on the depth of `{}` in Kubernetes (KEDA); Compose runs {} fixed replica(s) however long the queue grows",

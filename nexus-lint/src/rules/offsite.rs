@@ -4,7 +4,7 @@
 use nexus_spec::Severity::Warning;
 use nexus_spec::ir::{self, Place};
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[&OFF_SITE, &ROOT_WRITER];
@@ -40,7 +40,7 @@ pub(super) static OFF_SITE: Rule = Rule {
             }
             let span = b.destinations.first().map_or(b.span, |d| d.span);
             out.add(
-                &Target::workload(w),
+                &Subject::workload(w),
                 span,
                 format!(
                     "every backup of `{}` stays in the cluster: no destination is off-site",
@@ -76,7 +76,7 @@ pub(super) static ROOT_WRITER: Rule = Rule {
             {
                 if matches!(d.place, Place::InCluster { managed: false, .. }) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         n.span,
                         format!(
                             "backups of `{}` are written to `{}` with MinIO's root account",

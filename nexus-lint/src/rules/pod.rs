@@ -4,8 +4,8 @@ use nexus_spec::Severity::{Error, Warning};
 use nexus_spec::ir::Platform;
 use nexus_spec::model::Seccomp;
 
-use crate::ctx::Ctx;
-use crate::finding::{Findings, Target};
+use crate::ctx::LintRun;
+use crate::finding::{Findings, Subject};
 use crate::rule::PssLevel::{Baseline, Restricted};
 use crate::rule::{Compliance, Group, Rule};
 
@@ -92,7 +92,7 @@ pub(super) static PRIVILEGED: Rule = Rule {
             let s = &w.security.privileged;
             if s.value {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.span,
                     format!("`{}` runs privileged", w.name.value),
                 )
@@ -121,7 +121,7 @@ pub(super) static PRIVILEGE_ESCALATION: Rule = Rule {
             let s = &w.security.allow_privilege_escalation;
             if s.value {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.span,
                     format!("`{}` lets processes gain privileges", w.name.value),
                 )
@@ -150,7 +150,7 @@ pub(super) static RUN_AS_ROOT_ALLOWED: Rule = Rule {
             let s = &w.security.run_as_non_root;
             if !s.value {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.span,
                     format!("`{}` may start as root", w.name.value),
                 )
@@ -179,7 +179,7 @@ pub(super) static ROOT_USER: Rule = Rule {
             let s = &w.security.run_as_user;
             if s.value == 0 {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.span,
                     format!("`{}` runs as root (UID 0)", w.name.value),
                 )
@@ -213,7 +213,7 @@ pub(super) static ROOT_GROUP: Rule = Rule {
                     "fsGroup: 0"
                 };
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.span,
                     format!("`{}` runs with the root group", w.name.value),
                 )
@@ -242,7 +242,7 @@ pub(super) static WRITABLE_ROOT_FS: Rule = Rule {
             let s = &w.security.read_only_root_filesystem;
             if !s.value {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.span,
                     format!("`{}` has a writable root filesystem", w.name.value),
                 )
@@ -271,7 +271,7 @@ pub(super) static CAPABILITIES_NOT_DROPPED: Rule = Rule {
             let s = &w.security;
             if !s.capabilities_drop.iter().any(|c| c.value == "ALL") {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.capabilities_drop_span,
                     format!("`{}` does not drop all capabilities", w.name.value),
                 )
@@ -301,7 +301,7 @@ pub(super) static CAPABILITY_ADDED: Rule = Rule {
                 let name = c.value.as_str();
                 if name != "NET_BIND_SERVICE" && BASELINE_CAPABILITIES.contains(&name) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         c.span,
                         format!("`{}` adds the capability {name}", w.name.value),
                     )
@@ -332,7 +332,7 @@ pub(super) static DANGEROUS_CAPABILITY: Rule = Rule {
                 let name = c.value.as_str();
                 if !BASELINE_CAPABILITIES.contains(&name) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         c.span,
                         format!("`{}` adds the dangerous capability {name}", w.name.value),
                     )
@@ -354,7 +354,7 @@ fn host_namespace(
         let s = pick(&w.security);
         if s.value {
             out.add(
-                &Target::workload(w),
+                &Subject::workload(w),
                 s.span,
                 format!("`{}` shares the node's {what}", w.name.value),
             )
@@ -377,7 +377,7 @@ pub(super) static HOST_NETWORK: Rule = Rule {
         pss: Some((Baseline, "hostNamespaces")),
         soc2: &[],
     },
-    check: |_: &Ctx<'_>, p, out| {
+    check: |_: &LintRun<'_>, p, out| {
         host_namespace(
             p,
             out,
@@ -440,7 +440,7 @@ pub(super) static HOST_PATH: Rule = Rule {
         for w in &p.workloads {
             for h in &w.security.host_paths {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     h.host_path.span,
                     format!(
                         "`{}` mounts the node directory `{}`",
@@ -487,7 +487,7 @@ pub(super) static SENSITIVE_HOST_PATH: Rule = Rule {
             for h in &w.security.host_paths {
                 if is_sensitive(&h.host_path.value) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         h.host_path.span,
                         format!(
                             "`{}` mounts the sensitive node path `{}`",
@@ -519,7 +519,7 @@ pub(super) static WRITABLE_HOST_PATH: Rule = Rule {
         for w in &p.workloads {
             for h in w.security.host_paths.iter().filter(|h| !h.read_only) {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     h.host_path.span,
                     format!(
                         "`{}` mounts the node directory `{}` writable",
@@ -551,7 +551,7 @@ pub(super) static SECCOMP_UNCONFINED: Rule = Rule {
             let s = &w.security.seccomp;
             if s.value == Seccomp::Unconfined {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     s.span,
                     format!("`{}` runs without seccomp filtering", w.name.value),
                 )
@@ -580,7 +580,7 @@ pub(super) static HOST_PORT: Rule = Rule {
             for port in &w.ports {
                 if let Some(h) = &port.host_port {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         h.span,
                         format!("`{}` binds port {} on the node", w.name.value, h.value),
                     )
@@ -612,7 +612,7 @@ pub(super) static SYSTEM_NAMESPACE: Rule = Rule {
             "default" | "kube-system" | "kube-public" | "kube-node-lease"
         ) {
             out.add(
-                &Target::platform(p),
+                &Subject::platform(p),
                 ns.span,
                 format!(
                     "environment `{}` deploys into the `{}` namespace",

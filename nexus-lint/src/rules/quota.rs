@@ -8,7 +8,7 @@ use nexus_spec::ir::{Platform, Quota};
 use nexus_spec::placement::{Demand, demand, edge_share, share};
 use nexus_spec::{Span, Spanned};
 
-use crate::finding::{Findings, Target};
+use crate::finding::{Findings, Subject};
 use crate::policy::Budget;
 use crate::rule::{Compliance, Group, Rule};
 
@@ -149,7 +149,7 @@ fn over(
         } else {
             span
         };
-        out.add(&Target::platform(p), at, text).label(label);
+        out.add(&Subject::platform(p), at, text).label(label);
     }
 }
 

@@ -5,7 +5,7 @@
 use nexus_spec::Severity::Error;
 use nexus_spec::ir::WorkloadKind;
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[&RECOVERY_POINT];
@@ -64,7 +64,7 @@ pub(super) static RECOVERY_POINT: Rule = Rule {
                 (s.span, format!("the schedules{off}"))
             };
             out.add(
-                &Target::workload(w),
+                &Subject::workload(w),
                 span,
                 format!(
                     "`{}` can lose up to {} of data with {how}; its recovery point objective is {}",

@@ -5,7 +5,7 @@ use nexus_spec::ir::{Platform, Resources, WorkloadKind};
 use nexus_spec::values::Quantity;
 use nexus_spec::{Span, Spanned};
 
-use crate::finding::{Findings, Target};
+use crate::finding::{Findings, Subject};
 use crate::policy::Bounds;
 use crate::rule::{Compliance, Group, Rule};
 
@@ -49,7 +49,7 @@ impl Kind {
     }
 }
 
-fn who(t: &Target) -> String {
+fn who(t: &Subject) -> String {
     match &t.container {
         Some(c) => format!("`{}` ({c})", t.object),
         None => format!("`{}`", t.object),
@@ -266,7 +266,7 @@ pub(super) static STATEFUL_MEMORY: Rule = Rule {
                 && lim.value != req.value
             {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     lim.span,
                     format!(
                         "`{}` ({}) may use {} of memory but is guaranteed only {}",

@@ -2,7 +2,7 @@
 
 use nexus_spec::Severity::Error;
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[&SHARED_STORE_KEY];
@@ -27,7 +27,7 @@ pub(super) static SHARED_STORE_KEY: Rule = Rule {
             if x.shared_with.is_empty() {
                 continue;
             }
-            let t = Target {
+            let t = Subject {
                 object: s.name.value.clone(),
                 container: None,
                 span: s.name.span,

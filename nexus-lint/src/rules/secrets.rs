@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use nexus_spec::Severity::{Error, Info};
 use nexus_spec::values::Segment;
 
-use crate::finding::Target;
+use crate::finding::Subject;
 use crate::rule::{Compliance, Group, Rule};
 
 pub(super) static RULES: &[&Rule] = &[
@@ -123,7 +123,7 @@ pub(super) static LITERAL_SECRET: Rule = Rule {
                     );
                 if !has_secret && !trivial && secret_like(&e.name.value) {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         e.value.span,
                         format!(
                             "`{}` sets `{}` to a literal value",
@@ -152,7 +152,7 @@ pub(super) static URL_CREDENTIALS: Rule = Rule {
             for e in &w.env {
                 if literal_url_password(e.value.value.segments()).is_some() {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         e.value.span,
                         format!(
                             "`{}` sets `{}` to a URL with a literal password",
@@ -166,7 +166,7 @@ pub(super) static URL_CREDENTIALS: Rule = Rule {
             for a in lines.iter().flat_map(|(_, line, _)| line) {
                 if literal_url_password(&[Segment::Text(a.clone())]).is_some() {
                     out.add(
-                        &Target::workload(w),
+                        &Subject::workload(w),
                         w.span,
                         format!(
                             "`{}` passes a URL with a literal password on its command line",
@@ -195,7 +195,7 @@ pub(super) static UNDECLARED: Rule = Rule {
                 for s in e.value.value.secrets() {
                     if p.secret(s).is_none() {
                         out.add(
-                            &Target::workload(w),
+                            &Subject::workload(w),
                             e.value.span,
                             format!(
                                 "`{}` uses the undeclared secret `{s}` in `{}`",
@@ -210,7 +210,7 @@ pub(super) static UNDECLARED: Rule = Rule {
                 && p.secret(&c.password_secret.value).is_none()
             {
                 out.add(
-                    &Target::workload(w),
+                    &Subject::workload(w),
                     c.password_secret.span,
                     format!(
                         "`{}` takes its password from the undeclared secret `{}`",
@@ -239,7 +239,7 @@ pub(super) static NOT_EXTERNAL: Rule = Rule {
     },
     check: |_, p, out| {
         for s in p.secrets.iter().filter(|s| s.external.is_none()) {
-            let t = Target {
+            let t = Subject {
                 object: s.name.value.clone(),
                 container: None,
                 span: s.name.span,
@@ -281,7 +281,7 @@ pub(super) static UNUSED: Rule = Rule {
             .iter()
             .filter(|s| !used.contains(s.name.value.as_str()))
         {
-            let t = Target {
+            let t = Subject {
                 object: s.name.value.clone(),
                 container: None,
                 span: s.name.span,

@@ -23,7 +23,7 @@ use crate::k8s::archive::{HBA, HBA_DIR};
 use crate::k8s::backup_scripts::{RCLONE, RCLONE_IMAGE, SHIP, archive_command};
 
 /// Suffix of the shipper's service (`postgres-wal-ship`).
-pub const SHIPPER: &str = "-wal-ship";
+pub(super) const SHIPPER: &str = "-wal-ship";
 
 /// Where `w`'s WAL goes: its backup destinations and the archive, when `w` archives.
 pub(crate) fn shipping<'a>(

@@ -43,19 +43,19 @@ use crate::k8s::backup::{Plan, plan};
 use crate::k8s::backup_scripts::{FETCH, RCLONE, RCLONE_IMAGE, UPLOAD};
 
 /// Suffix of the scheduler (`postgres-backup`).
-pub const BACKUP: &str = "-backup";
+pub(super) const BACKUP: &str = "-backup";
 /// Suffix of the uploader (`postgres-backup-upload`).
-pub const UPLOADER: &str = "-backup-upload";
+pub(super) const UPLOADER: &str = "-backup-upload";
 /// Suffix of the restore service and of the fresh volume it fills (`postgres-restore`).
-pub const RESTORE: &str = "-restore";
+pub(super) const RESTORE: &str = "-restore";
 /// Suffix of the restore's fetch step (`postgres-restore-fetch`).
-pub const FETCHER: &str = "-restore-fetch";
+pub(super) const FETCHER: &str = "-restore-fetch";
 /// Suffix of the volume the fetch step fills (`postgres-restore-spool`).
-pub const SPOOL: &str = "-restore-spool";
+pub(super) const SPOOL: &str = "-restore-spool";
 /// The Compose profile of restores.
-pub const PROFILE: &str = "restore";
+pub(super) const PROFILE: &str = "restore";
 /// The folder, under the engine's data path, where dumps wait for the uploader.
-pub const BACKUP_SPOOL: &str = "backup-spool";
+pub(super) const BACKUP_SPOOL: &str = "backup-spool";
 
 /// What the backups of one workload add to the project.
 #[derive(Debug, Default)]
@@ -82,9 +82,9 @@ pub(crate) fn backed_up<'a>(p: &'a ir::Platform, w: &ir::Workload) -> Option<Pla
 
 /// Whether any backup uploader of `p` copies off-site (it then joins the outbound network).
 pub(crate) fn copies_off_site(p: &ir::Platform) -> bool {
-    p.workloads.iter().any(|w| {
-        backed_up(p, w).is_some_and(|plan| destinations::off_site(&plan.dests))
-    })
+    p.workloads
+        .iter()
+        .any(|w| backed_up(p, w).is_some_and(|plan| destinations::off_site(&plan.dests)))
 }
 
 /// The edges (client, server) of the backup and restore services of `w`.
@@ -265,7 +265,10 @@ pub(crate) fn render(
     }
     let upload_name = derived(UPLOADER);
     let off_site = destinations::off_site(&plan.dests);
-    super::set_networks(&mut upload, with_outbound(topology.outbound(&upload_name), off_site));
+    super::set_networks(
+        &mut upload,
+        with_outbound(topology.outbound(&upload_name), off_site),
+    );
 
     // The restore's fetch: fetch.sh, in the rclone image, into the spool volume.
     let target = "${RESTORE_TARGET_TIME:-}".to_owned();
@@ -286,7 +289,10 @@ pub(crate) fn render(
     }
     fetch.volumes = vec![volume(spool.clone(), "/restore", false), scripts.clone()];
     let fetch_name = derived(FETCHER);
-    super::set_networks(&mut fetch, with_outbound(topology.outbound(&fetch_name), off_site));
+    super::set_networks(
+        &mut fetch,
+        with_outbound(topology.outbound(&fetch_name), off_site),
+    );
 
     // The restore: restore.sh, in the engine's image, into a fresh volume.
     let mut restore = helper(w, svc, svc.image.clone(), "restore.sh", "restore");

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A variable the project needs.
 #[derive(Debug, Clone, Default)]
-pub struct Variable {
+pub(super) struct Variable {
     /// What it is (free text; written as comment lines).
     pub description: String,
     /// Services that use it.
@@ -13,7 +13,7 @@ pub struct Variable {
 
 /// Writes the file. Descriptions are split into comment lines at every line break or
 /// control character, so no text can become an assignment.
-pub fn render(title: &str, vars: &BTreeMap<String, Variable>) -> String {
+pub(super) fn render(title: &str, vars: &BTreeMap<String, Variable>) -> String {
     let mut out = String::new();
     for line in comment_lines(title) {
         out.push_str(&format!("# {line}\n"));

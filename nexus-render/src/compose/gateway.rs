@@ -29,14 +29,14 @@ use super::service::RESTART;
 use crate::nginx::NginxOptions;
 
 /// The gateway's service name.
-pub const NAME: &str = nexus_spec::names::GATEWAY;
+pub(super) const NAME: &str = nexus_spec::names::GATEWAY;
 /// Variable naming the certificate file on the host.
-pub const CERT_VAR: &str = "TLS_CERTIFICATE_FILE";
+pub(super) const CERT_VAR: &str = "TLS_CERTIFICATE_FILE";
 /// Variable naming the key file on the host.
-pub const KEY_VAR: &str = "TLS_CERTIFICATE_KEY_FILE";
+pub(super) const KEY_VAR: &str = "TLS_CERTIFICATE_KEY_FILE";
 
 /// The gateway service.
-pub fn service(
+pub(super) fn service(
     p: &ir::Platform,
     gw: &ir::Gateway,
     topology: &Topology,

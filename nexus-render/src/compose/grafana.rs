@@ -8,24 +8,24 @@ use nexus_spec::ir;
 use crate::error::RenderError;
 
 /// Where the file is, relative to the Compose folder.
-pub const PATH: &str = "grafana/datasources.yaml";
+pub(super) const PATH: &str = "grafana/datasources.yaml";
 /// Where the dashboard provider file is, relative to the Compose folder.
-pub const PROVIDER_PATH: &str = "grafana/dashboards.yaml";
+pub(super) const PROVIDER_PATH: &str = "grafana/dashboards.yaml";
 /// Where Grafana reads it.
-pub const PROVIDER_TARGET: &str = "/etc/grafana/provisioning/dashboards/nexus.yaml";
+pub(super) const PROVIDER_TARGET: &str = "/etc/grafana/provisioning/dashboards/nexus.yaml";
 /// The folder of the dashboards, relative to the Compose folder (bind-mounted whole).
-pub const DASHBOARDS_PATH: &str = "grafana/dashboards";
+pub(super) const DASHBOARDS_PATH: &str = "grafana/dashboards";
 
 /// Where Grafana reads it.
-pub const TARGET: &str = "/etc/grafana/provisioning/datasources/datasources.yaml";
+pub(super) const TARGET: &str = "/etc/grafana/provisioning/datasources/datasources.yaml";
 
 /// The workloads Grafana reads from: Prometheus and Jaeger, when present.
-pub fn sources(p: &ir::Platform) -> Vec<&ir::Workload> {
+pub(super) fn sources(p: &ir::Platform) -> Vec<&ir::Workload> {
     crate::grafana::sources(p)
 }
 
 /// The data-source file, when there is a source. Compose reaches a workload by its service
 /// name.
-pub fn render(p: &ir::Platform) -> Result<Option<String>, RenderError> {
+pub(super) fn render(p: &ir::Platform) -> Result<Option<String>, RenderError> {
     crate::grafana::datasources(p, &|name| name.to_owned())
 }

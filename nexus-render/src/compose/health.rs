@@ -23,7 +23,7 @@ use super::interpolate::literal;
 use super::model::Healthcheck;
 
 /// The health check of a workload, if it has a probe.
-pub fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
+pub(super) fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
     let probe = w
         .health
         .readiness
@@ -75,7 +75,7 @@ fn test_with(action: &ProbeAction, tools: Option<&[&str]>) -> Vec<String> {
 
 /// A health check running `test` on the schedule of `probe`; a startup probe's budget
 /// (period × failures) becomes the start period when it is longer.
-pub fn from_probe(probe: &Probe, test: Vec<String>, startup: Option<&Probe>) -> Healthcheck {
+pub(super) fn from_probe(probe: &Probe, test: Vec<String>, startup: Option<&Probe>) -> Healthcheck {
     let startup_budget = startup.map_or(0, |s| {
         u64::from(s.initial_delay_seconds)
             + u64::from(s.period_seconds) * u64::from(s.failure_threshold)
@@ -92,7 +92,7 @@ pub fn from_probe(probe: &Probe, test: Vec<String>, startup: Option<&Probe>) -> 
 
 /// An HTTP check of `http://127.0.0.1:port/path` with the program the image's contract
 /// lists (`wget` first, then `curl`).
-pub fn http_test_for(tools: &[&str], port: u16, path: &str) -> Vec<String> {
+pub(super) fn http_test_for(tools: &[&str], port: u16, path: &str) -> Vec<String> {
     test_with(
         &ProbeAction::Http {
             path: path.to_owned(),
@@ -104,7 +104,7 @@ pub fn http_test_for(tools: &[&str], port: u16, path: &str) -> Vec<String> {
 }
 
 /// An HTTP check of `http://127.0.0.1:port/path` with `wget`, else `curl`.
-pub fn http_test(port: u16, path: &str) -> Vec<String> {
+pub(super) fn http_test(port: u16, path: &str) -> Vec<String> {
     let url = shell_quote(&format!("http://127.0.0.1:{port}{path}"));
     vec![
         "CMD-SHELL".to_owned(),

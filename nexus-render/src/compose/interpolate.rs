@@ -16,16 +16,12 @@ use nexus_spec::ir::{self, Segment, Template};
 use crate::error::RenderError;
 
 /// Escapes literal text for Compose: every `$` becomes `$$`.
-///
-/// ```
-/// assert_eq!(nexus_render::compose::interpolate::literal("a$b${c}"), "a$$b$${c}");
-/// ```
-pub fn literal(text: &str) -> String {
+pub(super) fn literal(text: &str) -> String {
     text.replace('$', "$$")
 }
 
 /// Whether `name` is a shell-style variable name (`[A-Za-z_][A-Za-z0-9_]*`).
-pub fn is_var_name(name: &str) -> bool {
+pub(super) fn is_var_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -34,7 +30,7 @@ pub fn is_var_name(name: &str) -> bool {
 }
 
 /// The `${VAR:?message}` reference of a secret.
-pub fn secret_ref(secret: &ir::Secret) -> Result<String, RenderError> {
+pub(super) fn secret_ref(secret: &ir::Secret) -> Result<String, RenderError> {
     if !is_var_name(&secret.env_var) {
         return Err(RenderError::Unrenderable(format!(
             "the secret `{}` has the environment variable name `{}`, which Compose cannot interpolate",
@@ -45,24 +41,24 @@ pub fn secret_ref(secret: &ir::Secret) -> Result<String, RenderError> {
 }
 
 /// `${VAR:?see .env.example}`: the value of `VAR`, and a refusal to start without one.
-pub fn required(var: &str) -> String {
+pub(super) fn required(var: &str) -> String {
     format!("${{{var}:?see .env.example}}")
 }
 
 /// Renders [`Template`]s for one platform.
 #[derive(Debug)]
-pub struct Interpolator<'a> {
+pub(super) struct Interpolator<'a> {
     platform: &'a ir::Platform,
 }
 
 impl<'a> Interpolator<'a> {
     /// An interpolator over the platform's secrets and workloads.
-    pub fn new(platform: &'a ir::Platform) -> Self {
+    pub(super) fn new(platform: &'a ir::Platform) -> Self {
         Interpolator { platform }
     }
 
     /// A value as Compose text.
-    pub fn template(&self, t: &Template) -> Result<String, RenderError> {
+    pub(super) fn template(&self, t: &Template) -> Result<String, RenderError> {
         let mut out = String::new();
         for s in t.segments() {
             match s {
@@ -91,7 +87,7 @@ impl<'a> Interpolator<'a> {
 
 /// Translates one argument: literal text escaped, `$(VAR)` replaced by `env[VAR]` (already
 /// Compose text) when the container defines `VAR`, `$$` read as a literal `$`.
-pub fn argument(arg: &str, env: &BTreeMap<String, String>) -> String {
+pub(super) fn argument(arg: &str, env: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = arg;
     while let Some(i) = rest.find('$') {
@@ -120,6 +116,11 @@ pub fn argument(arg: &str, env: &BTreeMap<String, String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_text_doubles_every_dollar() {
+        assert_eq!(literal("a$b${c}"), "a$$b$${c}");
+    }
 
     #[test]
     fn arguments_expand_like_the_kubelet() {

@@ -2,16 +2,16 @@
 //! Kubernetes output.
 //!
 //! [`render`] writes, relative to the environment's `compose/` folder:
-//! - `compose.yaml`: every workload as a service (see [`service`]), its migration as a
+//! - `compose.yaml`: every workload as a service (see `compose/service.rs`), its migration as a
 //!   one-shot `NAME-migrate` service that must finish before the workload starts, the
-//!   gateway (see [`gateway`]), one internal network per allowed connection (see
-//!   [`network`]) and a named volume per workload with storage;
-//! - `.env.example`: every variable the project needs, without values (see [`dotenv`]);
-//! - `prometheus/prometheus.yml` when the platform has Prometheus (see [`prometheus`]);
+//!   gateway (see `compose/gateway.rs`), one internal network per allowed connection (see
+//!   `compose/network.rs`) and a named volume per workload with storage;
+//! - `.env.example`: every variable the project needs, without values (see `compose/dotenv.rs`);
+//! - `prometheus/prometheus.yml` when the platform has Prometheus (see `compose/prometheus.rs`);
 //! - `grafana/datasources.yaml` when Grafana has Prometheus or Jaeger to read (see
-//!   [`grafana`]).
+//!   `compose/grafana.rs`).
 //!
-//! Secrets never appear: each is a `${VAR:?message}` interpolation (see [`interpolate`]).
+//! Secrets never appear: each is a `${VAR:?message}` interpolation (see `compose/interpolate.rs`).
 //!
 //! Blue-green: Compose cannot hold two copies behind one name and move traffic between
 //! them, so the service `NAME` runs the active slot's image and is the one the gateway and
@@ -29,18 +29,18 @@
 
 mod archive;
 mod backup;
-pub mod dotenv;
-pub mod gateway;
-pub mod grafana;
-pub mod health;
-pub mod interpolate;
+mod dotenv;
+mod gateway;
+mod grafana;
+mod health;
+mod interpolate;
 mod minio_setup;
-pub mod model;
-pub mod network;
-pub mod prometheus;
-pub mod resources;
-pub mod schedule;
-pub mod service;
+mod model;
+mod network;
+mod prometheus;
+mod resources;
+mod schedule;
+mod service;
 
 use std::collections::{BTreeMap, BTreeSet};
 

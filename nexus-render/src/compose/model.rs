@@ -12,7 +12,7 @@ use serde::Serialize;
 
 /// A whole Compose project (`compose.yaml`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Project {
+pub(super) struct Project {
     /// Project name (the environment's namespace).
     pub name: String,
     /// Services by name.
@@ -31,14 +31,14 @@ pub struct Project {
 /// Where a Compose secret's value comes from: a variable of the environment Compose runs in
 /// (or `.env`), never the file itself.
 #[derive(Debug, Clone, Serialize)]
-pub struct SecretSource {
+pub(super) struct SecretSource {
     /// The variable's name.
     pub environment: String,
 }
 
 /// A secret mounted into a service, long syntax.
 #[derive(Debug, Clone, Serialize)]
-pub struct ServiceSecret {
+pub(super) struct ServiceSecret {
     /// The project secret.
     pub source: String,
     /// Path of the file in the container.
@@ -47,7 +47,7 @@ pub struct ServiceSecret {
 
 impl Project {
     /// What the project holds, named the way the semantic diff names Compose objects.
-    pub fn contents(&self) -> crate::plan::Contents {
+    pub(super) fn contents(&self) -> crate::plan::Contents {
         [
             ("compose service", self.services.len()),
             ("compose volume", self.volumes.len()),
@@ -64,7 +64,7 @@ impl Project {
 
 /// One service.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Service {
+pub(super) struct Service {
     /// Image reference.
     pub image: String,
     /// Profiles that must be enabled for the service to start.
@@ -148,7 +148,7 @@ pub struct DependsOn {
 
 /// A health check.
 #[derive(Debug, Clone, Serialize)]
-pub struct Healthcheck {
+pub(super) struct Healthcheck {
     /// `["CMD", ...]` or `["CMD-SHELL", "..."]`.
     pub test: Vec<String>,
     /// Time between checks.
@@ -163,7 +163,7 @@ pub struct Healthcheck {
 
 /// `deploy`.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Deploy {
+pub(super) struct Deploy {
     /// Containers to run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
@@ -174,7 +174,7 @@ pub struct Deploy {
 
 /// `deploy.resources`.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct DeployResources {
+pub(super) struct DeployResources {
     /// Hard limits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<ResourceFigures>,
@@ -185,7 +185,7 @@ pub struct DeployResources {
 
 /// CPU and memory figures.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct ResourceFigures {
+pub(super) struct ResourceFigures {
     /// CPUs (`"0.5"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpus: Option<String>,
@@ -196,7 +196,7 @@ pub struct ResourceFigures {
 
 /// A published port, long syntax.
 #[derive(Debug, Clone, Serialize)]
-pub struct PortMapping {
+pub(super) struct PortMapping {
     /// Port in the container.
     pub target: u16,
     /// Port on the host.
@@ -209,7 +209,7 @@ pub struct PortMapping {
 
 /// A mount, long syntax.
 #[derive(Debug, Clone, Serialize)]
-pub struct Mount {
+pub(super) struct Mount {
     /// `volume` or `bind`.
     #[serde(rename = "type")]
     pub kind: String,
@@ -223,7 +223,7 @@ pub struct Mount {
 
 /// A network.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Network {
+pub(super) struct Network {
     /// No route outside the network.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
@@ -234,7 +234,7 @@ pub struct Network {
 
 /// A named volume.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Volume {
+pub(super) struct Volume {
     /// Labels.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,

@@ -29,13 +29,13 @@ use nexus_spec::ir::{self, WorkloadKind};
 use super::model::Network;
 
 /// The one network with a route outside, joined by the gateway only.
-pub const PUBLIC: &str = "public";
+pub(super) const PUBLIC: &str = "public";
 
 /// The network with a route outside that Alertmanager joins to reach its receivers.
-pub const OUTBOUND: &str = "outbound";
+pub(super) const OUTBOUND: &str = "outbound";
 
 /// `networks` with [`OUTBOUND`] added when the platform runs Alertmanager.
-pub fn with_outbound(
+pub(super) fn with_outbound(
     mut networks: BTreeMap<String, Network>,
     labels: &BTreeMap<String, String>,
     alerting: bool,
@@ -54,7 +54,7 @@ pub fn with_outbound(
 
 /// The allowed connections of a platform.
 #[derive(Debug, Clone, Default)]
-pub struct Topology {
+pub(super) struct Topology {
     edges: BTreeSet<(String, String)>,
     /// The same edges as (server, client), so that a workload's inbound edges are a range,
     /// not a scan of every edge (which made rendering quadratic in the number of workloads).
@@ -63,7 +63,7 @@ pub struct Topology {
 
 impl Topology {
     /// The edges of the platform; `gateway` is the gateway service's name, if there is one.
-    pub fn new(p: &ir::Platform, gateway: Option<&str>) -> Self {
+    pub(super) fn new(p: &ir::Platform, gateway: Option<&str>) -> Self {
         let mut edges = BTreeSet::new();
         for w in &p.workloads {
             for d in w.connections() {
@@ -136,26 +136,26 @@ impl Topology {
     }
 
     /// The name of the network of one edge.
-    pub fn network_name(client: &str, server: &str) -> String {
+    pub(super) fn network_name(client: &str, server: &str) -> String {
         format!("{client}_to_{server}")
     }
 
     /// Networks a service joins to reach what `client` may reach.
-    pub fn outbound(&self, client: &str) -> Vec<String> {
+    pub(super) fn outbound(&self, client: &str) -> Vec<String> {
         Self::from(&self.edges, client)
             .map(|(c, s)| Self::network_name(c, s))
             .collect()
     }
 
     /// Networks a service joins to be reached as `server`.
-    pub fn inbound(&self, server: &str) -> Vec<String> {
+    pub(super) fn inbound(&self, server: &str) -> Vec<String> {
         Self::from(&self.reversed, server)
             .map(|(s, c)| Self::network_name(c, s))
             .collect()
     }
 
     /// Every network of the workload `name`, sorted.
-    pub fn of(&self, name: &str) -> Vec<String> {
+    pub(super) fn of(&self, name: &str) -> Vec<String> {
         let mut v = self.outbound(name);
         v.extend(self.inbound(name));
         v.sort();
@@ -164,7 +164,7 @@ impl Topology {
     }
 
     /// The top-level `networks` section; `labels` go on every network.
-    pub fn networks(
+    pub(super) fn networks(
         &self,
         labels: &BTreeMap<String, String>,
         with_public: bool,

@@ -9,14 +9,14 @@ use nexus_spec::ir;
 use crate::error::RenderError;
 
 /// Where the file is, relative to the Compose folder.
-pub const PATH: &str = "prometheus/prometheus.yml";
+pub(super) const PATH: &str = "prometheus/prometheus.yml";
 /// Where Prometheus reads it (matches the `--config.file` argument the IR gives Prometheus).
-pub const TARGET: &str = "/etc/prometheus/prometheus.yml";
+pub(super) const TARGET: &str = "/etc/prometheus/prometheus.yml";
 
 /// Where the rule file is, relative to the Compose folder (beside `prometheus.yml`).
-pub const RULES_PATH: &str = "prometheus/rules.yml";
+pub(super) const RULES_PATH: &str = "prometheus/rules.yml";
 /// Where Prometheus reads it.
-pub const RULES_TARGET: &str = "/etc/prometheus/rules.yml";
+pub(super) const RULES_TARGET: &str = "/etc/prometheus/rules.yml";
 
 #[derive(Serialize)]
 struct Config {
@@ -67,7 +67,7 @@ struct DnsSd {
 }
 
 /// The configuration file of `prometheus`.
-pub fn render(p: &ir::Platform, prometheus: &ir::Workload) -> Result<String, RenderError> {
+pub(super) fn render(p: &ir::Platform, prometheus: &ir::Workload) -> Result<String, RenderError> {
     let self_port = prometheus.main_port().map_or(9090, |port| port.port.value);
     let mut jobs = vec![Job {
         job_name: prometheus.name.value.clone(),
@@ -119,6 +119,6 @@ pub fn render(p: &ir::Platform, prometheus: &ir::Workload) -> Result<String, Ren
 
 /// The rule file: what the Kubernetes target derives, without the rules that read cluster
 /// metrics (Compose renders no CronJobs and no cert-manager certificates).
-pub fn rules(p: &ir::Platform) -> Result<String, RenderError> {
+pub(super) fn rules(p: &ir::Platform) -> Result<String, RenderError> {
     crate::alerts::rules::render(p, None)
 }

@@ -10,7 +10,7 @@ use nexus_spec::ir::{Quantity, Resources};
 use super::model::{DeployResources, ResourceFigures};
 
 /// `deploy.resources` for the figures, when any is set.
-pub fn deploy_resources(r: &Resources) -> Option<DeployResources> {
+pub(super) fn deploy_resources(r: &Resources) -> Option<DeployResources> {
     let figures = |cpu: Option<&Quantity>, mem: Option<&Quantity>| {
         (cpu.is_some() || mem.is_some()).then(|| ResourceFigures {
             cpus: cpu.map(cpus),
@@ -26,15 +26,7 @@ pub fn deploy_resources(r: &Resources) -> Option<DeployResources> {
 }
 
 /// CPUs as an exact decimal.
-///
-/// ```
-/// use nexus_render::compose::resources::cpus;
-/// use nexus_spec::ir::Quantity;
-/// assert_eq!(cpus(&Quantity::parse("500m").unwrap()), "0.5");
-/// assert_eq!(cpus(&Quantity::parse("2").unwrap()), "2");
-/// assert_eq!(cpus(&Quantity::parse("1250m").unwrap()), "1.25");
-/// ```
-pub fn cpus(q: &Quantity) -> String {
+pub(super) fn cpus(q: &Quantity) -> String {
     let milli = q.milli();
     let whole = milli / 1000;
     let frac = milli % 1000;
@@ -47,15 +39,7 @@ pub fn cpus(q: &Quantity) -> String {
 }
 
 /// Memory in bytes, with the largest exact binary unit.
-///
-/// ```
-/// use nexus_render::compose::resources::memory;
-/// use nexus_spec::ir::Quantity;
-/// assert_eq!(memory(&Quantity::parse("2Gi").unwrap()), "2g");
-/// assert_eq!(memory(&Quantity::parse("512Mi").unwrap()), "512m");
-/// assert_eq!(memory(&Quantity::parse("1G").unwrap()), "1000000000b");
-/// ```
-pub fn memory(q: &Quantity) -> String {
+pub(super) fn memory(q: &Quantity) -> String {
     let bytes = q.ceil_units();
     for (unit, size) in [
         ("t", 1u128 << 40),
@@ -68,4 +52,25 @@ pub fn memory(q: &Quantity) -> String {
         }
     }
     format!("{bytes}b")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpus_are_exact_decimals() {
+        use nexus_spec::ir::Quantity;
+        assert_eq!(cpus(&Quantity::parse("500m").unwrap()), "0.5");
+        assert_eq!(cpus(&Quantity::parse("2").unwrap()), "2");
+        assert_eq!(cpus(&Quantity::parse("1250m").unwrap()), "1.25");
+    }
+
+    #[test]
+    fn memory_takes_the_largest_exact_unit() {
+        use nexus_spec::ir::Quantity;
+        assert_eq!(memory(&Quantity::parse("2Gi").unwrap()), "2g");
+        assert_eq!(memory(&Quantity::parse("512Mi").unwrap()), "512m");
+        assert_eq!(memory(&Quantity::parse("1G").unwrap()), "1000000000b");
+    }
 }

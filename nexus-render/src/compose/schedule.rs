@@ -21,11 +21,11 @@ use std::fmt::Write;
 use nexus_spec::values::Cron;
 
 /// How often the uploader looks for a finished dump, in seconds.
-pub const UPLOAD_SECONDS: u32 = 30;
+pub(super) const UPLOAD_SECONDS: u32 = 30;
 
 /// `upload-loop.sh`: in the rclone image, uploads each finished dump with the prefix and
 /// retention of its kind (`upload.sh` beside it does the work).
-pub const UPLOAD_LOOP: &str = r#"#!/bin/sh
+pub(super) const UPLOAD_LOOP: &str = r#"#!/bin/sh
 # Every $UPLOAD_SECONDS: when a finished dump waits in $BACKUP_DIR (a name without a
 # leading dot) with its kind in $BACKUP_DIR/.kind, runs upload.sh (beside this script) with
 # the prefix and retention of that kind (none when the buckets' lifecycle rules keep
@@ -147,7 +147,7 @@ fn due(kind: &str, cron: Option<&Cron>) -> String {
 }
 
 /// `schedule.sh` for the schedules of one engine.
-pub fn script(full: &Cron, incremental: Option<&Cron>) -> String {
+pub(super) fn script(full: &Cron, incremental: Option<&Cron>) -> String {
     let mut out = String::from(
         "#!/bin/sh\n\
          # The backup schedules of this engine, in UTC, checked once a minute (Compose has no\n\

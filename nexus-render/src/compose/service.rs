@@ -12,10 +12,10 @@ use super::model::{Deploy, Mount, Service, ServiceSecret};
 use super::resources::deploy_resources;
 
 /// Restart policy of long-running services (Kubernetes restarts them too).
-pub const RESTART: &str = "unless-stopped";
+pub(super) const RESTART: &str = "unless-stopped";
 
 /// The named volume holding a workload's data.
-pub fn data_volume(workload: &str) -> String {
+pub(super) fn data_volume(workload: &str) -> String {
     format!("{workload}-data")
 }
 
@@ -24,7 +24,7 @@ pub fn data_volume(workload: &str) -> String {
 /// folder starts as the image ships it and stays writable; it keeps the files across
 /// restarts (after an engine upgrade, remove the volume to take the new release's
 /// defaults).
-pub fn seed_volume(workload: &str, path: &str) -> String {
+pub(super) fn seed_volume(workload: &str, path: &str) -> String {
     format!("{workload}-{}", path_slug(path))
 }
 
@@ -50,7 +50,7 @@ fn path_slug(path: &str) -> String {
 }
 
 /// The environment of a workload, as Compose text.
-pub fn environment(
+pub(super) fn environment(
     w: &ir::Workload,
     interp: &Interpolator<'_>,
 ) -> Result<BTreeMap<String, String>, crate::RenderError> {
@@ -61,7 +61,7 @@ pub fn environment(
 }
 
 /// The service of a workload, without networks or `depends_on` (the caller adds those).
-pub fn service(
+pub(super) fn service(
     w: &ir::Workload,
     interp: &Interpolator<'_>,
     labels: &BTreeMap<String, String>,
@@ -124,7 +124,7 @@ pub fn service(
 }
 
 /// `deploy`, when there is anything to say.
-pub fn deploy(replicas: Option<u32>, r: &ir::Resources) -> Option<Deploy> {
+pub(super) fn deploy(replicas: Option<u32>, r: &ir::Resources) -> Option<Deploy> {
     let resources = deploy_resources(r);
     (replicas.is_some() || resources.is_some()).then_some(Deploy {
         replicas,
@@ -133,7 +133,7 @@ pub fn deploy(replicas: Option<u32>, r: &ir::Resources) -> Option<Deploy> {
 }
 
 /// The platform's labels (values already escaped) plus the workload's own.
-pub fn workload_labels(
+pub(super) fn workload_labels(
     labels: &BTreeMap<String, String>,
     w: &ir::Workload,
 ) -> BTreeMap<String, String> {
@@ -145,7 +145,7 @@ pub fn workload_labels(
 
 /// Applies the security settings: user, read-only root with tmpfs, capabilities,
 /// no-new-privileges, seccomp and host namespaces.
-pub fn harden(svc: &mut Service, s: &ir::Security) {
+pub(super) fn harden(svc: &mut Service, s: &ir::Security) {
     svc.user = Some(format!("{}:{}", s.run_as_user.value, s.run_as_group.value));
     svc.read_only = s.read_only_root_filesystem.value;
     svc.tmpfs = s.writable_paths.iter().map(|p| literal(p)).collect();

@@ -20,14 +20,14 @@ use nexus_spec::ir;
 use super::backup::{self, Plan};
 use super::backup_scripts::{RCLONE_IMAGE, archive_command};
 use super::env::literal;
-use super::meta::Ctx;
+use super::meta::Naming;
 use super::network::backup_group;
 use super::objects::config_map_volume;
 use super::pod;
 use super::workload::MountedConfig;
 
 /// Where the server reads `pg_hba.conf`.
-pub const HBA_DIR: &str = "/etc/nexus";
+pub(crate) const HBA_DIR: &str = "/etc/nexus";
 
 /// The rules of `pg_hba.conf`.
 pub(crate) const HBA: &str = "\
@@ -53,7 +53,7 @@ pub(crate) struct Additions {
 }
 
 /// What `w`'s backups add to its pod, if they need anything there.
-pub(crate) fn additions(ctx: &Ctx<'_>, w: &ir::Workload) -> Option<Additions> {
+pub(crate) fn additions(ctx: &Naming<'_>, w: &ir::Workload) -> Option<Additions> {
     let b = w.backup.as_ref()?;
     let plan = backup::plan(ctx.platform, w).ok()?;
     let archive = plan.dump.archive?;
@@ -94,7 +94,7 @@ pub(crate) fn additions(ctx: &Ctx<'_>, w: &ir::Workload) -> Option<Additions> {
 }
 
 fn ship_env(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     plan: &Plan<'_>,
     spool: &str,

@@ -14,12 +14,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir::{self, Cron, WorkloadKind};
 
 use super::backup_scripts::{self, Dump, FETCH, RCLONE, RCLONE_IMAGE, SHIP, UPLOAD};
-use super::docs::{Docs, sha256_hex};
 use super::env::{from_secret, literal};
-use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, checked_name};
+use super::meta::{CHECKSUM_ANNOTATION, Labels, Naming, checked_name};
 use super::network::{Flows, backup_group};
 use super::objects::{config_map, config_map_volume, service_account};
 use super::pod::{self, Mounts, empty_dir, helper_resources};
+use super::yaml_stream::{YamlStream, sha256_hex};
 use crate::destinations::{self, Value};
 use crate::error::RenderError;
 
@@ -115,13 +115,13 @@ pub(crate) fn archives<'a>(
 }
 
 /// Where `w`'s backups live in the bucket: `<namespace>/<workload>`.
-pub(crate) fn prefix(ctx: &Ctx<'_>, w: &ir::Workload) -> String {
+pub(crate) fn prefix(ctx: &Naming<'_>, w: &ir::Workload) -> String {
     format!("{}/{}", ctx.ns(), w.name.value)
 }
 
 /// The variables of a step that talks to the destinations (`rclone.sh` reads them; see
 /// [`crate::destinations::vars`]).
-pub(crate) fn s3_env(ctx: &Ctx<'_>, plan: &Plan<'_>, prefix: String) -> Vec<EnvVar> {
+pub(crate) fn s3_env(ctx: &Naming<'_>, plan: &Plan<'_>, prefix: String) -> Vec<EnvVar> {
     let host = |w: &str| ctx.host(w);
     destinations::vars(ctx.platform, &plan.dests, &host, prefix)
         .into_iter()
@@ -134,7 +134,7 @@ pub(crate) fn s3_env(ctx: &Ctx<'_>, plan: &Plan<'_>, prefix: String) -> Vec<EnvV
 
 /// The variables of a step that connects to the engine `w` (the dump, a restore into the
 /// running engine).
-pub(crate) fn engine_env(ctx: &Ctx<'_>, w: &ir::Workload, dump: &Dump) -> Vec<EnvVar> {
+pub(crate) fn engine_env(ctx: &Naming<'_>, w: &ir::Workload, dump: &Dump) -> Vec<EnvVar> {
     let port = w
         .port(dump.port_name)
         .or_else(|| w.main_port())
@@ -169,23 +169,20 @@ fn scripts(dump: &Dump) -> BTreeMap<String, String> {
 
 /// Renders the backups of `w`, if it has any the Kubernetes target supports.
 pub(crate) fn render(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     flows: &Flows,
-) -> Result<Option<Docs>, RenderError> {
+) -> Result<Option<YamlStream>, RenderError> {
     let (Some(b), Ok(plan)) = (&w.backup, plan(ctx.platform, w)) else {
         return Ok(None);
     };
     let name = &w.name.value;
     let group = backup_group(name);
     let labels = ctx.labels(&group, "backup");
-    let mut docs = Docs::new();
-    docs.push(
-        &service_account(ctx, &group, labels.clone()),
-        "ServiceAccount",
-    )?;
+    let mut docs = YamlStream::new();
+    docs.push(&service_account(ctx, &group, labels.clone()))?;
     let cm = config_map(ctx, &group, labels.clone(), scripts(&plan.dump));
-    let checksum = sha256_hex(docs.push(&cm, "ConfigMap")?.as_bytes());
+    let checksum = sha256_hex(docs.push(&cm)?.as_bytes());
     let schedules = [
         ("full", Some(&b.full), b.keep_full),
         ("incremental", b.incremental.as_ref(), b.keep_incremental),
@@ -202,9 +199,9 @@ pub(crate) fn render(
             keep,
             checksum: &checksum,
         };
-        docs.push(&job.cron_job(ctx)?, "CronJob")?;
+        docs.push(&job.cron_job(ctx)?)?;
     }
-    docs.push(&flows.policy(ctx, &group, labels), "NetworkPolicy")?;
+    docs.push(&flows.policy(ctx, &group, labels))?;
     Ok(Some(docs))
 }
 
@@ -221,7 +218,7 @@ struct CronJobInput<'a> {
 }
 
 impl CronJobInput<'_> {
-    fn upload_env(&self, ctx: &Ctx<'_>) -> Vec<EnvVar> {
+    fn upload_env(&self, ctx: &Naming<'_>) -> Vec<EnvVar> {
         let base = prefix(ctx, self.w);
         let mut env = s3_env(ctx, self.plan, format!("{base}/{}", self.kind));
         // Declared in-cluster destinations keep backups by lifecycle rules; the backup
@@ -238,7 +235,7 @@ impl CronJobInput<'_> {
         env
     }
 
-    fn cron_job(&self, ctx: &Ctx<'_>) -> Result<CronJob, RenderError> {
+    fn cron_job(&self, ctx: &Naming<'_>) -> Result<CronJob, RenderError> {
         let w = self.w;
         let s = &w.security;
         let mut mounts = Mounts::default();

@@ -157,7 +157,7 @@ echo "restore: done, definitions imported"
 "#;
 
 /// `rclone.sh`, sourced by every step that talks to object storage.
-pub const RCLONE: &str = r#"# Sourced: rclone configured from the environment only. Remote `dest:` is the first
+pub(crate) const RCLONE: &str = r#"# Sourced: rclone configured from the environment only. Remote `dest:` is the first
 # destination (BACKUP_*), `copy:` the second when there is one (COPY_*); $roots lists the
 # bucket of each, the first first. Buckets are not created or checked here: MinIO's setup
 # step (or the off-site store's owner) made them, and the backup user may not create any.
@@ -183,7 +183,7 @@ rc() { rclone --config /dev/null --retries 3 "$@"; }
 "#;
 
 /// `upload.sh`, the same for every engine.
-pub const UPLOAD: &str = r#"#!/bin/sh
+pub(crate) const UPLOAD: &str = r#"#!/bin/sh
 # Copies the dump to every destination. Retention is the buckets' lifecycle rules; only
 # with $BACKUP_KEEP set (a MinIO written with its root user, with no rules) does it delete
 # the oldest objects beyond that count on the first destination and, with $BACKUP_WAL set,
@@ -214,7 +214,7 @@ fi
 "#;
 
 /// `ship.sh`: beside a server that archives continuously, moves the spool to the destinations.
-pub const SHIP: &str = r#"#!/bin/sh
+pub(crate) const SHIP: &str = r#"#!/bin/sh
 # Every $SHIP_SECONDS, copies the archived segments in the spool to every destination and
 # removes them from the spool once all copies succeeded. The server's archive_command
 # writes each one under a dot name and renames it when complete, so only complete
@@ -240,7 +240,7 @@ done
 "#;
 
 /// `fetch.sh`: the first step of a restore, in the rclone image.
-pub const FETCH: &str = r#"#!/bin/sh
+pub(crate) const FETCH: &str = r#"#!/bin/sh
 # Brings the newest backup finished at or before $RESTORE_TARGET_TIME (UTC,
 # 2026-01-31T13:45:00Z; the newest of all when empty) to /restore/backup, and with
 # $BACKUP_WAL set the archived WAL to /restore/wal/. Reads the first destination that

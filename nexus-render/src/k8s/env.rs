@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{ConfigMapKeySelector, EnvVar, EnvVarSource, SecretKeySelector};
 use nexus_spec::ir::{self, Segment, Template};
 
-use super::meta::{Ctx, SECRET_KEY};
+use super::meta::{Naming, SECRET_KEY};
 use crate::error::RenderError;
 
 /// Prefix of the helper variables that carry a secret into a composite value.
@@ -105,7 +105,7 @@ fn is_config_map_key(s: &str) -> bool {
 /// Builds the environment of a workload's container. Plain values are read from the
 /// ConfigMap `config_map`, which the caller renders from [`Env::config`] when it is not empty.
 pub(crate) fn build(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     env: &[ir::EnvVar],
     config_map: &str,
 ) -> Result<Env, RenderError> {
@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn secrets_are_references_and_helpers_come_first() {
         let p = platform();
-        let ctx = Ctx::new(&p);
+        let ctx = Naming::new(&p);
         let env = vec![
             var(
                 "DATABASE_URL",
@@ -226,6 +226,6 @@ mod tests {
             ),
             var("NEXUS_SECRET_S", vec![Segment::Text("y".into())]),
         ];
-        assert!(build(&Ctx::new(&p), &env, "cm").is_err());
+        assert!(build(&Naming::new(&p), &env, "cm").is_err());
     }
 }

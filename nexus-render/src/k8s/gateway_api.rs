@@ -15,36 +15,37 @@
 //! * What the standard API cannot say goes into NGINX Gateway Fabric's policies
 //!   ([`super::gateway_policies`]), each attached to the HTTPRoutes it governs.
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir;
 use nexus_spec::model::TlsVersion;
 use serde::Serialize;
 
+use super::custom_resource::custom_resource;
 use super::ingress::{CLUSTER_ISSUER_ANNOTATION, slug};
-use super::meta::Ctx;
+use super::meta::Naming;
 use crate::error::RenderError;
 
 /// The API version of the Gateway API objects nexus renders.
-pub const GATEWAY_API_VERSION: &str = "gateway.networking.k8s.io/v1";
+pub const GATEWAY_API_VERSION: &str = <Gateway as k8s_openapi::Resource>::API_VERSION;
 /// NGINX Gateway Fabric's listener option that sets `ssl_protocols`.
-pub const SSL_PROTOCOLS_OPTION: &str = "nginx.org/ssl-protocols";
+pub(super) const SSL_PROTOCOLS_OPTION: &str = "nginx.org/ssl-protocols";
 /// The label NGINX Gateway Fabric puts on the proxy pods of a Gateway.
-pub const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
+pub(super) const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
 /// Listener ports: the proxy pods listen on these.
-pub const HTTP_PORT: u16 = 80;
+pub(super) const HTTP_PORT: u16 = 80;
 /// See [`HTTP_PORT`].
-pub const HTTPS_PORT: u16 = 443;
+pub(super) const HTTPS_PORT: u16 = 443;
 /// The most headers a `ResponseHeaderModifier` may set (the CRD's `maxItems`).
 const MAX_SET_HEADERS: usize = 16;
 
-/// A Gateway API `Gateway`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Gateway {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: GatewaySpec,
+custom_resource! {
+    /// A Gateway API `Gateway`.
+    Gateway {
+        spec: GatewaySpec,
+        group: "gateway.networking.k8s.io",
+        version: "v1",
+        kind: "Gateway",
+        plural: "gateways",
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -80,14 +81,15 @@ struct SecretRef {
     name: String,
 }
 
-/// A Gateway API `HTTPRoute`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct HttpRoute {
-    api_version: &'static str,
-    kind: &'static str,
-    pub(crate) metadata: ObjectMeta,
-    spec: HttpRouteSpec,
+custom_resource! {
+    /// A Gateway API `HTTPRoute`.
+    HttpRoute {
+        spec: HttpRouteSpec,
+        group: "gateway.networking.k8s.io",
+        version: "v1",
+        kind: "HTTPRoute",
+        plural: "httproutes",
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -202,7 +204,7 @@ pub(crate) fn response_headers(g: &ir::Gateway) -> Vec<(String, String)> {
 }
 
 /// Renders the gateway's Gateway and HTTPRoutes.
-pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<Rendered, RenderError> {
+pub(crate) fn render(ctx: &Naming<'_>, g: &ir::Gateway) -> Result<Rendered, RenderError> {
     let platform = ctx.platform.name.value.clone();
     let hosts: Vec<String> = g.hosts.iter().map(|h| h.value.clone()).collect();
     let mut listeners = Vec::new();
@@ -238,8 +240,6 @@ pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<Rendered, RenderE
         meta.annotations = Some(a);
     }
     let gateway = Gateway {
-        api_version: GATEWAY_API_VERSION,
-        kind: "Gateway",
         metadata: meta,
         spec: GatewaySpec {
             gateway_class_name: g.kubernetes.gateway_class.clone(),
@@ -260,8 +260,6 @@ pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<Rendered, RenderE
         let name = format!("{platform}-https-redirect");
         names.push(name.clone());
         routes.push(HttpRoute {
-            api_version: GATEWAY_API_VERSION,
-            kind: "HTTPRoute",
             metadata: ctx.meta(&name, ctx.labels(&name, "gateway")),
             spec: HttpRouteSpec {
                 parent_refs: parents("http"),
@@ -298,8 +296,6 @@ pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<Rendered, RenderE
         names.push(name.clone());
         route_names.push(name.clone());
         routes.push(HttpRoute {
-            api_version: GATEWAY_API_VERSION,
-            kind: "HTTPRoute",
             metadata: ctx.meta(&name, ctx.labels(&name, "gateway")),
             spec: HttpRouteSpec {
                 parent_refs: parents(listener),

@@ -10,27 +10,50 @@
 //! * a `ProxySettingsPolicy` per route: `proxy_read_timeout` and `proxy_send_timeout`, and
 //!   the connect timeout of the Nginx target (5s).
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir;
 use serde::Serialize;
 
-use super::meta::Ctx;
+use super::custom_resource::custom_resource;
+use super::meta::Naming;
 
 /// The API version of NGINX Gateway Fabric's policies.
-pub const NGF_POLICY_API_VERSION: &str = "gateway.nginx.org/v1alpha1";
+pub const NGF_POLICY_API_VERSION: &str = <RateLimitPolicy as k8s_openapi::Resource>::API_VERSION;
 /// The status code a rate-limited request gets, on every edge.
-pub const REJECT_CODE: u16 = 429;
+pub(super) const REJECT_CODE: u16 = 429;
 /// The rate-limit key: the client address, as in the Nginx target.
-pub const LIMIT_KEY: &str = "$binary_remote_addr";
+pub(super) const LIMIT_KEY: &str = "$binary_remote_addr";
 
-/// One NGINX Gateway Fabric policy object.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Policy<S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: S,
+custom_resource! {
+    /// NGINX Gateway Fabric's `RateLimitPolicy`.
+    RateLimitPolicy {
+        spec: RateLimitSpec,
+        group: "gateway.nginx.org",
+        version: "v1alpha1",
+        kind: "RateLimitPolicy",
+        plural: "ratelimitpolicies",
+    }
+}
+
+custom_resource! {
+    /// NGINX Gateway Fabric's `ClientSettingsPolicy`.
+    ClientSettingsPolicy {
+        spec: ClientSettingsSpec,
+        group: "gateway.nginx.org",
+        version: "v1alpha1",
+        kind: "ClientSettingsPolicy",
+        plural: "clientsettingspolicies",
+    }
+}
+
+custom_resource! {
+    /// NGINX Gateway Fabric's `ProxySettingsPolicy`.
+    ProxySettingsPolicy {
+        spec: ProxySettingsSpec,
+        group: "gateway.nginx.org",
+        version: "v1alpha1",
+        kind: "ProxySettingsPolicy",
+        plural: "proxysettingspolicies",
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -109,9 +132,9 @@ struct Timeout {
 
 /// The policies of a gateway, in the order they are written.
 pub(crate) struct Policies {
-    pub rate_limits: Vec<Policy<RateLimitSpec>>,
-    pub client_settings: Vec<Policy<ClientSettingsSpec>>,
-    pub proxy_settings: Vec<Policy<ProxySettingsSpec>>,
+    pub rate_limits: Vec<RateLimitPolicy>,
+    pub client_settings: Vec<ClientSettingsPolicy>,
+    pub proxy_settings: Vec<ProxySettingsPolicy>,
 }
 
 /// A body size as NGINX Gateway Fabric accepts it (at most four digits and a unit), rounded
@@ -144,7 +167,7 @@ pub(crate) fn ngf_duration(seconds: u64) -> String {
 }
 
 /// The policies of `g`, whose routes' HTTPRoutes are named `route_names` (in route order).
-pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway, route_names: &[String]) -> Policies {
+pub(crate) fn render(ctx: &Naming<'_>, g: &ir::Gateway, route_names: &[String]) -> Policies {
     let platform = &ctx.platform.name.value;
     let meta = |name: &str| ctx.meta(name, ctx.labels(name, "gateway"));
     let rate_limits = g
@@ -162,9 +185,7 @@ pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway, route_names: &[String]) -> 
                 return None;
             }
             let name = format!("{platform}-{}", l.name.value);
-            Some(Policy {
-                api_version: NGF_POLICY_API_VERSION,
-                kind: "RateLimitPolicy",
+            Some(RateLimitPolicy {
                 metadata: meta(&name),
                 spec: RateLimitSpec {
                     target_refs: targets,
@@ -188,9 +209,7 @@ pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway, route_names: &[String]) -> 
         .routes
         .iter()
         .zip(route_names)
-        .map(|(r, n)| Policy {
-            api_version: NGF_POLICY_API_VERSION,
-            kind: "ClientSettingsPolicy",
+        .map(|(r, n)| ClientSettingsPolicy {
             metadata: meta(n),
             spec: ClientSettingsSpec {
                 target_ref: target(n),
@@ -206,9 +225,7 @@ pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway, route_names: &[String]) -> 
         .zip(route_names)
         .map(|(r, n)| {
             let t = ngf_duration(r.timeout_seconds.max(1));
-            Policy {
-                api_version: NGF_POLICY_API_VERSION,
-                kind: "ProxySettingsPolicy",
+            ProxySettingsPolicy {
                 metadata: meta(n),
                 spec: ProxySettingsSpec {
                     target_refs: vec![target(n)],

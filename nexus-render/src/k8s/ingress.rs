@@ -26,11 +26,11 @@ use k8s_openapi::api::networking::v1::{
 };
 use nexus_spec::ir;
 
-use super::meta::{Ctx, Labels};
+use super::meta::{Labels, Naming};
 
 const PREFIX: &str = "nginx.org/";
 /// The cert-manager annotation naming the ClusterIssuer.
-pub const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
+pub(super) const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Settings {
@@ -102,7 +102,7 @@ fn annotations(g: &ir::Gateway, s: &Settings) -> Labels {
 }
 
 /// The Ingress objects of the gateway, in the order they are written.
-pub(crate) fn render(ctx: &Ctx<'_>, g: &ir::Gateway) -> Vec<Ingress> {
+pub(crate) fn render(ctx: &Naming<'_>, g: &ir::Gateway) -> Vec<Ingress> {
     let mut groups: Vec<(Settings, Vec<&ir::Route>)> = Vec::new();
     for r in &g.routes {
         let s = Settings {

@@ -13,28 +13,29 @@
 //! The conformance test validates it against the ScaledObject CRD of a pinned KEDA release
 //! (`nexus-render/tests/crds/keda/`).
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::meta::Ctx;
+use super::custom_resource::custom_resource;
+use super::meta::Naming;
 
 /// The API version of rendered ScaledObjects.
-pub const SCALED_OBJECT_API_VERSION: &str = "keda.sh/v1alpha1";
+pub const SCALED_OBJECT_API_VERSION: &str = <ScaledObject as k8s_openapi::Resource>::API_VERSION;
 /// The namespace the KEDA operator runs in (its Helm chart's default).
-pub const KEDA_NAMESPACE: &str = "keda";
+pub(super) const KEDA_NAMESPACE: &str = "keda";
 /// `app.kubernetes.io/name` of the KEDA operator's pods (its Helm chart's label).
-pub const KEDA_OPERATOR_NAME: &str = "keda-operator";
+pub(super) const KEDA_OPERATOR_NAME: &str = "keda-operator";
 
-/// A KEDA `ScaledObject`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ScaledObject {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: Spec,
+custom_resource! {
+    /// A KEDA `ScaledObject`.
+    ScaledObject {
+        spec: Spec,
+        group: "keda.sh",
+        version: "v1alpha1",
+        kind: "ScaledObject",
+        plural: "scaledobjects",
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -75,7 +76,7 @@ fn resource(kind: &'static str, percent: u32) -> Trigger {
 /// The ScaledObject of the controller `target` (kind `kind`), named after it, when `a`
 /// scales on a queue.
 pub(crate) fn scaled_object(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     a: &ir::Autoscaling,
     kind: &str,
@@ -101,8 +102,6 @@ pub(crate) fn scaled_object(
         ]),
     });
     Some(ScaledObject {
-        api_version: SCALED_OBJECT_API_VERSION,
-        kind: "ScaledObject",
         metadata: ctx.meta(target, ctx.labels(&w.name.value, w.tier.as_str())),
         spec: Spec {
             scale_target_ref: TargetRef {

@@ -19,7 +19,7 @@ pub const SLOT_LABEL: &str = "nexus.dev/slot";
 /// The pod-template annotation that changes when the pod's configuration changes.
 pub const CHECKSUM_ANNOTATION: &str = "checksum/config";
 /// The value of `app.kubernetes.io/managed-by`.
-pub const MANAGED_BY: &str = "nexus";
+pub(super) const MANAGED_BY: &str = "nexus";
 
 const NAME: &str = "app.kubernetes.io/name";
 const INSTANCE: &str = "app.kubernetes.io/instance";
@@ -30,32 +30,32 @@ const MANAGED_BY_KEY: &str = "app.kubernetes.io/managed-by";
 
 /// The label key that selects a group of pods (a workload's servers, its migration, its
 /// backups) in Services and NetworkPolicies.
-pub const NAME_LABEL: &str = NAME;
+pub(super) const NAME_LABEL: &str = NAME;
 
 /// The platform being rendered, with the naming rules every object shares.
-pub(crate) struct Ctx<'a> {
+pub(crate) struct Naming<'a> {
     /// The resolved platform.
     pub platform: &'a ir::Platform,
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> Naming<'a> {
     /// A context over one resolved environment.
-    pub fn new(platform: &'a ir::Platform) -> Self {
-        Ctx { platform }
+    pub(crate) fn new(platform: &'a ir::Platform) -> Self {
+        Naming { platform }
     }
 
     /// The namespace every object lives in.
-    pub fn ns(&self) -> &str {
+    pub(crate) fn ns(&self) -> &str {
         &self.platform.namespace.value
     }
 
     /// The cluster DNS name of a workload's Service: `<name>.<namespace>.svc.cluster.local`.
-    pub fn host(&self, workload: &str) -> String {
+    pub(crate) fn host(&self, workload: &str) -> String {
         format!("{workload}.{}.svc.{CLUSTER_DOMAIN}", self.ns())
     }
 
     /// The value of `app.kubernetes.io/instance`: `<platform>-<environment>`.
-    pub fn instance(&self) -> String {
+    pub(crate) fn instance(&self) -> String {
         format!(
             "{}-{}",
             self.platform.name.value, self.platform.environment.value
@@ -64,7 +64,7 @@ impl<'a> Ctx<'a> {
 
     /// Labels of platform-wide objects: the spec's extra labels, then the recommended
     /// `part-of`, `instance` and `managed-by` (which win over extra labels of the same key).
-    pub fn base_labels(&self) -> Labels {
+    pub(crate) fn base_labels(&self) -> Labels {
         let mut l = self.platform.labels.clone();
         l.insert(PART_OF.into(), self.platform.name.value.clone());
         l.insert(INSTANCE.into(), self.instance());
@@ -73,7 +73,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Labels of the objects of one pod group: base labels plus `name` and `component`.
-    pub fn labels(&self, name: &str, component: &str) -> Labels {
+    pub(crate) fn labels(&self, name: &str, component: &str) -> Labels {
         let mut l = self.base_labels();
         l.insert(NAME.into(), name.into());
         l.insert(COMPONENT.into(), component.into());
@@ -83,7 +83,12 @@ impl<'a> Ctx<'a> {
     /// Labels plus `app.kubernetes.io/version` when the image has a tag that is a valid
     /// label value (controllers and pod templates only, so a release does not touch every
     /// object).
-    pub fn versioned_labels(&self, name: &str, component: &str, image: &ir::ImageRef) -> Labels {
+    pub(crate) fn versioned_labels(
+        &self,
+        name: &str,
+        component: &str,
+        image: &ir::ImageRef,
+    ) -> Labels {
         let mut l = self.labels(name, component);
         if let Some(tag) = image.tag.as_deref().filter(|t| is_label_value(t)) {
             l.insert(VERSION.into(), tag.into());
@@ -92,7 +97,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The labels a pod group is selected by: `name` and `instance`.
-    pub fn selector_labels(&self, name: &str) -> Labels {
+    pub(crate) fn selector_labels(&self, name: &str) -> Labels {
         Labels::from([
             (INSTANCE.to_owned(), self.instance()),
             (NAME.to_owned(), name.to_owned()),
@@ -100,7 +105,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Metadata of a namespaced object.
-    pub fn meta(&self, name: &str, labels: Labels) -> ObjectMeta {
+    pub(crate) fn meta(&self, name: &str, labels: Labels) -> ObjectMeta {
         ObjectMeta {
             name: Some(name.to_owned()),
             namespace: Some(self.ns().to_owned()),
@@ -111,7 +116,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The spec's extra annotations, if any.
-    pub fn annotations(&self) -> Option<Labels> {
+    pub(crate) fn annotations(&self) -> Option<Labels> {
         (!self.platform.annotations.is_empty()).then(|| self.platform.annotations.clone())
     }
 }

@@ -24,34 +24,31 @@ use k8s_openapi::api::core::v1::{Container, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir;
 
-use super::docs::{Docs, sha256_hex};
 use super::env;
-use super::meta::{Ctx, checked_name, int};
+use super::meta::{Naming, checked_name, int};
 use super::network::{Flows, migration_group};
 use super::objects::{config_map, service_account};
 use super::pod::{self, Mounts};
+use super::yaml_stream::{YamlStream, sha256_hex};
 use crate::error::RenderError;
 use crate::yaml::to_yaml;
 
 /// Renders the migration of `w`.
 pub(crate) fn render(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     m: &ir::Migration,
     flows: &Flows,
-) -> Result<Docs, RenderError> {
+) -> Result<YamlStream, RenderError> {
     let group = migration_group(&w.name.value);
     let labels = ctx.labels(&group, "migration");
-    let mut docs = Docs::new();
-    docs.push(
-        &service_account(ctx, &group, labels.clone()),
-        "ServiceAccount",
-    )?;
+    let mut docs = YamlStream::new();
+    docs.push(&service_account(ctx, &group, labels.clone()))?;
     let env_cm = format!("{group}-env");
     let env = env::build(ctx, &w.env, &env_cm)?;
     if !env.config.is_empty() {
         let cm = config_map(ctx, &env_cm, labels.clone(), env.config);
-        docs.push(&cm, "ConfigMap")?;
+        docs.push(&cm)?;
     }
     let mut mounts = Mounts::default();
     mounts.security(&w.security, None);
@@ -93,8 +90,8 @@ pub(crate) fn render(
         spec: Some(job_spec),
         ..Job::default()
     };
-    docs.push(&job, "Job")?;
-    docs.push(&flows.policy(ctx, &group, labels), "NetworkPolicy")?;
+    docs.push(&job)?;
+    docs.push(&flows.policy(ctx, &group, labels))?;
     Ok(docs)
 }
 
@@ -126,7 +123,7 @@ fn job_name(group: &str, image: &ir::ImageRef, hash: &str) -> String {
 
 /// An init container that waits until a dependency accepts clients, in the dependency's
 /// image and as its user, polling every 2 seconds (the Job's deadline bounds it).
-fn wait(ctx: &Ctx<'_>, w: &ir::Workload, wt: &ir::Wait) -> Container {
+fn wait(ctx: &Naming<'_>, w: &ir::Workload, wt: &ir::Wait) -> Container {
     let check: Vec<String> = wt
         .command
         .iter()

@@ -12,12 +12,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir;
 
 use super::backup_scripts::MC_IMAGE;
-use super::docs::{Docs, sha256_hex};
 use super::env::{from_secret, literal};
-use super::meta::{CHECKSUM_ANNOTATION, Ctx, checked_name};
+use super::meta::{CHECKSUM_ANNOTATION, Naming, checked_name};
 use super::network::Flows;
 use super::objects::{config_map, config_map_volume, service_account};
 use super::pod::{self, Mounts, empty_dir};
+use super::yaml_stream::{YamlStream, sha256_hex};
 use crate::destinations;
 use crate::error::RenderError;
 use crate::minio_setup::{self, SUFFIX, Var};
@@ -29,10 +29,10 @@ pub(crate) fn group(minio: &str) -> String {
 
 /// Renders the setup of `w`, when `w` is the MinIO of a declared backup destination.
 pub(crate) fn render(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     flows: &Flows,
-) -> Result<Option<Docs>, RenderError> {
+) -> Result<Option<YamlStream>, RenderError> {
     let p = ctx.platform;
     let Some((d, _)) = minio_setup::managed(p)
         .into_iter()
@@ -42,14 +42,11 @@ pub(crate) fn render(
     };
     let name = checked_name(group(&w.name.value), 63, "Job")?;
     let labels = ctx.labels(&name, "setup");
-    let mut docs = Docs::new();
-    docs.push(
-        &service_account(ctx, &name, labels.clone()),
-        "ServiceAccount",
-    )?;
+    let mut docs = YamlStream::new();
+    docs.push(&service_account(ctx, &name, labels.clone()))?;
     let data: BTreeMap<String, String> = minio_setup::files(p, d, ctx.ns()).into_iter().collect();
     let cm = config_map(ctx, &name, labels.clone(), data);
-    let checksum = sha256_hex(docs.push(&cm, "ConfigMap")?.as_bytes());
+    let checksum = sha256_hex(docs.push(&cm)?.as_bytes());
     let host = |m: &str| ctx.host(m);
     let env: Vec<EnvVar> = minio_setup::vars(w, d, destinations::endpoint(p, d, &host))
         .into_iter()
@@ -96,7 +93,7 @@ pub(crate) fn render(
         }),
         ..Job::default()
     };
-    docs.push(&job, "Job")?;
-    docs.push(&flows.policy(ctx, &name, labels), "NetworkPolicy")?;
+    docs.push(&job)?;
+    docs.push(&flows.policy(ctx, &name, labels))?;
     Ok(Some(docs))
 }

@@ -59,7 +59,7 @@ pub(crate) mod archive;
 pub(crate) mod backup;
 pub(crate) mod backup_scripts;
 mod contract;
-mod docs;
+mod custom_resource;
 mod env;
 mod gateway_api;
 mod gateway_policies;
@@ -82,6 +82,7 @@ mod services;
 #[cfg(test)]
 mod testing;
 mod workload;
+mod yaml_stream;
 
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
 pub use backup_scripts::{MC_IMAGE, RCLONE_IMAGE};
@@ -101,9 +102,9 @@ use rayon::prelude::*;
 use crate::error::RenderError;
 use crate::plan::{OutputPlan, count_kinds};
 use crate::yaml::to_yaml;
-use docs::Docs;
-use meta::Ctx;
+use meta::Naming;
 use network::Flows;
+use yaml_stream::YamlStream;
 
 /// The numbered sections of workload files, in apply order.
 #[derive(Clone, Copy)]
@@ -119,11 +120,11 @@ enum Section {
 
 /// The files of one workload, each with its section.
 struct WorkloadFiles {
-    files: Vec<(Section, (String, Docs))>,
+    files: Vec<(Section, (String, YamlStream))>,
 }
 
 fn render_workload(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     flows: &Flows,
 ) -> Result<WorkloadFiles, RenderError> {
@@ -189,33 +190,33 @@ pub const KUSTOMIZATION: &str = "kustomization.yaml";
 
 /// The gateway's file: Gateway API objects and NGINX Gateway Fabric's policies, or the
 /// Ingress objects (docs/decisions/0016-gateway-api-edge.md).
-fn edge(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<(String, Docs), RenderError> {
-    let mut docs = Docs::new();
+fn edge(ctx: &Naming<'_>, g: &ir::Gateway) -> Result<(String, YamlStream), RenderError> {
+    let mut docs = YamlStream::new();
     match g.kubernetes.edge {
         EdgeKind::GatewayApi => {
             let r = gateway_api::render(ctx, g)?;
-            docs.push(&r.gateway, "Gateway")?;
+            docs.push(&r.gateway)?;
             for route in &r.routes {
-                docs.push(route, "HTTPRoute")?;
+                docs.push(route)?;
             }
             let p = gateway_policies::render(ctx, g, &r.route_names);
             for x in &p.rate_limits {
-                docs.push(x, "RateLimitPolicy")?;
+                docs.push(x)?;
             }
             for x in &p.client_settings {
-                docs.push(x, "ClientSettingsPolicy")?;
+                docs.push(x)?;
             }
             for x in &p.proxy_settings {
-                docs.push(x, "ProxySettingsPolicy")?;
+                docs.push(x)?;
             }
             if let Some(np) = network::edge_proxy_policy(ctx, g) {
-                docs.push(&np, "NetworkPolicy")?;
+                docs.push(&np)?;
             }
             Ok(("70-gateway.yaml".into(), docs))
         }
         EdgeKind::Ingress => {
             for i in ingress::render(ctx, g) {
-                docs.push(&i, "Ingress")?;
+                docs.push(&i)?;
             }
             Ok(("70-ingress.yaml".into(), docs))
         }
@@ -225,16 +226,16 @@ fn edge(ctx: &Ctx<'_>, g: &ir::Gateway) -> Result<(String, Docs), RenderError> {
 /// Renders one resolved environment as Kubernetes manifests, with paths relative to the
 /// environment's `k8s/` folder (see the module documentation for the layout).
 pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
-    let ctx = Ctx::new(platform);
+    let ctx = Naming::new(platform);
     let flows = Flows::new(platform);
-    let mut files: Vec<(String, Docs)> = vec![
+    let mut files: Vec<(String, YamlStream)> = vec![
         ("00-namespace.yaml".into(), namespace::render(&ctx)?),
         ("05-placement.yaml".into(), placement::render(&ctx)?),
     ];
-    let mut secrets = Docs::new();
+    let mut secrets = YamlStream::new();
     for s in &platform.secrets {
         if let Some(x) = secrets::external_secret(&ctx, s) {
-            secrets.push(&x, "ExternalSecret")?;
+            secrets.push(&x)?;
         }
     }
     files.push(("10-secrets.yaml".into(), secrets));
@@ -245,7 +246,7 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
         .par_iter()
         .map(|w| render_workload(&ctx, w, &flows))
         .collect();
-    let mut sections: [Vec<(String, Docs)>; 6] = Default::default();
+    let mut sections: [Vec<(String, YamlStream)>; 6] = Default::default();
     for r in rendered {
         let w = r?;
         for (section, file) in w.files {

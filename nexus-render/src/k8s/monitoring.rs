@@ -16,18 +16,18 @@ use std::collections::BTreeMap;
 use nexus_spec::ir;
 use serde::Serialize;
 
-use super::meta::Ctx;
+use super::meta::Naming;
 use super::workload::MountedConfig;
 use crate::error::RenderError;
 use crate::yaml::to_yaml;
 
 /// Where Prometheus reads `prometheus.yml` (its `--config.file` points here).
-pub const PROMETHEUS_CONFIG_DIR: &str = "/etc/prometheus";
+pub(super) const PROMETHEUS_CONFIG_DIR: &str = "/etc/prometheus";
 /// Where Grafana reads provisioned data sources.
-pub const GRAFANA_DATASOURCES_DIR: &str = "/etc/grafana/provisioning/datasources";
+pub(super) const GRAFANA_DATASOURCES_DIR: &str = "/etc/grafana/provisioning/datasources";
 
 /// Where Alertmanager reads `alertmanager.yml`.
-pub const ALERTMANAGER_CONFIG_DIR: &str = "/etc/alertmanager";
+pub(super) const ALERTMANAGER_CONFIG_DIR: &str = "/etc/alertmanager";
 
 /// A cluster add-on Prometheus scrapes: its Service's name and namespace, and its metrics
 /// port (the upstream Helm charts' and manifests' defaults).
@@ -77,7 +77,7 @@ fn certificates(p: &ir::Platform) -> Vec<String> {
 }
 
 /// The rule file of the Kubernetes target.
-fn rules(ctx: &Ctx<'_>) -> Result<String, RenderError> {
+fn rules(ctx: &Naming<'_>) -> Result<String, RenderError> {
     let p = ctx.platform;
     let cluster = crate::alerts::rules::Cluster {
         namespace: &p.namespace.value,
@@ -141,7 +141,7 @@ struct DnsSdConfig {
 
 /// Prometheus' configuration: the ConfigMap `prometheus-config` with `prometheus.yml`.
 pub(crate) fn prometheus(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     prometheus: &ir::Workload,
 ) -> Result<MountedConfig, RenderError> {
     let p = ctx.platform;
@@ -227,7 +227,7 @@ pub(crate) fn alertmanager_target(
 
 /// Alertmanager's configuration: the ConfigMap `alertmanager-config` with `alertmanager.yml`.
 pub(crate) fn alertmanager(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     alertmanager: &ir::Workload,
 ) -> Result<Option<MountedConfig>, RenderError> {
     let Some(a) = &ctx.platform.alerting else {
@@ -247,7 +247,7 @@ pub(crate) fn alertmanager(
 /// runs them; the ConfigMap `grafana-datasources`), and, with Prometheus, the dashboard
 /// provider (`grafana-dashboard-provider`) and the dashboards (`grafana-dashboards`).
 pub(crate) fn grafana(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     grafana: &ir::Workload,
 ) -> Result<Vec<MountedConfig>, RenderError> {
     let mut out = Vec::new();

@@ -13,15 +13,15 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use nexus_spec::ir;
 use nexus_spec::model::Seccomp;
 
-use super::docs::Docs;
-use super::meta::{Ctx, Labels, selector};
+use super::meta::{Labels, Naming, selector};
 use super::network::{NAMESPACE_NAME_LABEL, Ports, policy_ports};
+use super::yaml_stream::YamlStream;
 use crate::error::RenderError;
 
 /// Namespace of the cluster DNS service.
-pub const DNS_NAMESPACE: &str = "kube-system";
+pub(super) const DNS_NAMESPACE: &str = "kube-system";
 /// `k8s-app` label of the cluster DNS pods (CoreDNS keeps kube-dns's label).
-pub const DNS_APP: &str = "kube-dns";
+pub(super) const DNS_APP: &str = "kube-dns";
 
 /// Whether a workload's pods meet the `restricted` Pod Security Standard.
 fn restricted(s: &ir::Security, w: &ir::Workload) -> bool {
@@ -42,7 +42,7 @@ fn restricted(s: &ir::Security, w: &ir::Workload) -> bool {
 }
 
 /// `00-namespace.yaml`: the Namespace and the baseline policies.
-pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
+pub(crate) fn render(ctx: &Naming<'_>) -> Result<YamlStream, RenderError> {
     let mut labels = ctx.base_labels();
     for mode in ["audit", "warn"] {
         labels.insert(
@@ -70,8 +70,8 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
         },
         ..Namespace::default()
     };
-    let mut docs = Docs::new();
-    docs.push(&namespace, "Namespace")?;
+    let mut docs = YamlStream::new();
+    docs.push(&namespace)?;
     let all_pods = LabelSelector::default();
     let deny = NetworkPolicy {
         metadata: ctx.meta(nexus_spec::names::DEFAULT_DENY, ctx.base_labels()),
@@ -81,7 +81,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             ..NetworkPolicySpec::default()
         }),
     };
-    docs.push(&deny, "NetworkPolicy")?;
+    docs.push(&deny)?;
     let dns_peer = NetworkPolicyPeer {
         namespace_selector: Some(selector(Labels::from([(
             NAMESPACE_NAME_LABEL.to_owned(),
@@ -105,6 +105,6 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             ..NetworkPolicySpec::default()
         }),
     };
-    docs.push(&dns, "NetworkPolicy")?;
+    docs.push(&dns)?;
     Ok(docs)
 }

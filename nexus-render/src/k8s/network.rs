@@ -38,14 +38,14 @@ use nexus_spec::model::EdgeKind;
 use super::gateway_api::{GATEWAY_NAME_LABEL, HTTP_PORT, HTTPS_PORT};
 
 use super::backup;
-use super::meta::{Ctx, Labels, NAME_LABEL, selector};
+use super::meta::{Labels, NAME_LABEL, Naming, selector};
 use super::pod::protocol;
 
 /// The port NGINX Gateway Fabric's control plane takes its proxies' agents on (the
 /// `agent-grpc` container port behind its Service's 443).
-pub const NGF_AGENT_PORT: u16 = 8443;
+pub(super) const NGF_AGENT_PORT: u16 = 8443;
 /// The label every namespace carries with its own name (set by Kubernetes since 1.22).
-pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+pub(super) const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// The pod group of a workload's migration Job.
 pub(crate) fn migration_group(workload: &str) -> String {
@@ -88,7 +88,7 @@ fn edge_peer(p: &ir::Platform, g: &ir::Gateway) -> Peer {
 /// The policy of the Gateway's proxy pods (Gateway API only): anyone may reach the listener
 /// ports; they reach the routed workloads on the routed ports and the controller's agent
 /// port (the namespace's default deny covers them too).
-pub(crate) fn edge_proxy_policy(ctx: &Ctx<'_>, g: &ir::Gateway) -> Option<NetworkPolicy> {
+pub(crate) fn edge_proxy_policy(ctx: &Naming<'_>, g: &ir::Gateway) -> Option<NetworkPolicy> {
     if g.kubernetes.edge != EdgeKind::GatewayApi {
         return None;
     }
@@ -172,7 +172,7 @@ fn talk_ports(t: &ir::Talk, target: &ir::Workload) -> Ports {
 
 impl Flows {
     /// The flows of a platform.
-    pub fn new(p: &ir::Platform) -> Flows {
+    pub(super) fn new(p: &ir::Platform) -> Flows {
         let mut f = Flows::default();
         let find = |name: &str| p.workload(name);
         for w in &p.workloads {
@@ -329,7 +329,7 @@ impl Flows {
     }
 
     /// The policy of one pod group, named after it.
-    pub fn policy(&self, ctx: &Ctx<'_>, group: &str, labels: Labels) -> NetworkPolicy {
+    pub(super) fn policy(&self, ctx: &Naming<'_>, group: &str, labels: Labels) -> NetworkPolicy {
         let ingress: Vec<NetworkPolicyIngressRule> = self
             .ingress
             .get(group)

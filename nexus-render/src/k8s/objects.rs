@@ -9,10 +9,10 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::meta::{Ctx, Labels};
+use super::meta::{Labels, Naming};
 
 /// A ServiceAccount that never gets an API token mounted.
-pub(crate) fn service_account(ctx: &Ctx<'_>, name: &str, labels: Labels) -> ServiceAccount {
+pub(crate) fn service_account(ctx: &Naming<'_>, name: &str, labels: Labels) -> ServiceAccount {
     ServiceAccount {
         automount_service_account_token: Some(false),
         metadata: ctx.meta(name, labels),
@@ -22,7 +22,7 @@ pub(crate) fn service_account(ctx: &Ctx<'_>, name: &str, labels: Labels) -> Serv
 
 /// A ConfigMap.
 pub(crate) fn config_map(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     name: &str,
     labels: Labels,
     data: BTreeMap<String, String>,

@@ -30,8 +30,8 @@ use nexus_spec::placement::{
 };
 use nexus_spec::values::Quantity as SpecQuantity;
 
-use super::docs::Docs;
-use super::meta::{Ctx, Labels, selector};
+use super::meta::{Labels, Naming, selector};
+use super::yaml_stream::YamlStream;
 use crate::error::RenderError;
 
 /// The name of the namespace's ResourceQuota.
@@ -46,7 +46,7 @@ const HOST_KEY: &str = "kubernetes.io/hostname";
 const TEMPLATE_HASH: &str = "pod-template-hash";
 
 /// Sets the pod's `priorityClassName`: its group's class (a tier, or [`JOBS`]).
-pub(crate) fn priority(ctx: &Ctx<'_>, group: &str, spec: &mut PodSpec) {
+pub(crate) fn priority(ctx: &Naming<'_>, group: &str, spec: &mut PodSpec) {
     spec.priority_class_name = Some(placement::priority_class(ctx.ns(), group));
 }
 
@@ -162,9 +162,9 @@ fn groups(p: &ir::Platform) -> Vec<&'static placement::Priority> {
 }
 
 /// `05-placement.yaml`: PriorityClasses, the ResourceQuota and the LimitRange.
-pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
+pub(crate) fn render(ctx: &Naming<'_>) -> Result<YamlStream, RenderError> {
     let p = ctx.platform;
-    let mut docs = Docs::new();
+    let mut docs = YamlStream::new();
     for pr in groups(p) {
         // `value` is an `i32` up to Kubernetes 1.36 and optional from 1.37 on: `.into()`
         // builds at every version, and is a no-op conversion at the default one.
@@ -188,7 +188,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             ),
             value: pr.value.into(),
         };
-        docs.push(&class, "PriorityClass")?;
+        docs.push(&class)?;
     }
     let demand = placement::demand(p);
     let quota = ResourceQuota {
@@ -199,7 +199,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
         }),
         ..ResourceQuota::default()
     };
-    docs.push(&quota, "ResourceQuota")?;
+    docs.push(&quota)?;
     let d = CONTAINER_DEFAULTS;
     let pair = |c: &str, m: &str| {
         BTreeMap::from([
@@ -223,7 +223,7 @@ pub(crate) fn render(ctx: &Ctx<'_>) -> Result<Docs, RenderError> {
             }],
         }),
     };
-    docs.push(&limits, "LimitRange")?;
+    docs.push(&limits)?;
     Ok(docs)
 }
 

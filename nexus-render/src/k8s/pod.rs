@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::ir;
 use nexus_spec::model::{Protocol, Seccomp};
 
-use super::docs::sha256_hex;
+use super::yaml_stream::sha256_hex;
 use crate::error::RenderError;
 
 /// The protocol name Kubernetes uses.
@@ -192,7 +192,7 @@ pub(crate) struct Mounts {
 
 impl Mounts {
     /// Adds a volume and its mount.
-    pub fn add(&mut self, volume: Volume, mount_path: &str, read_only: bool) {
+    pub(super) fn add(&mut self, volume: Volume, mount_path: &str, read_only: bool) {
         self.mounts.push(VolumeMount {
             name: volume.name.clone(),
             mount_path: mount_path.to_owned(),
@@ -203,7 +203,7 @@ impl Mounts {
     }
 
     /// Adds a mount of a volume that is not a pod volume (a volumeClaimTemplate).
-    pub fn mount_only(&mut self, name: &str, mount_path: &str) {
+    pub(super) fn mount_only(&mut self, name: &str, mount_path: &str) {
         self.mounts.push(VolumeMount {
             name: name.to_owned(),
             mount_path: mount_path.to_owned(),
@@ -213,7 +213,7 @@ impl Mounts {
 
     /// The writable paths (an emptyDir each, except `skip`, the data path) and the node
     /// directories the IR asks for.
-    pub fn security(&mut self, s: &ir::Security, skip: Option<&str>) {
+    pub(super) fn security(&mut self, s: &ir::Security, skip: Option<&str>) {
         for path in &s.writable_paths {
             if Some(path.as_str()) != skip {
                 self.add(empty_dir(&path_volume_name("rw", path)), path, false);
@@ -233,12 +233,12 @@ impl Mounts {
     }
 
     /// Pod volumes, or none.
-    pub fn volumes(&self) -> Option<Vec<Volume>> {
+    pub(super) fn volumes(&self) -> Option<Vec<Volume>> {
         (!self.volumes.is_empty()).then(|| self.volumes.clone())
     }
 
     /// Container mounts, or none.
-    pub fn mounts(&self) -> Option<Vec<VolumeMount>> {
+    pub(super) fn mounts(&self) -> Option<Vec<VolumeMount>> {
         (!self.mounts.is_empty()).then(|| self.mounts.clone())
     }
 }

@@ -23,24 +23,27 @@ use nexus_spec::ir::{self, WorkloadKind};
 
 use super::backup::{self, Plan};
 use super::backup_scripts::RCLONE_IMAGE;
-use super::docs::Docs;
 use super::env::literal;
-use super::meta::{Ctx, checked_name};
+use super::meta::{Naming, checked_name};
 use super::network::backup_group;
 use super::objects::config_map_volume;
 use super::pod::{self, Mounts, empty_dir};
+use super::yaml_stream::YamlStream;
 use crate::error::RenderError;
 
 /// The folder of restore files, applied on demand.
 pub const DIR: &str = "80-restore";
 
 /// Suffix of the restore Job and its volume (`postgres-restore`).
-pub const SUFFIX: &str = "-restore";
+pub(super) const SUFFIX: &str = "-restore";
 
 const DEFAULT_DEADLINE_SECONDS: u64 = 6 * 3600;
 
 /// Renders the restore of `w`, if its backups are rendered.
-pub(crate) fn render(ctx: &Ctx<'_>, w: &ir::Workload) -> Result<Option<Docs>, RenderError> {
+pub(crate) fn render(
+    ctx: &Naming<'_>,
+    w: &ir::Workload,
+) -> Result<Option<YamlStream>, RenderError> {
     let (Some(b), Ok(plan)) = (&w.backup, backup::plan(ctx.platform, w)) else {
         return Ok(None);
     };
@@ -50,17 +53,14 @@ pub(crate) fn render(ctx: &Ctx<'_>, w: &ir::Workload) -> Result<Option<Docs>, Re
     let name = checked_name(nexus_spec::names::derived(&w.name.value, SUFFIX), 63, "Job")?;
     let group = backup_group(&w.name.value);
     let labels = ctx.labels(&group, "backup");
-    let mut docs = Docs::new();
+    let mut docs = YamlStream::new();
     // Redis and PostgreSQL are restored into an empty volume; RabbitMQ's definitions are
     // imported into the running broker.
     let fresh = plan.dump.fresh_volume;
     let data_path = w.storage.as_ref().map(|s| s.mount_path.as_str());
     let mut mounts = Mounts::default();
     if let (true, Some(s), Some(path)) = (fresh, &w.storage, data_path) {
-        docs.push(
-            &claim(ctx, &name, s, labels.clone()),
-            "PersistentVolumeClaim",
-        )?;
+        docs.push(&claim(ctx, &name, s, labels.clone()))?;
         mounts.add(
             Volume {
                 name: "data".to_owned(),
@@ -131,7 +131,7 @@ pub(crate) fn render(ctx: &Ctx<'_>, w: &ir::Workload) -> Result<Option<Docs>, Re
         }),
         ..Job::default()
     };
-    docs.push(&job, "Job")?;
+    docs.push(&job)?;
     Ok(Some(docs))
 }
 
@@ -139,7 +139,7 @@ fn target_time() -> EnvVar {
     literal("RESTORE_TARGET_TIME", "")
 }
 
-fn fetch_env(ctx: &Ctx<'_>, w: &ir::Workload, plan: &Plan<'_>, b: &ir::Backup) -> Vec<EnvVar> {
+fn fetch_env(ctx: &Naming<'_>, w: &ir::Workload, plan: &Plan<'_>, b: &ir::Backup) -> Vec<EnvVar> {
     let base = backup::prefix(ctx, w);
     let mut env = backup::s3_env(ctx, plan, base.clone());
     if plan.dump.archive.is_some() && b.continuous.value {
@@ -151,7 +151,7 @@ fn fetch_env(ctx: &Ctx<'_>, w: &ir::Workload, plan: &Plan<'_>, b: &ir::Backup) -
 }
 
 fn restore_env(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     plan: &Plan<'_>,
     engine: nexus_spec::model::Engine,
@@ -166,7 +166,7 @@ fn restore_env(
 }
 
 fn claim(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     name: &str,
     s: &ir::Storage,
     labels: super::meta::Labels,

@@ -8,7 +8,7 @@ use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec}
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::ir;
 
-use super::meta::{Ctx, Labels, int, selector};
+use super::meta::{Labels, Naming, int, selector};
 use crate::error::RenderError;
 
 fn resource_metric(name: &str, percent: u32) -> Result<MetricSpec, RenderError> {
@@ -28,7 +28,7 @@ fn resource_metric(name: &str, percent: u32) -> Result<MetricSpec, RenderError> 
 
 /// An autoscaler for the controller `target` (kind `kind`), named after it.
 pub(crate) fn hpa(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     a: &ir::Autoscaling,
     kind: &str,
@@ -64,7 +64,7 @@ pub(crate) fn hpa(
 /// A disruption budget named `name` over the pods `pods` select. Unhealthy pods may always
 /// be evicted, so a crash-looping pod cannot block a node drain.
 pub(crate) fn pdb(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     budget: &ir::DisruptionBudget,
     name: &str,

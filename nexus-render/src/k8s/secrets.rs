@@ -9,26 +9,28 @@
 //! k8s-openapi has no types for custom resources, so the object is a small typed struct
 //! whose fields serialize in the order written here.
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use nexus_spec::ir;
 use nexus_spec::model::SecretStoreKind;
 use serde::Serialize;
 
-use super::meta::{Ctx, SECRET_KEY};
+use super::custom_resource::custom_resource;
+use super::meta::{Naming, SECRET_KEY};
 
 /// The API version of rendered ExternalSecrets.
-pub const EXTERNAL_SECRET_API_VERSION: &str = "external-secrets.io/v1";
+pub const EXTERNAL_SECRET_API_VERSION: &str =
+    <ExternalSecret as k8s_openapi::Resource>::API_VERSION;
 /// How often the operator refreshes a Secret from its store.
-pub const REFRESH_INTERVAL: &str = "1h";
+pub(super) const REFRESH_INTERVAL: &str = "1h";
 
-/// An External Secrets Operator `ExternalSecret`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ExternalSecret {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: ObjectMeta,
-    spec: ExternalSecretSpec,
+custom_resource! {
+    /// An External Secrets Operator `ExternalSecret`.
+    ExternalSecret {
+        spec: ExternalSecretSpec,
+        group: "external-secrets.io",
+        version: "v1",
+        kind: "ExternalSecret",
+        plural: "externalsecrets",
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -70,12 +72,10 @@ struct RemoteRef {
 }
 
 /// The ExternalSecret of a secret kept in an external store, if it is.
-pub(crate) fn external_secret(ctx: &Ctx<'_>, s: &ir::Secret) -> Option<ExternalSecret> {
+pub(crate) fn external_secret(ctx: &Naming<'_>, s: &ir::Secret) -> Option<ExternalSecret> {
     let x = s.external.as_ref()?;
     let name = &s.name.value;
     Some(ExternalSecret {
-        api_version: EXTERNAL_SECRET_API_VERSION,
-        kind: "ExternalSecret",
         metadata: ctx.meta(name, ctx.labels(name, "secret")),
         spec: ExternalSecretSpec {
             refresh_interval: REFRESH_INTERVAL,

@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::ir::{self, Rollout};
 use nexus_spec::model::Slot;
 
-use super::meta::{Ctx, Labels, SLOT_LABEL, checked_name};
+use super::meta::{Labels, Naming, SLOT_LABEL, checked_name};
 use super::pod::protocol;
 use crate::error::RenderError;
 
@@ -16,14 +16,14 @@ use crate::error::RenderError;
 pub(crate) const SLOTS: [Slot; 2] = [Slot::Blue, Slot::Green];
 
 /// The selector of one slot's pods.
-pub(crate) fn slot_selector(ctx: &Ctx<'_>, w: &str, slot: Slot) -> Labels {
+pub(crate) fn slot_selector(ctx: &Naming<'_>, w: &str, slot: Slot) -> Labels {
     let mut l = ctx.selector_labels(w);
     l.insert(SLOT_LABEL.into(), slot.as_str().into());
     l
 }
 
 fn service(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     name: String,
     selector: Labels,
@@ -58,7 +58,7 @@ fn service(
 /// The Services of a workload, in the order they are written. A workload without ports
 /// has none.
 pub(crate) fn for_workload(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     headless: bool,
 ) -> Result<Vec<Service>, RenderError> {

@@ -28,15 +28,15 @@ use nexus_spec::model::Slot;
 use super::archive;
 use super::backup;
 use super::contract;
-use super::docs::{Docs, sha256_hex};
 use super::env;
-use super::meta::{CHECKSUM_ANNOTATION, Ctx, Labels, SLOT_LABEL, int, selector};
+use super::meta::{CHECKSUM_ANNOTATION, Labels, Naming, SLOT_LABEL, int, selector};
 use super::network::Flows;
 use super::objects::{config_map, config_map_volume, service_account, volume_claim};
 use super::placement;
 use super::pod::{self, Mounts};
 use super::scaling;
 use super::services::{self, SLOTS, slot_selector};
+use super::yaml_stream::{YamlStream, sha256_hex};
 use crate::error::RenderError;
 
 /// Extra configuration a workload reads from files (Prometheus' scrape configuration,
@@ -95,7 +95,7 @@ pub(crate) fn container(
 impl Pod<'_> {
     fn template(
         &self,
-        ctx: &Ctx<'_>,
+        ctx: &Naming<'_>,
         image: &ImageRef,
         slot: Option<Slot>,
     ) -> Result<PodTemplateSpec, RenderError> {
@@ -149,24 +149,21 @@ fn int_or_percent(v: &str) -> IntOrString {
 
 /// Renders a workload's servers.
 pub(crate) fn render(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     w: &ir::Workload,
     flows: &Flows,
     extra: &[MountedConfig],
-) -> Result<Docs, RenderError> {
+) -> Result<YamlStream, RenderError> {
     let name = &w.name.value;
     let labels = ctx.labels(name, w.tier.as_str());
-    let mut docs = Docs::new();
-    docs.push(
-        &service_account(ctx, name, labels.clone()),
-        "ServiceAccount",
-    )?;
+    let mut docs = YamlStream::new();
+    docs.push(&service_account(ctx, name, labels.clone()))?;
     let env_cm = nexus_spec::names::derived(name, nexus_spec::names::ENV);
     let env = env::build(ctx, &w.env, &env_cm)?;
     let mut config_bytes = String::new();
     if !env.config.is_empty() {
         let cm = config_map(ctx, &env_cm, labels.clone(), env.config.clone());
-        config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
+        config_bytes.push_str(docs.push(&cm)?);
     }
     let mut mounts = Mounts::default();
     let additions = archive::additions(ctx, w);
@@ -176,7 +173,7 @@ pub(crate) fn render(
         .collect();
     for (i, x) in configs.into_iter().enumerate() {
         let cm = config_map(ctx, &x.name, labels.clone(), x.data.clone());
-        config_bytes.push_str(docs.push(&cm, "ConfigMap")?);
+        config_bytes.push_str(docs.push(&cm)?);
         let volume = match i {
             0 => "config".to_owned(),
             _ => format!("config-{}", i + 1),
@@ -189,7 +186,7 @@ pub(crate) fn render(
     }
     let stateful = w.kind.is_stateful();
     for s in services::for_workload(ctx, w, stateful || w.metrics.is_some())? {
-        docs.push(&s, "Service")?;
+        docs.push(&s)?;
     }
     let data_path = w
         .storage
@@ -220,7 +217,7 @@ pub(crate) fn render(
     let mut controllers: Vec<(&str, String, Labels)> = Vec::new();
     if stateful {
         let set = statefulset(ctx, &pod, replicas)?;
-        docs.push(&set, "StatefulSet")?;
+        docs.push(&set)?;
         controllers.push(("StatefulSet", name.clone(), ctx.selector_labels(name)));
     } else {
         match &w.rollout {
@@ -230,7 +227,7 @@ pub(crate) fn render(
             } => {
                 let strategy = (max_surge.as_str(), max_unavailable.as_str());
                 let d = deployment(ctx, &pod, name, None, &w.image.value, replicas, strategy)?;
-                docs.push(&d, "Deployment")?;
+                docs.push(&d)?;
                 controllers.push(("Deployment", name.clone(), ctx.selector_labels(name)));
             }
             Rollout::BlueGreen { blue, green, .. } => {
@@ -251,7 +248,7 @@ pub(crate) fn render(
                         replicas,
                         (nexus_spec::placement::SLOT_MAX_SURGE, "0"),
                     )?;
-                    docs.push(&d, "Deployment")?;
+                    docs.push(&d)?;
                     controllers.push(("Deployment", d_name, slot_selector(ctx, name, slot)));
                 }
             }
@@ -260,26 +257,23 @@ pub(crate) fn render(
     if let Some(a) = &w.autoscaling {
         for (kind, target, _) in &controllers {
             match super::keda::scaled_object(ctx, w, a, kind, target) {
-                Some(so) => docs.push(&so, "ScaledObject")?,
-                None => docs.push(
-                    &scaling::hpa(ctx, w, a, kind, target)?,
-                    "HorizontalPodAutoscaler",
-                )?,
+                Some(so) => docs.push(&so)?,
+                None => docs.push(&scaling::hpa(ctx, w, a, kind, target)?)?,
             };
         }
     }
     if let Some(b) = &w.disruption_budget {
         for (_, target, pods) in &controllers {
             let pdb = scaling::pdb(ctx, w, b, target, pods.clone())?;
-            docs.push(&pdb, "PodDisruptionBudget")?;
+            docs.push(&pdb)?;
         }
     }
-    docs.push(&flows.policy(ctx, name, labels), "NetworkPolicy")?;
+    docs.push(&flows.policy(ctx, name, labels))?;
     Ok(docs)
 }
 
 fn deployment(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     pod: &Pod<'_>,
     name: &str,
     slot: Option<Slot>,
@@ -319,7 +313,7 @@ fn deployment(
 }
 
 fn statefulset(
-    ctx: &Ctx<'_>,
+    ctx: &Naming<'_>,
     pod: &Pod<'_>,
     replicas: Option<i32>,
 ) -> Result<StatefulSet, RenderError> {

@@ -18,11 +18,11 @@ use super::escape;
 use crate::error::RenderError;
 
 /// The path of the gateway's own health endpoint.
-pub const HEALTH_PATH: &str = "/healthz";
+pub(crate) const HEALTH_PATH: &str = "/healthz";
 
 /// Everything the templates use.
 #[derive(Debug, Clone, Serialize)]
-pub struct Context {
+pub(crate) struct TemplateData {
     /// `platform environment` for the header comment.
     pub title: String,
     /// Version rendered for (`1.27.0`).
@@ -62,11 +62,11 @@ pub struct Context {
 }
 
 /// Docker's embedded DNS server, which every container on a user-defined network reaches.
-pub const DOCKER_RESOLVER: &str = "127.0.0.11";
+pub(crate) const DOCKER_RESOLVER: &str = "127.0.0.11";
 
 /// TLS settings.
 #[derive(Debug, Clone, Serialize)]
-pub struct Tls {
+pub(crate) struct Tls {
     /// Certificate path.
     pub certificate: String,
     /// Key path.
@@ -77,7 +77,7 @@ pub struct Tls {
 
 /// A response header.
 #[derive(Debug, Clone, Serialize)]
-pub struct Header {
+pub(crate) struct Header {
     /// Name.
     pub name: String,
     /// Value.
@@ -86,7 +86,7 @@ pub struct Header {
 
 /// A `limit_req_zone`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Zone {
+pub(crate) struct Zone {
     /// `zone=NAME:10m`.
     pub zone: String,
     /// `rate=20r/s`.
@@ -95,7 +95,7 @@ pub struct Zone {
 
 /// An upstream.
 #[derive(Debug, Clone, Serialize)]
-pub struct Upstream {
+pub(crate) struct Upstream {
     /// Name (`backend_http`).
     pub name: String,
     /// `host:port`.
@@ -104,7 +104,7 @@ pub struct Upstream {
 
 /// One route's locations and shared body.
 #[derive(Debug, Clone, Serialize)]
-pub struct Route {
+pub(crate) struct Route {
     /// Locations (exact, then prefix).
     pub locations: Vec<Location>,
     /// `http://UPSTREAM`.
@@ -123,7 +123,7 @@ pub struct Route {
 
 /// A `location`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Location {
+pub(crate) struct Location {
     /// `location = PATH` rather than a prefix.
     pub exact: bool,
     /// The path.
@@ -135,13 +135,13 @@ fn unrenderable(msg: String) -> RenderError {
 }
 
 /// Builds the context; `version`, `http_port` and `https_port` come from the options.
-pub fn build(
+pub(crate) fn build(
     p: &ir::Platform,
     gw: &ir::Gateway,
     version: NginxVersion,
     http_port: u16,
     https_port: u16,
-) -> Result<Context, RenderError> {
+) -> Result<TemplateData, RenderError> {
     let tls = gw.tls.as_ref().map(|t| Tls {
         certificate: t.certificate.clone(),
         certificate_key: t.certificate_key.clone(),
@@ -254,7 +254,7 @@ pub fn build(
         })?;
         trusted_proxies.push(t.value.clone());
     }
-    Ok(Context {
+    Ok(TemplateData {
         title: format!(
             "{} {} ({})",
             p.name.value, p.version.value, p.environment.value
@@ -279,7 +279,7 @@ pub fn build(
 }
 
 /// The locations of a route path (see the module docs).
-pub fn locations(path: &str) -> Result<Vec<Location>, RenderError> {
+pub(crate) fn locations(path: &str) -> Result<Vec<Location>, RenderError> {
     if !path.starts_with('/') {
         return Err(unrenderable(format!(
             "the route path `{}` does not start with `/`",
@@ -308,14 +308,7 @@ pub fn locations(path: &str) -> Result<Vec<Location>, RenderError> {
 }
 
 /// A size in Nginx's units (`k`, `m`, `g` are 1024-based).
-///
-/// ```
-/// use nexus_render::nginx::context::size;
-/// assert_eq!(size(50 * 1024 * 1024), "50m");
-/// assert_eq!(size(64 * 1024), "64k");
-/// assert_eq!(size(1000), "1000");
-/// ```
-pub fn size(bytes: u64) -> String {
+pub(crate) fn size(bytes: u64) -> String {
     for (unit, n) in [("g", 1u64 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
         if bytes >= n && bytes.is_multiple_of(n) {
             return format!("{}{unit}", bytes / n);
@@ -327,6 +320,13 @@ pub fn size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_use_nginx_units() {
+        assert_eq!(size(50 * 1024 * 1024), "50m");
+        assert_eq!(size(64 * 1024), "64k");
+        assert_eq!(size(1000), "1000");
+    }
 
     fn paths(p: &str) -> Vec<(bool, String)> {
         locations(p)

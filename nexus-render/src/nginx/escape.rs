@@ -19,11 +19,11 @@ use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Error, ErrorKind, Output, State};
 
 /// The auto-escape mode name of Nginx templates.
-pub const MODE: &str = "nginx";
+pub(super) const MODE: &str = "nginx";
 
 /// Why a string cannot become an Nginx argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
+pub(super) enum Refused {
     /// It holds a control character (a line break, tab, NUL, ...).
     Control(char),
     /// It holds `$`, which Nginx reads as a variable and cannot escape.
@@ -44,7 +44,7 @@ impl std::fmt::Display for Refused {
 }
 
 /// Checks a string for what no Nginx argument may hold.
-pub fn check(s: &str) -> Result<(), Refused> {
+pub(super) fn check(s: &str) -> Result<(), Refused> {
     if let Some(c) = s.chars().find(|c| c.is_control()) {
         return Err(Refused::Control(c));
     }
@@ -63,16 +63,7 @@ fn is_bare(c: char) -> bool {
 }
 
 /// A string as one Nginx argument token: bare when it can be, else double-quoted.
-///
-/// ```
-/// use nexus_render::nginx::escape::argument;
-/// assert_eq!(argument("nexus.example.com").unwrap(), "nexus.example.com");
-/// assert_eq!(argument("default-src 'self'; x").unwrap(), "\"default-src 'self'; x\"");
-/// assert_eq!(argument(r#"a"b\c"#).unwrap(), r#""a\"b\\c""#);
-/// assert!(argument("a\nb").is_err());
-/// assert!(argument("$host").is_err());
-/// ```
-pub fn argument(s: &str) -> Result<String, Refused> {
+pub(super) fn argument(s: &str) -> Result<String, Refused> {
     check(s)?;
     if !s.is_empty() && s.chars().all(is_bare) {
         return Ok(s.to_owned());
@@ -90,7 +81,7 @@ pub fn argument(s: &str) -> Result<String, Refused> {
 }
 
 /// The minijinja formatter of Nginx templates (see the module docs).
-pub fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+pub(super) fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
     if *state.auto_escape() != AutoEscape::Custom(MODE.into()) {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -127,6 +118,18 @@ pub fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arguments_are_bare_or_quoted() {
+        assert_eq!(argument("nexus.example.com").unwrap(), "nexus.example.com");
+        assert_eq!(
+            argument("default-src 'self'; x").unwrap(),
+            "\"default-src 'self'; x\""
+        );
+        assert_eq!(argument(r#"a"b\c"#).unwrap(), r#""a\"b\\c""#);
+        assert!(argument("a\nb").is_err());
+        assert!(argument("$host").is_err());
+    }
 
     #[test]
     fn refuses_line_breaks_controls_and_dollars() {

@@ -1,5 +1,5 @@
 //! The Nginx generator: the gateway's configuration, rendered with minijinja templates whose
-//! every interpolated value is escaped or refused (see [`escape`]).
+//! every interpolated value is escaped or refused (see `nginx/escape.rs`).
 //!
 //! [`render`] writes, relative to the environment's `nginx/` folder:
 //! - `nginx.conf`: the main context and the `http` defaults (`server_tokens off`, timeouts);
@@ -8,7 +8,7 @@
 //! - `conf.d/30-http.conf`: the plain-HTTP server: `/healthz` and a 301 to HTTPS (or the
 //!   routes, when TLS is off);
 //! - `conf.d/40-https.conf` (with TLS): Mozilla's intermediate profile, HSTS and security
-//!   headers with `always`, `/healthz` and the routes (see [`context`] for path matching).
+//!   headers with `always`, `/healthz` and the routes (see `nginx/context.rs` for path matching).
 //!
 //! The syntax follows the target version: `http2 on;` from 1.25.1, `listen ... ssl http2`
 //! before; the catch-all server refusing unknown host names needs 1.19.4.
@@ -19,9 +19,9 @@
 //! SNI, so a floor set on the named server alone would not hold; from 1.29.2 the named
 //! server's settings apply. Identical settings hold either way (docs/decisions/0011).
 
-pub mod context;
-pub mod escape;
-pub mod templates;
+pub(crate) mod context;
+mod escape;
+mod templates;
 
 use nexus_spec::ir::{self, NginxVersion};
 

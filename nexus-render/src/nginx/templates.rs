@@ -11,7 +11,7 @@ use super::escape;
 use crate::error::RenderError;
 
 /// Every template, by name. The names without `partials/` are whole files.
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(super) const TEMPLATES: &[(&str, &str)] = &[
     (
         "nginx.conf",
         include_str!("../../templates/nginx/nginx.conf.j2"),
@@ -50,28 +50,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-fn template_error(name: &str, e: &minijinja::Error) -> RenderError {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        message.push_str(&format!(": {s}"));
-        source = s.source();
-    }
+fn template_error(name: &str, e: minijinja::Error) -> RenderError {
     RenderError::Template {
         template: name.to_owned(),
-        message,
+        source: e,
     }
 }
 
 /// The environment with every template loaded.
-pub fn environment() -> Result<Environment<'static>, RenderError> {
+pub(super) fn environment() -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     let syntax = SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)
         .keep_trailing_newline(true)
         .build()
-        .map_err(|e| template_error("syntax", &e))?;
+        .map_err(|e| template_error("syntax", e))?;
     env.set_syntax(syntax);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::Custom(escape::MODE.into()));
@@ -79,21 +73,21 @@ pub fn environment() -> Result<Environment<'static>, RenderError> {
     env.set_recursion_limit(32);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
-            .map_err(|e| template_error(name, &e))?;
+            .map_err(|e| template_error(name, e))?;
     }
     Ok(env)
 }
 
 /// Renders one template with `ctx`.
-pub fn render<S: serde::Serialize>(
+pub(super) fn render<S: serde::Serialize>(
     env: &Environment<'_>,
     name: &str,
     ctx: &S,
 ) -> Result<String, RenderError> {
     let template = env
         .get_template(name)
-        .map_err(|e| template_error(name, &e))?;
+        .map_err(|e| template_error(name, e))?;
     template
         .render(minijinja::Value::from(minijinja::value::Serde(ctx)))
-        .map_err(|e| template_error(name, &e))
+        .map_err(|e| template_error(name, e))
 }

@@ -7,12 +7,14 @@ use super::lock::{DEFAULT_LOCK_WAIT, LOCK_NAME, Lock};
 use super::manifest::MANIFEST_NAME;
 use super::reconcile::{OnDisk, Stale, reconcile};
 use super::scan::Disk;
+use super::scope::Scope;
 use super::udiff::unified_diff;
-use super::{Scope, Warning};
+use super::warning::Warning;
 use crate::plan::OutputPlan;
 
 /// How a file differs from what a render would produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Change {
     /// Rendered but not on disk.
     New,
@@ -64,6 +66,7 @@ impl FileChange {
 /// rendered file matches but the manifest does not, so a deleted or hand-edited manifest
 /// still fails a check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Drift {
     /// Files that differ, sorted by path.
     pub changes: Vec<FileChange>,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 /// Why an output folder could not be written or read.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum OutputError {
     /// A file-system operation failed.
     #[error("cannot {action} `{path}`: {source}")]

@@ -31,7 +31,7 @@ use crate::plan::check_path;
 pub const JOURNAL_NAME: &str = ".nexus-journal";
 
 /// The journal's name once the write has committed, until clean-up is done.
-pub const COMMITTED_NAME: &str = ".nexus-committed";
+pub(super) const COMMITTED_NAME: &str = ".nexus-committed";
 
 const FORMAT: &str = "nexus-journal/v1";
 

@@ -2,10 +2,10 @@
 //! now; which owned files are stale; which files are foreign. Both the writer and check mode
 //! start from this, so they cannot disagree about what a render would change.
 
-use super::Scope;
 use super::error::OutputError;
 use super::manifest::{MANIFEST_NAME, Manifest, hash};
 use super::scan::{Disk, Kind};
+use super::scope::Scope;
 use crate::plan::OutputPlan;
 
 /// What is on disk at the path of a rendered file.

@@ -8,9 +8,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Warning;
 use super::error::OutputError;
 use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal};
+use super::warning::Warning;
 
 /// A failure injected by a test: at the `at`-th file-system change, fail (and roll back),
 /// or stop dead as a killed process would (`crash`).

@@ -28,13 +28,15 @@ use std::time::Duration;
 use super::error::OutputError;
 use super::lock::{DEFAULT_LOCK_WAIT, Lock};
 use super::scan::Disk;
+use super::scope::Scope;
 use super::stream::{Writer, recover_found};
 use super::txn::Fault;
-use super::{Scope, Warning};
+use super::warning::Warning;
 use crate::plan::OutputPlan;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WriteReport {
     /// Files created or replaced, sorted (the manifest is not listed).
     pub written: Vec<String>,

@@ -43,9 +43,9 @@ pub fn to_yaml<T: Serialize>(value: &T, what: &str) -> Result<String, RenderErro
         Ok(text) => Ok(text),
         Err(fast::Unsupported) => reference(value),
     };
-    let mut out = written.map_err(|e| RenderError::Serialize {
+    let mut out = written.map_err(|source| RenderError::Serialize {
         what: what.to_owned(),
-        message: e.to_string(),
+        source,
     })?;
     if !out.ends_with('\n') {
         out.push('\n');

@@ -171,6 +171,6 @@ pub struct NginxGateway {
 
 /// A body size written as a quantity, in bytes.
 #[allow(dead_code)]
-pub fn body_bytes(q: &Quantity) -> u64 {
+pub(super) fn body_bytes(q: &Quantity) -> u64 {
     u64::try_from(q.ceil_units()).unwrap_or(u64::MAX)
 }

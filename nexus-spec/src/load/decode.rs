@@ -17,7 +17,7 @@ use super::limits::Limits;
 /// use nexus_spec::{FileId, codes, load::{decode, Limits}};
 /// assert_eq!(decode(b"a: 1\n", FileId(0), &Limits::default()).unwrap(), "a: 1\n");
 /// let err = decode(b"a: \xff\n", FileId(0), &Limits::default()).unwrap_err();
-/// assert_eq!(err.0[0].code, codes::NOT_UTF8);
+/// assert_eq!(err.as_slice()[0].code, codes::NOT_UTF8);
 /// ```
 pub fn decode<'b>(bytes: &'b [u8], file: FileId, limits: &Limits) -> Result<&'b str, Diagnostics> {
     check_size(bytes.len(), file, limits)?;

@@ -47,7 +47,7 @@ use crate::span::FileId;
 /// #[derive(Debug, serde::Deserialize)]
 /// struct Port { port: u16 }
 /// let errors = from_str::<Port>("port: 70000\n", FileId(0), &Limits::default()).unwrap_err();
-/// assert_eq!(errors.0[0].code, nexus_spec::codes::INVALID_VALUE);
+/// assert_eq!(errors.as_slice()[0].code, nexus_spec::codes::INVALID_VALUE);
 /// ```
 pub fn from_str<T: serde::de::DeserializeOwned>(
     text: &str,

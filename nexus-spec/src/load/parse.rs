@@ -7,7 +7,6 @@ use std::ops::ControlFlow;
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, StructureStyle};
 
-use crate::codes;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::span::{FileId, Span, Spanned};
 
@@ -15,6 +14,8 @@ use super::decode::{check_size, saturate};
 use super::limits::Limits;
 use super::node::{Node, NodeKind};
 use super::scalar::resolve_plain;
+
+mod report;
 
 /// Mappings with more entries than this get a hash index for the duplicate-key check.
 const INDEX_FROM: usize = 16;
@@ -24,19 +25,19 @@ const INDEX_FROM: usize = 16;
 /// Every structural problem of the file is reported, each as a [`Diagnostic`] with a code
 /// from [`crate::codes`], a label and a help line:
 ///
-/// - text longer than [`Limits::max_bytes`]: [`codes::TOO_LARGE`] (nothing else is checked);
-/// - a syntax error: [`codes::SYNTAX`], with the parser's message and position (the parser
+/// - text longer than [`Limits::max_bytes`]: [`crate::codes::TOO_LARGE`] (nothing else is checked);
+/// - a syntax error: [`crate::codes::SYNTAX`], with the parser's message and position (the parser
 ///   cannot go on after one, so later problems are not seen);
-/// - a key repeated in a mapping: [`codes::DUPLICATE_KEY`], labelling both occurrences;
+/// - a key repeated in a mapping: [`crate::codes::DUPLICATE_KEY`], labelling both occurrences;
 /// - an explicit tag (`!foo`), a complex key (a mapping or sequence as a key), a merge key
-///   (`<<`) or an alias that refers to a collection containing it: [`codes::UNSUPPORTED`];
-/// - a second document in the stream: [`codes::MULTIPLE_DOCUMENTS`];
-/// - no document, or a document with nothing in it: [`codes::EMPTY`];
-/// - nesting deeper than [`Limits::max_depth`]: [`codes::TOO_DEEP`];
+///   (`<<`) or an alias that refers to a collection containing it: [`crate::codes::UNSUPPORTED`];
+/// - a second document in the stream: [`crate::codes::MULTIPLE_DOCUMENTS`];
+/// - no document, or a document with nothing in it: [`crate::codes::EMPTY`];
+/// - nesting deeper than [`Limits::max_depth`]: [`crate::codes::TOO_DEEP`];
 /// - more than [`Limits::max_nodes`] values once aliases are expanded:
-///   [`codes::ALIAS_BUDGET`] (or [`codes::TOO_LARGE`] when no alias is involved);
+///   [`crate::codes::ALIAS_BUDGET`] (or [`crate::codes::TOO_LARGE`] when no alias is involved);
 /// - aliases that copy more than [`Limits::max_bytes`] of scalar text in all:
-///   [`codes::ALIAS_BUDGET`].
+///   [`crate::codes::ALIAS_BUDGET`].
 ///
 /// The last five stop the parse; the others are collected and parsing goes on.
 ///
@@ -217,17 +218,7 @@ impl<'t> Builder<'t> {
                 self.documents += 1;
                 if self.documents > 1 {
                     let span = self.span(&g);
-                    self.diags.push(
-                        Diagnostic::error(
-                            codes::MULTIPLE_DOCUMENTS,
-                            "the file holds more than one YAML document",
-                        )
-                        .with_label(span, "a second document starts here")
-                        .with_help(
-                            "a nexus spec file holds exactly one document: remove the `---` \
-                             or move the second document to a file of its own",
-                        ),
-                    );
+                    self.diags.push(report::multiple_documents(span));
                     return ControlFlow::Break(());
                 }
                 ControlFlow::Continue(())
@@ -297,24 +288,9 @@ impl<'t> Builder<'t> {
         }
         let max = self.limits.max_nodes;
         let diag = if alias {
-            Diagnostic::error(
-                codes::ALIAS_BUDGET,
-                format!("aliases expand to more than {max} values"),
-            )
-            .with_label(span, format!("this alias would add {n} values"))
-            .with_help(format!(
-                "nexus expands each alias by copying what it refers to, up to {max} values in all; \
-                 nested aliases multiply (an \"alias bomb\"): refer to the values directly instead"
-            ))
+            report::alias_values(span, n, max)
         } else {
-            Diagnostic::error(
-                codes::TOO_LARGE,
-                format!("the document holds more than {max} values"),
-            )
-            .with_label(span, "the limit is reached here")
-            .with_help(format!(
-                "nexus reads up to {max} values per spec file; split the spec into several files"
-            ))
+            report::too_many_values(span, max)
         };
         self.diags.push(diag);
         ControlFlow::Break(())
@@ -331,18 +307,7 @@ impl<'t> Builder<'t> {
             self.alias_bytes = total;
             return ControlFlow::Continue(());
         }
-        self.diags.push(
-            Diagnostic::error(
-                codes::ALIAS_BUDGET,
-                format!("aliases expand to more than {max} bytes of text"),
-            )
-            .with_label(span, format!("this alias would add {n} bytes"))
-            .with_help(format!(
-                "nexus expands each alias by copying what it refers to, up to {max} bytes of \
-                 text in all (the size of the largest file it reads): refer to the values \
-                 directly instead"
-            )),
-        );
+        self.diags.push(report::alias_bytes(span, n, max));
         ControlFlow::Break(())
     }
 
@@ -352,17 +317,7 @@ impl<'t> Builder<'t> {
             .text
             .get(span.offset..span.offset + span.len)
             .unwrap_or("!");
-        self.diags.push(
-            Diagnostic::error(
-                codes::UNSUPPORTED,
-                format!("explicit YAML tags such as `{tag}` are not supported"),
-            )
-            .with_label(span, "tag")
-            .with_help(
-                "remove the tag: nexus reads the type from the value itself \
-                 (quote a value to make it a string)",
-            ),
-        );
+        self.diags.push(report::explicit_tag(span, tag));
     }
 
     fn scalar(
@@ -401,14 +356,7 @@ impl<'t> Builder<'t> {
         }
         if self.in_key_position() {
             if plain && text == "<<" {
-                self.diags.push(
-                    Diagnostic::error(codes::UNSUPPORTED, "merge keys (`<<`) are not supported")
-                        .with_label(span, "merge key")
-                        .with_help(
-                            "write the keys out, or give the whole value as an alias \
-                             (`key: *anchor`)",
-                        ),
-                );
+                self.diags.push(report::merge_key(span));
                 self.refuse_key(span);
             } else {
                 self.set_key(Spanned::new(text, span));
@@ -429,22 +377,11 @@ impl<'t> Builder<'t> {
         match self.anchors.get(&id) {
             None => {
                 // The parser refuses unknown anchors itself; this is a safety net.
-                self.diags.push(
-                    Diagnostic::error(codes::SYNTAX, format!("alias `{name}` has no anchor"))
-                        .with_label(span, "unknown anchor")
-                        .with_help("define the anchor (`&name`) before the alias that uses it"),
-                );
+                self.diags.push(report::unknown_anchor(span, name));
                 ControlFlow::Break(())
             }
             Some(Anchor::Open) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        codes::UNSUPPORTED,
-                        format!("alias `{name}` refers to a collection that contains it"),
-                    )
-                    .with_label(span, "recursive alias")
-                    .with_help("an alias cannot be used inside the value it refers to"),
-                );
+                self.diags.push(report::recursive_alias(span, name));
                 self.count(1, span, true)?;
                 if self.in_key_position() {
                     self.refuse_key(span);
@@ -604,14 +541,7 @@ impl<'t> Builder<'t> {
         match map.first_occurrence(&key.value) {
             Some(first) => {
                 map.key = KeyState::Discard;
-                let diag = Diagnostic::error(
-                    codes::DUPLICATE_KEY,
-                    format!("duplicate key `{}`", key.value),
-                )
-                .with_label(key.span, "repeated here")
-                .with_label(first, "first defined here")
-                .with_help("a mapping cannot hold a key twice: remove one of them or merge them");
-                self.diags.push(diag);
+                self.diags.push(report::duplicate_key(&key, first));
             }
             None => map.key = KeyState::Have(key),
         }
@@ -633,26 +563,12 @@ impl<'t> Builder<'t> {
     }
 
     fn complex_key(&mut self, span: Span) {
-        self.diags.push(
-            Diagnostic::error(
-                codes::UNSUPPORTED,
-                "mapping keys must be plain strings, not mappings or sequences",
-            )
-            .with_label(span, "complex key")
-            .with_help("use a string as the key"),
-        );
+        self.diags.push(report::complex_key(span));
     }
 
     fn too_deep(&mut self, span: Span) {
-        let max = self.limits.max_depth;
-        self.diags.push(
-            Diagnostic::error(codes::TOO_DEEP, format!("nesting deeper than {max} levels"))
-                .with_label(span, "too deep")
-                .with_help(format!(
-                    "nexus reads mappings and sequences nested up to {max} levels; \
-                     a spec never needs more, so check for unclosed brackets"
-                )),
-        );
+        self.diags
+            .push(report::too_deep(span, self.limits.max_depth));
     }
 
     fn scan_error(&mut self, e: &ScanError) {
@@ -674,17 +590,7 @@ impl<'t> Builder<'t> {
             self.too_deep(span);
             return;
         }
-        let info = e.info();
-        let message = if info.is_empty() {
-            "YAML syntax error".to_owned()
-        } else {
-            format!("YAML syntax error: {info}")
-        };
-        self.diags.push(
-            Diagnostic::error(codes::SYNTAX, message)
-                .with_label(span, "here")
-                .with_help(syntax_help(e.kind())),
-        );
+        self.diags.push(report::syntax(span, &e.info(), e.kind()));
     }
 
     fn finish(mut self) -> Result<Node, Diagnostics> {
@@ -701,14 +607,7 @@ impl<'t> Builder<'t> {
                     line: 1,
                     column: 1,
                 };
-                return Err(Diagnostics(vec![
-                    Diagnostic::error(codes::EMPTY, "the file holds no YAML document")
-                        .with_label(span, "empty")
-                        .with_help(
-                            "a spec file holds one YAML mapping, starting with \
-                             `apiVersion: nexus.dev/v1alpha1`",
-                        ),
-                ]));
+                return Err(Diagnostics(vec![report::empty(span)]));
             }
         };
         expand(root, self.fixups, self.file)
@@ -729,11 +628,7 @@ fn expand(mut root: Node, fixups: Vec<Fixup>, file: FileId) -> Result<Node, Diag
             _ => {
                 // Paths come from the builder; reaching this is a bug, reported not panicked.
                 let span = Span { file, ..fixup.span };
-                return Err(Diagnostics(vec![
-                    Diagnostic::error(codes::SYNTAX, "internal error: cannot expand this alias")
-                        .with_label(span, "alias")
-                        .with_help("please report this as a nexus bug, with the spec file"),
-                ]));
+                return Err(Diagnostics(vec![report::unexpandable_alias(span)]));
             }
         }
     }
@@ -760,50 +655,4 @@ fn node_at_mut<'n>(mut node: &'n mut Node, path: &[usize]) -> Option<&'n mut Nod
         };
     }
     Some(node)
-}
-
-/// A help line for a parser error.
-fn syntax_help(kind: &ErrorKind) -> String {
-    match kind {
-        ErrorKind::UnclosedQuotedScalar => "close the quoted string with its matching quote".into(),
-        ErrorKind::UnclosedFlowCollection { open } => {
-            let close = if *open == '[' { ']' } else { '}' };
-            format!("close the `{open}` with a `{close}`")
-        }
-        ErrorKind::MismatchedFlowCollectionEnd { open, close } => {
-            format!("a `{open}` must be closed by its own bracket, not by `{close}`")
-        }
-        ErrorKind::TabInIndentation
-        | ErrorKind::TabInBlockIndentation
-        | ErrorKind::TabNotAllowed
-        | ErrorKind::TabAtBlockScalarStart
-        | ErrorKind::TabInPlainScalar => "YAML indentation uses spaces, never tabs".into(),
-        ErrorKind::UnknownAnchor => {
-            "define the anchor (`&name`) before the alias (`*name`) that uses it".into()
-        }
-        ErrorKind::MappingValueNotAllowed | ErrorKind::InvalidMappingValueWhitespace => {
-            "a `: ` inside a plain value starts a mapping: quote the value, or check the \
-             indentation"
-                .into()
-        }
-        ErrorKind::InvalidIndentation
-        | ErrorKind::ExpectedBlockMappingKey
-        | ErrorKind::ExpectedBlockSequenceEntry
-        | ErrorKind::BlockSequenceEntryNotAllowed
-        | ErrorKind::InvalidBlockScalarIndent => {
-            "check the indentation: keys of one mapping line up, and a value nested under a key \
-             is indented further than the key"
-                .into()
-        }
-        ErrorKind::UnexpectedCharacter { character } if character.is_control() => format!(
-            "remove the control character U+{:04X}: YAML text cannot contain it",
-            u32::from(*character)
-        ),
-        ErrorKind::UnexpectedCharacter { character } => {
-            format!("`{character}` is not allowed here unquoted: quote the value")
-        }
-        _ => "fix the YAML syntax here; quoting a value that contains `:`, `#`, `[` or `{` \
-              often helps"
-            .into(),
-    }
 }

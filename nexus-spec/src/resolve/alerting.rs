@@ -1,7 +1,7 @@
 //! Alertmanager: its workload (a monitoring component with each receiver's secret mounted as
 //! a file) and the alerting IR (receivers, one route per severity).
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use super::workloads;
 use crate::catalog::{self, SECRET_FILES_DIR};
 use crate::codes;
@@ -11,7 +11,7 @@ use crate::span::Spanned;
 use crate::values;
 
 /// Where Alertmanager reads its configuration (its `--config.file`).
-pub const CONFIG_FILE: &str = "/etc/alertmanager/alertmanager.yml";
+pub(super) const CONFIG_FILE: &str = "/etc/alertmanager/alertmanager.yml";
 
 /// Intervals a route uses when the spec names none: (group wait, group interval, repeat
 /// interval) in seconds. A critical alert is repeated hourly, a low one daily.
@@ -26,7 +26,7 @@ fn defaults(severity: Severity) -> (u64, u64, u64) {
 
 /// Resolves Alertmanager: pushes its workload and returns the alerting IR.
 pub(super) fn alertmanager(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     m: &Monitoring,
     secrets: &[ir::Secret],
     workloads: &mut Vec<ir::Workload>,
@@ -84,7 +84,7 @@ pub(super) fn alertmanager(
     })
 }
 
-fn receivers(ctx: &mut Ctx, a: &Alertmanager, secrets: &[ir::Secret]) -> Vec<ir::Receiver> {
+fn receivers(ctx: &mut Resolver, a: &Alertmanager, secrets: &[ir::Secret]) -> Vec<ir::Receiver> {
     let mut out = Vec::new();
     for (name, r) in &a.receivers {
         ctx.name(name, "receiver name", values::name::dns1123_label);
@@ -110,7 +110,11 @@ fn receivers(ctx: &mut Ctx, a: &Alertmanager, secrets: &[ir::Secret]) -> Vec<ir:
     out
 }
 
-fn routes(ctx: &mut Ctx, a: &Alertmanager, receivers: &[ir::Receiver]) -> Vec<ir::SeverityRoute> {
+fn routes(
+    ctx: &mut Resolver,
+    a: &Alertmanager,
+    receivers: &[ir::Receiver],
+) -> Vec<ir::SeverityRoute> {
     let mut out = Vec::new();
     for severity in Severity::ALL {
         let r = a.routes.get(severity);

@@ -7,19 +7,19 @@ use crate::suggest;
 use crate::values::{self, ImageRef, Quantity};
 
 /// Collects every problem found while resolving one environment.
-pub(crate) struct Ctx {
+pub(crate) struct Resolver {
     pub diags: Diagnostics,
 }
 
-impl Ctx {
-    pub fn new() -> Self {
-        Ctx {
+impl Resolver {
+    pub(super) fn new() -> Self {
+        Resolver {
             diags: Diagnostics::new(),
         }
     }
 
     /// Records an error with one label and a help line.
-    pub fn error(
+    pub(super) fn error(
         &mut self,
         code: &'static str,
         span: Span,
@@ -35,12 +35,12 @@ impl Ctx {
     }
 
     /// Records a prepared diagnostic.
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(super) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
     /// Checks a name with `check`; records INVALID_NAME on failure.
-    pub fn name(
+    pub(super) fn name(
         &mut self,
         name: &Spanned<String>,
         what: &str,
@@ -62,12 +62,18 @@ impl Ctx {
     }
 
     /// An integer within `lo..=hi`, or an error (INVALID_VALUE) and `None`.
-    pub fn int(&mut self, v: &Spanned<i64>, lo: i64, hi: i64, what: &str) -> Option<Spanned<u32>> {
+    pub(super) fn int(
+        &mut self,
+        v: &Spanned<i64>,
+        lo: i64,
+        hi: i64,
+        what: &str,
+    ) -> Option<Spanned<u32>> {
         self.int_code(v, lo, hi, what, codes::INVALID_VALUE)
     }
 
-    /// Like [`Ctx::int`], with a chosen code.
-    pub fn int_code(
+    /// Like [`Resolver::int`], with a chosen code.
+    pub(super) fn int_code(
         &mut self,
         v: &Spanned<i64>,
         lo: i64,
@@ -90,7 +96,7 @@ impl Ctx {
     }
 
     /// An optional integer with a default.
-    pub fn int_or(
+    pub(super) fn int_or(
         &mut self,
         v: Option<&Spanned<i64>>,
         default: u32,
@@ -107,7 +113,7 @@ impl Ctx {
     }
 
     /// A parsed quantity, or an error and `None`.
-    pub fn quantity(
+    pub(super) fn quantity(
         &mut self,
         v: &Spanned<crate::model::QuantityText>,
         what: &str,
@@ -128,7 +134,7 @@ impl Ctx {
     }
 
     /// A parsed image reference, or an error and `None`.
-    pub fn image(&mut self, v: &Spanned<String>) -> Option<Spanned<ImageRef>> {
+    pub(super) fn image(&mut self, v: &Spanned<String>) -> Option<Spanned<ImageRef>> {
         match ImageRef::parse(&v.value) {
             Ok(i) => Some(Spanned::new(i, v.span)),
             Err(msg) => {
@@ -145,7 +151,7 @@ impl Ctx {
     }
 
     /// A duration in seconds, or an error and `None`.
-    pub fn duration(&mut self, v: &Spanned<String>, what: &str) -> Option<u64> {
+    pub(super) fn duration(&mut self, v: &Spanned<String>, what: &str) -> Option<u64> {
         match values::duration::parse_seconds(&v.value) {
             Ok(s) => Some(s),
             Err(msg) => {
@@ -162,12 +168,12 @@ impl Ctx {
     }
 
     /// Checks free text that reaches a config file (single line, printable).
-    pub fn single_line(&mut self, v: &Spanned<String>, what: &str) -> bool {
+    pub(super) fn single_line(&mut self, v: &Spanned<String>, what: &str) -> bool {
         self.checked(v, what, values::name::single_line)
     }
 
     /// Checks a value with `check`; records UNSAFE_VALUE on failure.
-    pub fn checked(
+    pub(super) fn checked(
         &mut self,
         v: &Spanned<String>,
         what: &str,
@@ -189,7 +195,7 @@ impl Ctx {
     }
 
     /// Records an unresolved reference with a "did you mean" help.
-    pub fn unresolved<'a>(
+    pub(super) fn unresolved<'a>(
         &mut self,
         code: &'static str,
         name: &Spanned<String>,

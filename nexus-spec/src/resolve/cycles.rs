@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::ir;
@@ -23,7 +23,7 @@ type Edges = Vec<Vec<(usize, Span)>>;
 
 /// Reports every cycle group of the `dependsOn` graph. `names` is sorted and indexes
 /// `workloads`.
-pub(crate) fn report(ctx: &mut Ctx, workloads: &[ir::Workload], names: &[&str]) {
+pub(crate) fn report(ctx: &mut Resolver, workloads: &[ir::Workload], names: &[&str]) {
     let edges: Edges = workloads
         .iter()
         .enumerate()

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use crate::codes;
 use crate::ir::{self, WorkloadKind};
 use crate::model::{self, BackupDestination, Engine};
@@ -12,12 +12,12 @@ use crate::span::Spanned;
 use crate::values;
 
 /// Most destinations one backup is copied to.
-pub const MAX_PER_BACKUP: usize = 2;
+pub(super) const MAX_PER_BACKUP: usize = 2;
 
 /// The resolved destinations, sorted by name: every declared one, and every MinIO workload
 /// a backup names directly.
 pub(crate) fn destinations(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     spec: &model::PlatformSpec,
     workloads: &[ir::Workload],
     secrets: &[ir::Secret],
@@ -75,7 +75,7 @@ pub(crate) fn destinations(
 }
 
 /// Checks the names of one backup's destinations.
-fn check_names(ctx: &mut Ctx, b: &ir::Backup, spec: &model::PlatformSpec, minios: &[&str]) {
+fn check_names(ctx: &mut Resolver, b: &ir::Backup, spec: &model::PlatformSpec, minios: &[&str]) {
     let mut seen = BTreeSet::new();
     for n in &b.destinations {
         if !seen.insert(n.value.as_str()) {
@@ -114,7 +114,7 @@ fn check_names(ctx: &mut Ctx, b: &ir::Backup, spec: &model::PlatformSpec, minios
 }
 
 fn declared(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     name: &Spanned<String>,
     d: &BackupDestination,
     minios: &[&str],
@@ -243,7 +243,7 @@ fn declared(
 
 /// Checks `v` with `check`; records INVALID_VALUE on failure.
 fn valid(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     v: &Spanned<String>,
     what: &str,
     check: fn(&str) -> Result<(), String>,
@@ -261,7 +261,7 @@ fn valid(
     false
 }
 
-fn outside_only(ctx: &mut Ctx, span: crate::span::Span, key: &str) {
+fn outside_only(ctx: &mut Resolver, span: crate::span::Span, key: &str) {
     ctx.error(
         codes::INVALID_VALUE,
         span,
@@ -271,7 +271,7 @@ fn outside_only(ctx: &mut Ctx, span: crate::span::Span, key: &str) {
     );
 }
 
-fn secret(ctx: &mut Ctx, s: &Spanned<String>, secrets: &[ir::Secret]) -> bool {
+fn secret(ctx: &mut Resolver, s: &Spanned<String>, secrets: &[ir::Secret]) -> bool {
     if secrets.iter().any(|x| x.name.value == s.value) {
         return true;
     }
@@ -285,7 +285,7 @@ fn secret(ctx: &mut Ctx, s: &Spanned<String>, secrets: &[ir::Secret]) -> bool {
 }
 
 /// An `https://` endpoint: a host (and port), no user, path, query or space.
-pub fn endpoint(s: &str) -> Result<(), String> {
+pub(super) fn endpoint(s: &str) -> Result<(), String> {
     let Some(rest) = s.strip_prefix("https://") else {
         return Err("an off-site endpoint is an `https://` URL".into());
     };
@@ -304,7 +304,7 @@ pub fn endpoint(s: &str) -> Result<(), String> {
 
 /// An S3 bucket name: 3 to 63 lowercase letters, digits, `-` and `.`, starting and ending
 /// with a letter or digit.
-pub fn bucket(s: &str) -> Result<(), String> {
+pub(super) fn bucket(s: &str) -> Result<(), String> {
     let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.';
     let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !(3..=63).contains(&s.len()) {

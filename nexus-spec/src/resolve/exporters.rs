@@ -3,7 +3,7 @@
 //! that connects to its client port with its credentials and is scraped. Passwords stay
 //! secret references: a file where the exporter reads one, else a secret in the environment.
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use super::parts;
 use super::workloads::{component_ports, sorted_env};
 use crate::catalog::{self, Component, SECRET_FILES_DIR};
@@ -18,7 +18,7 @@ pub fn exporter_name(name: &str) -> String {
 }
 
 /// Adds the exporters of `workloads` (when one of them is Prometheus).
-pub(super) fn exporters(ctx: &mut Ctx, workloads: &mut Vec<ir::Workload>) {
+pub(super) fn exporters(ctx: &mut Resolver, workloads: &mut Vec<ir::Workload>) {
     if !workloads.iter().any(|w| w.kind == WorkloadKind::Prometheus) {
         return;
     }
@@ -114,7 +114,7 @@ fn quantity(text: &str) -> Option<Spanned<Quantity>> {
 }
 
 fn exporter(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     w: &ir::Workload,
     engine: Engine,
     c: &'static Component,

@@ -1,6 +1,6 @@
 //! Resolving the gateway.
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use super::parts;
 use crate::catalog;
 use crate::codes;
@@ -14,7 +14,7 @@ const DEFAULT_TIMEOUT: u64 = 60;
 
 /// The gateway, resolved against the platform's workloads.
 pub(crate) fn gateway(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     platform: &str,
     g: &model::Gateway,
     workloads: &[ir::Workload],
@@ -86,7 +86,7 @@ const DEFAULT_CONTROLLERS: [(EdgeKind, &str, &str); 2] = [
     (EdgeKind::Ingress, "nginx-ingress", "nginx-ingress"),
 ];
 
-fn edge(ctx: &mut Ctx, k: &model::KubernetesEdge) -> ir::KubernetesEdge {
+fn edge(ctx: &mut Resolver, k: &model::KubernetesEdge) -> ir::KubernetesEdge {
     let kind = k.edge.map_or(EdgeKind::default(), |e| e.value);
     let (_, namespace, name) = DEFAULT_CONTROLLERS
         .iter()
@@ -141,7 +141,7 @@ fn label_value(s: &str) -> Result<(), String> {
 }
 
 /// Trusted proxies: IP addresses or CIDR ranges (`10.0.0.0/8`).
-fn trusted_proxies(ctx: &mut Ctx, list: &[Spanned<String>]) -> Vec<Spanned<String>> {
+fn trusted_proxies(ctx: &mut Resolver, list: &[Spanned<String>]) -> Vec<Spanned<String>> {
     fn cidr(s: &str) -> Result<(), String> {
         let (addr, bits) = s.split_once('/').map_or((s, None), |(a, b)| (a, Some(b)));
         let ip: std::net::IpAddr = addr.parse().map_err(|_| {
@@ -166,14 +166,14 @@ fn trusted_proxies(ctx: &mut Ctx, list: &[Spanned<String>]) -> Vec<Spanned<Strin
         .collect()
 }
 
-fn tls(ctx: &mut Ctx, platform: &str, t: &model::Tls) -> ir::GatewayTls {
+fn tls(ctx: &mut Resolver, platform: &str, t: &model::Tls) -> ir::GatewayTls {
     if let Some(i) = &t.issuer {
         ctx.name(i, "issuer name", values::name::dns1123_label);
     }
     if let Some(s) = &t.secret_name {
         ctx.name(s, "TLS secret name", values::name::dns1123_label);
     }
-    let path = |ctx: &mut Ctx, v: &Option<Spanned<String>>, default: &str| match v {
+    let path = |ctx: &mut Resolver, v: &Option<Spanned<String>>, default: &str| match v {
         Some(p) if ctx.checked(p, "certificate path", values::name::container_path) => {
             p.value.clone()
         }
@@ -197,7 +197,7 @@ fn tls(ctx: &mut Ctx, platform: &str, t: &model::Tls) -> ir::GatewayTls {
     }
 }
 
-fn headers(ctx: &mut Ctx, h: &model::Headers) -> Vec<ir::Header> {
+fn headers(ctx: &mut Resolver, h: &model::Headers) -> Vec<ir::Header> {
     type Default<'a> = (&'a str, &'a Option<Spanned<String>>, Option<&'a str>);
     let defaults: [Default<'_>; 4] = [
         ("X-Frame-Options", &h.frame_options, Some("DENY")),
@@ -268,7 +268,7 @@ fn headers(ctx: &mut Ctx, h: &model::Headers) -> Vec<ir::Header> {
     out
 }
 
-fn rate_limits(ctx: &mut Ctx, g: &model::Gateway) -> Vec<ir::RateLimit> {
+fn rate_limits(ctx: &mut Resolver, g: &model::Gateway) -> Vec<ir::RateLimit> {
     let mut out = Vec::new();
     for (name, l) in &g.rate_limits {
         ctx.name(name, "rate limit name", values::name::dns1123_label);
@@ -297,7 +297,7 @@ fn rate_limits(ctx: &mut Ctx, g: &model::Gateway) -> Vec<ir::RateLimit> {
 }
 
 fn routes(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     g: &model::Gateway,
     workloads: &[ir::Workload],
     limits: &[ir::RateLimit],
@@ -398,7 +398,7 @@ fn routes(
     out
 }
 
-fn nginx(ctx: &mut Ctx, n: &model::NginxSettings) -> Option<ir::NginxGateway> {
+fn nginx(ctx: &mut Resolver, n: &model::NginxSettings) -> Option<ir::NginxGateway> {
     let version_text = n
         .version
         .clone()

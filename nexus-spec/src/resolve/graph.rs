@@ -1,13 +1,13 @@
 //! The dependency graph: references checked, cycles found (iteratively, so a long chain of
 //! services cannot overflow the stack).
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use super::workloads::HostUses;
 use crate::codes;
 use crate::ir;
 
 /// Checks every `dependsOn` entry and every placeholder's target, then looks for cycles.
-pub(crate) fn check(ctx: &mut Ctx, workloads: &[ir::Workload], uses: &[(String, HostUses)]) {
+pub(crate) fn check(ctx: &mut Resolver, workloads: &[ir::Workload], uses: &[(String, HostUses)]) {
     let names: Vec<&str> = workloads.iter().map(|w| w.name.value.as_str()).collect();
     let index = |n: &str| names.binary_search(&n).ok();
     for w in workloads {
@@ -59,7 +59,7 @@ pub(crate) fn check(ctx: &mut Ctx, workloads: &[ir::Workload], uses: &[(String, 
 }
 
 /// Checks each `talksTo` entry: a known workload other than itself, and ports it has.
-fn talks(ctx: &mut Ctx, w: &ir::Workload, workloads: &[ir::Workload], names: &[&str]) {
+fn talks(ctx: &mut Resolver, w: &ir::Workload, workloads: &[ir::Workload], names: &[&str]) {
     for t in &w.talks_to {
         if t.workload.value == w.name.value {
             ctx.error(

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use crate::catalog;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
@@ -15,7 +15,7 @@ use crate::values::{Segment, Template};
 const MIGRATED_ENGINES: &[Engine] = &[Engine::Postgres];
 
 /// Fills each migration's `depends_on` and `waits`.
-pub(crate) fn link(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut [ir::Workload]) {
+pub(crate) fn link(ctx: &mut Resolver, spec: &PlatformSpec, workloads: &mut [ir::Workload]) {
     let known: BTreeMap<String, (WorkloadKind, ir::ImageRef, Option<u16>)> = workloads
         .iter()
         .map(|w| {

@@ -18,7 +18,7 @@ mod workloads;
 
 use std::collections::BTreeSet;
 
-use ctx::Ctx;
+use ctx::Resolver;
 use placeholders::{Directory, Entry};
 
 use crate::catalog::{self, Component};
@@ -32,7 +32,7 @@ use crate::values::{self, Template};
 /// Resolves one environment of a spec file. Every problem found is returned, not the first
 /// only.
 pub fn resolve(file: &PlatformFile, environment: &str) -> Result<ir::Platform, Diagnostics> {
-    let mut ctx = Ctx::new();
+    let mut ctx = Resolver::new();
     let platform = resolve_in(&mut ctx, file, environment);
     match platform {
         Some(p) if !ctx.diags.has_errors() => Ok(p),
@@ -75,7 +75,7 @@ pub const MAX_WORKLOAD_ENVIRONMENTS: usize = 50_000;
 /// problem found, each once.
 fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Diagnostics {
     if let Some((first_over, _)) = file.spec.environments.iter().nth(MAX_ENVIRONMENTS) {
-        let mut ctx = Ctx::new();
+        let mut ctx = Resolver::new();
         ctx.error(
             codes::TOO_MANY_ENVIRONMENTS,
             first_over.span,
@@ -92,7 +92,7 @@ fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Dia
     let environments = file.spec.environments.len().max(1);
     let work = workloads.saturating_mul(environments);
     if work > MAX_WORKLOAD_ENVIRONMENTS {
-        let mut ctx = Ctx::new();
+        let mut ctx = Resolver::new();
         let span = file
             .spec
             .environments
@@ -119,7 +119,7 @@ fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Dia
         .map(|k| k.value.clone())
         .collect();
     if envs.is_empty() {
-        let mut ctx = Ctx::new();
+        let mut ctx = Resolver::new();
         resolve_in(&mut ctx, file, "");
         return ctx.diags;
     }
@@ -139,7 +139,7 @@ fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Dia
     all
 }
 
-fn resolve_in(ctx: &mut Ctx, file: &PlatformFile, environment: &str) -> Option<ir::Platform> {
+fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Option<ir::Platform> {
     envelope(ctx, file);
     let meta = &file.metadata;
     ctx.name(&meta.name, "platform name", values::name::dns1123_label);
@@ -299,7 +299,7 @@ fn environment_names(file: &PlatformFile) -> Vec<String> {
 }
 
 /// A declared namespace quota, each figure parsed.
-fn quota(ctx: &mut Ctx, q: &model::Quota) -> ir::Quota {
+fn quota(ctx: &mut Resolver, q: &model::Quota) -> ir::Quota {
     let mut figure = |v: &Option<Spanned<model::QuantityText>>, what: &str| {
         v.as_ref().and_then(|v| ctx.quantity(v, what))
     };
@@ -317,7 +317,10 @@ fn quota(ctx: &mut Ctx, q: &model::Quota) -> ir::Quota {
 }
 
 /// Pull secrets by registry host, each name checked.
-fn registries(ctx: &mut Ctx, spec: &PlatformSpec) -> std::collections::BTreeMap<String, String> {
+fn registries(
+    ctx: &mut Resolver,
+    spec: &PlatformSpec,
+) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
     for (host, r) in &spec.registries {
         let host_ok = ctx.checked(host, "registry host", values::name::registry_host);
@@ -333,7 +336,7 @@ fn registries(ctx: &mut Ctx, spec: &PlatformSpec) -> std::collections::BTreeMap<
     out
 }
 
-fn envelope(ctx: &mut Ctx, file: &PlatformFile) {
+fn envelope(ctx: &mut Resolver, file: &PlatformFile) {
     if file.api_version.value != model::API_VERSION {
         ctx.error(
             codes::ENVELOPE,
@@ -462,7 +465,7 @@ fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
     dir
 }
 
-fn monitoring(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut Vec<ir::Workload>) -> u64 {
+fn monitoring(ctx: &mut Resolver, spec: &PlatformSpec, workloads: &mut Vec<ir::Workload>) -> u64 {
     let Some(m) = &spec.monitoring else { return 30 };
     let mut interval = 30;
     if let Some(p) = &m.prometheus {
@@ -575,7 +578,7 @@ fn monitoring(ctx: &mut Ctx, spec: &PlatformSpec, workloads: &mut Vec<ir::Worklo
     u64::from(u32::try_from(interval).unwrap_or(u32::MAX))
 }
 
-fn unique_names(ctx: &mut Ctx, workloads: &mut Vec<ir::Workload>) {
+fn unique_names(ctx: &mut Resolver, workloads: &mut Vec<ir::Workload>) {
     workloads.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     let mut i = 1;
     while i < workloads.len() {
@@ -594,7 +597,7 @@ fn unique_names(ctx: &mut Ctx, workloads: &mut Vec<ir::Workload>) {
     }
 }
 
-fn waivers(ctx: &mut Ctx, spec: &PlatformSpec, env: &str) -> Vec<model::Waiver> {
+fn waivers(ctx: &mut Resolver, spec: &PlatformSpec, env: &str) -> Vec<model::Waiver> {
     let mut out = Vec::new();
     for w in &spec.waivers {
         if w.reason.value.trim().is_empty() {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use crate::codes;
 use crate::model::{
     Environment, Name, PlatformSpec, ResourceFigures, Resources, Rollout, WorkloadOverlay,
@@ -14,7 +14,7 @@ use crate::model::{
 use crate::span::Spanned;
 
 /// The base spec with the environment's overlay applied.
-pub(crate) fn apply(ctx: &mut Ctx, base: &PlatformSpec, env: &Environment) -> PlatformSpec {
+pub(crate) fn apply(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> PlatformSpec {
     let mut spec = base.clone();
     for (name, overlay) in &env.services {
         let Some(service) = spec.services.get_mut(name.value.as_str()) else {
@@ -145,7 +145,11 @@ pub(crate) fn apply(ctx: &mut Ctx, base: &PlatformSpec, env: &Environment) -> Pl
     spec
 }
 
-fn apply_monitoring(ctx: &mut Ctx, spec: &mut PlatformSpec, m: &crate::model::MonitoringOverlay) {
+fn apply_monitoring(
+    ctx: &mut Resolver,
+    spec: &mut PlatformSpec,
+    m: &crate::model::MonitoringOverlay,
+) {
     let monitoring = spec.monitoring.get_or_insert_with(Default::default);
     let parts: [(&str, Option<&WorkloadOverlay>); 3] = [
         ("prometheus", m.prometheus.as_ref()),
@@ -235,7 +239,7 @@ enum Field {
     DisruptionBudget,
 }
 
-fn not_applicable(ctx: &mut Ctx, o: &WorkloadOverlay, what: &str, fields: &[Field]) {
+fn not_applicable(ctx: &mut Resolver, o: &WorkloadOverlay, what: &str, fields: &[Field]) {
     for f in fields {
         let hit = match f {
             Field::Version => o.version.as_ref().map(|v| ("version", v.span)),
@@ -292,7 +296,7 @@ fn overlay_span(o: &WorkloadOverlay) -> crate::span::Span {
 }
 
 fn merge_env(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     base: &mut BTreeMap<Name, Spanned<String>>,
     overlay: &BTreeMap<Name, Spanned<String>>,
 ) {

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use crate::codes;
 use crate::span::{Span, Spanned};
 use crate::suggest::list;
@@ -31,9 +31,9 @@ impl Directory {
     /// Resolves a value's placeholders. `owner` is the workload the value belongs to; hosts
     /// it names are returned in `hosts` so the caller can check they are declared
     /// dependencies.
-    pub fn resolve(
+    pub(super) fn resolve(
         &self,
-        ctx: &mut Ctx,
+        ctx: &mut Resolver,
         value: &Spanned<String>,
         hosts: &mut Vec<(String, Span)>,
     ) -> Option<Template> {

@@ -6,7 +6,7 @@
 //! key (decision record 0013). Each resolved reference also lists the other environments that
 //! read the same store key, for lint rule NX-SEC-031.
 
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use crate::codes;
 use crate::ir;
 use crate::model::{ExternalSecretRef, PlatformSpec};
@@ -14,7 +14,7 @@ use crate::span::Spanned;
 use crate::values;
 
 /// The placeholder of a store key that names the environment.
-pub const ENVIRONMENT_PLACEHOLDER: &str = "{environment}";
+pub(super) const ENVIRONMENT_PLACEHOLDER: &str = "{environment}";
 
 /// The store key `x` names in `environment`.
 pub(crate) fn store_key(x: &ExternalSecretRef, environment: &str) -> String {
@@ -24,7 +24,7 @@ pub(crate) fn store_key(x: &ExternalSecretRef, environment: &str) -> String {
 /// Braces in a key other than `{environment}` are refused: a key template knows no other
 /// placeholder, and a typo (`{enviroment}`) would otherwise become a literal key shared by
 /// every environment.
-fn check_key(ctx: &mut Ctx, key: &Spanned<String>) {
+fn check_key(ctx: &mut Resolver, key: &Spanned<String>) {
     let rest = key.value.replace(ENVIRONMENT_PLACEHOLDER, "");
     if rest.contains(['{', '}']) {
         ctx.error(
@@ -41,7 +41,7 @@ fn check_key(ctx: &mut Ctx, key: &Spanned<String>) {
 }
 
 pub(super) fn secrets(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     spec: &PlatformSpec,
     environment: &str,
     environments: &[String],

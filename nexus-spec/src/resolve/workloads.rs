@@ -1,7 +1,7 @@
 //! Building IR workloads from services, backing services and the monitoring stack.
 
 use super::contract;
-use super::ctx::Ctx;
+use super::ctx::Resolver;
 use super::parts;
 use super::placeholders::Directory;
 use crate::catalog::{self, Component};
@@ -19,7 +19,7 @@ const MIGRATION_TTL_SECONDS: u32 = 7 * 24 * 3600;
 pub(crate) type HostUses = Vec<(String, Span)>;
 
 fn env_vars(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     dir: &Directory,
     env: &std::collections::BTreeMap<model::Name, Spanned<String>>,
     hosts: &mut HostUses,
@@ -48,7 +48,7 @@ fn literal_env(pairs: &[(&str, &str)]) -> Vec<ir::EnvVar> {
 }
 
 fn component_image(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     c: &Component,
     version: &Spanned<String>,
     image: Option<&Spanned<String>>,
@@ -125,7 +125,7 @@ pub(super) fn sorted_env(mut env: Vec<ir::EnvVar>) -> Vec<ir::EnvVar> {
 
 /// An application service.
 pub(crate) fn service(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     dir: &Directory,
     name: &model::Name,
     s: &model::Service,
@@ -276,7 +276,7 @@ fn talks(list: &[model::TalksTo]) -> Vec<ir::Talk> {
     out
 }
 
-fn metrics(ctx: &mut Ctx, m: &model::Metrics, ports: &[ir::Port]) -> Option<ir::Metrics> {
+fn metrics(ctx: &mut Resolver, m: &model::Metrics, ports: &[ir::Port]) -> Option<ir::Metrics> {
     let port = ports.iter().find(|p| p.name.value == m.port.value);
     let Some(port) = port else {
         ctx.unresolved(
@@ -301,7 +301,7 @@ fn metrics(ctx: &mut Ctx, m: &model::Metrics, ports: &[ir::Port]) -> Option<ir::
 
 /// A typed backing service.
 pub(crate) fn backing(
-    ctx: &mut Ctx,
+    ctx: &mut Resolver,
     name: &model::Name,
     b: &model::BackingService,
 ) -> Option<ir::Workload> {
@@ -420,7 +420,7 @@ pub(crate) struct MonitoringInput<'a> {
 }
 
 /// A monitoring component (Prometheus, Grafana, Jaeger).
-pub(crate) fn monitoring(ctx: &mut Ctx, m: MonitoringInput<'_>) -> Option<ir::Workload> {
+pub(crate) fn monitoring(ctx: &mut Resolver, m: MonitoringInput<'_>) -> Option<ir::Workload> {
     let c = m.component;
     let image = component_image(ctx, c, m.version, m.image);
     let ports = component_ports(c);

@@ -17,6 +17,7 @@
 //!
 //! The machine's other load shows in wall time, not in CPU time: both are printed.
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

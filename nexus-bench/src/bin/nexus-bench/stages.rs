@@ -10,7 +10,7 @@ use nexus_spec::{Limits, Spec};
 /// One stage of the pipeline, measured on its own: its input is prepared (untimed) by
 /// running the stages before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Bytes to a typed spec: decode, parse, deserialize.
     Load,
     /// Every environment resolved, every problem collected (`Spec::validate`).
@@ -28,14 +28,14 @@ pub enum Stage {
 }
 
 /// What a stage starts from.
-pub enum Input {
+pub(crate) enum Input {
     Bytes(Vec<u8>),
     Spec(Box<Spec>),
     Platforms(Vec<Platform>),
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] = [
+    pub(crate) const ALL: [Stage; 7] = [
         Stage::Load,
         Stage::Validate,
         Stage::Resolve,
@@ -45,7 +45,7 @@ impl Stage {
         Stage::RenderNginx,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Stage::Load => "load",
             Stage::Validate => "validate",
@@ -57,7 +57,7 @@ impl Stage {
         }
     }
 
-    pub fn prepare(self, bytes: &[u8], _dir: &Path) -> Result<Input, String> {
+    pub(crate) fn prepare(self, bytes: &[u8], _dir: &Path) -> Result<Input, String> {
         Ok(match self {
             Stage::Load => Input::Bytes(bytes.to_vec()),
             Stage::Validate | Stage::Resolve => Input::Spec(Box::new(load(bytes)?)),
@@ -69,13 +69,13 @@ impl Stage {
 
     /// Runs the stage; returns a figure of its output (bytes rendered, findings) so that
     /// nothing is optimized away.
-    pub fn run(self, input: &Input) -> Result<usize, String> {
+    pub(crate) fn run(self, input: &Input) -> Result<usize, String> {
         match (self, input) {
             (Stage::Load, Input::Bytes(b)) => load(b).map(|s| s.environments().len()),
             (Stage::Validate, Input::Spec(spec)) => {
                 let d = spec.validate();
                 if d.has_errors() {
-                    return Err(format!("synthetic spec invalid: {:?}", d.0.first()));
+                    return Err(format!("synthetic spec invalid: {:?}", d.iter().next()));
                 }
                 Ok(d.len())
             }
@@ -119,18 +119,18 @@ fn rendered<E: std::fmt::Display>(
 
 fn load(bytes: &[u8]) -> Result<Spec, String> {
     Spec::load("synth.yaml", bytes, &Limits::default())
-        .map_err(|d| format!("synthetic spec does not load: {:?}", d.0.first()))
+        .map_err(|d| format!("synthetic spec does not load: {:?}", d.iter().next()))
 }
 
 fn resolve(spec: &Spec) -> Result<Vec<Platform>, String> {
     spec.resolve_all()
-        .map_err(|d| format!("synthetic spec does not resolve: {:?}", d.0.first()))
+        .map_err(|d| format!("synthetic spec does not resolve: {:?}", d.iter().next()))
 }
 
 /// Whole-process commands: (label, arguments of `nexus`). `nexus render` writes into a
 /// fresh folder each run (the full pipeline: validate, render all three targets, README,
 /// write); `--check` then compares that folder with a new rendering.
-pub fn commands(specs: &Path, dir: &Path) -> Vec<(String, Vec<String>)> {
+pub(crate) fn commands(specs: &Path, dir: &Path) -> Vec<(String, Vec<String>)> {
     let out = dir.join("out").display().to_string();
     let specs = specs.display().to_string();
     let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();

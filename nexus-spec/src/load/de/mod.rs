@@ -93,8 +93,8 @@ pub const MAX_PASSES: usize = 32;
 /// let node = parse("image: nginx\nreplica: 2\n", FileId(0), &Limits::default()).unwrap();
 /// let errors = from_node::<Service>(&node).unwrap_err();
 /// assert_eq!(errors.len(), 1);
-/// assert_eq!(errors.0[0].code, nexus_spec::codes::UNKNOWN_KEY);
-/// assert_eq!(errors.0[0].help.as_deref(), Some("did you mean `replicas`?"));
+/// assert_eq!(errors.as_slice()[0].code, nexus_spec::codes::UNKNOWN_KEY);
+/// assert_eq!(errors.as_slice()[0].help.as_deref(), Some("did you mean `replicas`?"));
 /// ```
 pub fn from_node<'de, T: Deserialize<'de>>(node: &'de Node) -> Result<T, Diagnostics> {
     run(node, None)

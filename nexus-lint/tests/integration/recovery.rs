@@ -1,0 +1,115 @@
+//! NX-AVL-020 on the real NEXUS spec (issue 13): its declared RPO of one hour holds, and the
+//! rule reports an error at the schedule's line when PostgreSQL's WAL archiving is switched
+//! off or a schedule is stretched past the RPO.
+
+use nexus_lint::{Date, LintOptions, Linter, Policy, Report};
+use nexus_spec::Spec;
+
+const NEXUS: &str = include_str!("../../../specs/nexus.yaml");
+
+fn lint(text: &str) -> Report {
+    let spec = Spec::from_str("nexus.yaml", text).unwrap_or_else(|d| panic!("{d:?}"));
+    let policy = Policy::default();
+    let mut linter = Linter::new(
+        &policy,
+        LintOptions {
+            today: "2026-06-01".parse::<Date>().unwrap(),
+        },
+    );
+    for p in spec.resolve_all().unwrap() {
+        linter.check(&p);
+    }
+    linter.finish()
+}
+
+/// (object, line, message) of every NX-AVL-020 finding.
+fn misses(r: &Report) -> Vec<(String, u32, String)> {
+    r.findings
+        .iter()
+        .filter(|f| f.rule.id == "NX-AVL-020")
+        .map(|f| (f.object.clone(), f.span.line, f.message.clone()))
+        .collect()
+}
+
+/// The 1-based line of the first line holding `needle` after the line holding `after`.
+fn line_of(text: &str, after: &str, needle: &str) -> u32 {
+    let start = text.find(after).expect("anchor");
+    let offset = start + text[start..].find(needle).expect("needle");
+    (text[..offset].matches('\n').count() + 1) as u32
+}
+
+/// Replaces the one occurrence of `from` in the spec.
+fn changed(from: &str, to: &str) -> String {
+    assert_eq!(NEXUS.matches(from).count(), 1, "{from}");
+    NEXUS.replace(from, to)
+}
+
+#[test]
+fn the_nexus_spec_meets_its_recovery_point() {
+    assert!(NEXUS.contains("rpo: 1h") && NEXUS.contains("rto: 4h"));
+    assert_eq!(misses(&lint(NEXUS)), []);
+}
+
+#[test]
+fn archiving_switched_off_is_an_error_at_the_schedule() {
+    let pg = "      engine: postgres\n";
+    let text = changed(
+        "        rpo: 1h\n        rto: 4h\n    redis:",
+        "        continuous: false\n        rpo: 1h\n        rto: 4h\n    redis:",
+    );
+    let found = misses(&lint(&text));
+    let line = line_of(&text, pg, "incremental: \"0 * * * *\"");
+    assert!(!found.is_empty());
+    for (object, at, message) in &found {
+        assert_eq!((object.as_str(), *at), ("postgres", line), "{message}");
+        assert!(message.contains("up to 1h1m"), "{message}");
+    }
+    let r = lint(&text);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule.id == "NX-AVL-020" && f.severity == nexus_spec::Severity::Error)
+    );
+}
+
+#[test]
+fn a_stretched_schedule_is_an_error_at_its_line() {
+    // Redis has no archive: its schedules are its recovery point. Dropping the half-hourly
+    // snapshots leaves the daily one.
+    let text = changed("        incremental: \"0,30 * * * *\"\n", "");
+    let found = misses(&lint(&text));
+    let line = line_of(&text, "      engine: redis\n", "full: \"45 2 * * *\"");
+    assert!(!found.is_empty());
+    for (object, at, message) in &found {
+        assert_eq!((object.as_str(), *at), ("redis", line), "{message}");
+        assert!(message.contains("up to 24h1m"), "{message}");
+    }
+    // Hourly snapshots are a minute short: the snapshot's own time is lost too.
+    let hourly = changed("\"0,30 * * * *\"", "\"30 * * * *\"");
+    assert_eq!(
+        misses(&lint(&hourly)).len(),
+        1,
+        "one finding for both environments"
+    );
+}
+
+#[test]
+fn with_archiving_the_full_schedule_bounds_replay_not_the_recovery_point() {
+    let text = changed(
+        "        incremental: \"0 * * * *\"\n        full: \"0 2 * * *\"\n        retention: { incremental: 48, full: 30 }\n        destinations: [minio, offsite]\n        rpo: 1h",
+        "        full: \"0 2 * * 0\"\n        retention: { incremental: 48, full: 30 }\n        destinations: [minio, offsite]\n        rpo: 1h",
+    );
+    assert_eq!(misses(&lint(&text)), []);
+    let tight = changed(
+        "        rpo: 1h\n        rto: 4h\n    redis:",
+        "        rpo: 1m\n        rto: 4h\n    redis:",
+    );
+    let found = misses(&lint(&tight));
+    assert!(
+        found
+            .iter()
+            .all(|(o, _, m)| o == "postgres" && m.contains("90s")),
+        "{found:?}"
+    );
+    assert!(!found.is_empty());
+}

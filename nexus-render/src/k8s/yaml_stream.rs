@@ -1,0 +1,93 @@
+//! A multi-document YAML file being assembled, one object at a time, through the one YAML
+//! emitter ([`crate::yaml`]).
+
+use k8s_openapi::Resource;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::RenderError;
+use crate::plan::{Contents, count_kinds};
+use crate::yaml::to_yaml;
+
+/// The documents of one output file, in the order they were pushed.
+#[derive(Debug, Default)]
+pub(crate) struct YamlStream {
+    docs: Vec<String>,
+    kinds: Vec<&'static str>,
+}
+
+impl YamlStream {
+    /// An empty file.
+    pub(super) fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serializes `obj` and appends it, counted under its type's kind; returns the
+    /// document's YAML (for checksums).
+    pub(super) fn push<T: Resource + Serialize>(&mut self, obj: &T) -> Result<&str, RenderError> {
+        self.docs.push(to_yaml(obj, T::KIND)?);
+        self.kinds.push(T::KIND);
+        Ok(self.docs.last().map_or("", String::as_str))
+    }
+
+    /// Whether nothing was pushed.
+    pub(super) fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The file's bytes (the documents separated by `---` lines) and what they hold.
+    pub(super) fn into_parts(self) -> (Vec<u8>, Contents) {
+        (
+            self.docs.join("---\n").into_bytes(),
+            count_kinds(self.kinds.iter().copied()),
+        )
+    }
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    #[test]
+    fn joins_documents_with_separators_and_counts_kinds_from_types() {
+        let meta = |name: &str| ObjectMeta {
+            name: Some(name.to_owned()),
+            ..ObjectMeta::default()
+        };
+        let mut d = YamlStream::new();
+        d.push(&Namespace {
+            metadata: meta("a"),
+            ..Namespace::default()
+        })
+        .unwrap();
+        d.push(&ConfigMap {
+            metadata: meta("b"),
+            ..ConfigMap::default()
+        })
+        .unwrap();
+        let (bytes, contents) = d.into_parts();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"
+        );
+        assert_eq!(contents, count_kinds(["Namespace", "ConfigMap"]));
+    }
+
+    #[test]
+    fn hashes() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}

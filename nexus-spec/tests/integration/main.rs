@@ -1,0 +1,5 @@
+//! The integration tests of this crate, as one test binary (one module per area), so they
+//! link once.
+
+mod backup_destinations;
+mod observability;
