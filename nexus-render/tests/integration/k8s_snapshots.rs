@@ -3,7 +3,7 @@
 
 use crate::support::k8s as k8s_support;
 
-use k8s_support::{concat, fixture, load, nexus_spec, render};
+use k8s_support::{concat, load, nexus_spec, render};
 
 #[test]
 fn nexus_staging() {
@@ -17,31 +17,20 @@ fn nexus_production() {
     insta::assert_snapshot!("nexus_production", concat(&plan));
 }
 
+/// Every focused fixture under `tests/fixtures/k8s/`, rendered for each environment it
+/// declares (`…@<fixture>.yaml.snap`): a new fixture is a new case without a new test.
 #[test]
-fn blue_green() {
-    let plan = render(&load(&fixture("blue-green.yaml")), "production");
-    insta::assert_snapshot!("blue_green", concat(&plan));
+fn fixtures() {
+    insta::glob!("../fixtures/k8s", "*.yaml", |path| {
+        let spec = load(path);
+        let mut all = String::new();
+        for env in spec.environments() {
+            all.push_str(&concat(&render(&spec, &env)));
+        }
+        insta::assert_snapshot!(all);
+    });
 }
 
-#[test]
-fn no_dependencies() {
-    let plan = render(&load(&fixture("no-dependencies.yaml")), "staging");
-    insta::assert_snapshot!("no_dependencies", concat(&plan));
-}
-
-#[test]
-fn external_secrets() {
-    let plan = render(&load(&fixture("external-secrets.yaml")), "staging");
-    insta::assert_snapshot!("external_secrets", concat(&plan));
-}
-
-#[test]
-fn ingress_edge() {
-    let plan = render(&load(&fixture("ingress-edge.yaml")), "production");
-    insta::assert_snapshot!("ingress_edge", concat(&plan));
-}
-
-/// `kustomization.yaml` lists every other file exactly once, and nothing else.
 #[test]
 fn kustomization_lists_every_file_but_the_restores() {
     for path in k8s_support::all_specs() {

@@ -6,7 +6,7 @@ use serde::de::{self, DeserializeSeed, Deserializer as _, Visitor};
 use crate::load::node::{Node, NodeKind};
 use crate::span::{SPANNED_FIELDS, Span, Spanned};
 
-use super::ctx::{Ctx, Place, StructId, node_addr, with_dummy};
+use super::decoding::{Decoding, Place, StructId, node_addr, with_dummy};
 use super::dummy::DummyDe;
 use super::error::Error;
 use super::key::KeyDe;
@@ -16,13 +16,13 @@ use super::report;
 /// The items of a sequence.
 pub(crate) struct SeqDe<'de, 'c> {
     items: std::slice::Iter<'de, Node>,
-    ctx: &'c Ctx<'c>,
+    ctx: &'c Decoding<'c>,
     place: Place<'de>,
 }
 
 impl<'de, 'c> SeqDe<'de, 'c> {
     /// The items of the sequence at `place`.
-    pub(crate) fn new(items: &'de [Node], ctx: &'c Ctx<'c>, place: Place<'de>) -> Self {
+    pub(crate) fn new(items: &'de [Node], ctx: &'c Decoding<'c>, place: Place<'de>) -> Self {
         SeqDe {
             items: items.iter(),
             ctx,
@@ -59,11 +59,11 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_> {
 pub(crate) struct MapDe<'de, 'c> {
     entries: std::slice::Iter<'de, (Spanned<String>, Node)>,
     value: Option<&'de (Spanned<String>, Node)>,
-    ctx: &'c Ctx<'c>,
+    ctx: &'c Decoding<'c>,
 }
 
 impl<'de, 'c> MapDe<'de, 'c> {
-    pub(crate) fn new(entries: &'de [(Spanned<String>, Node)], ctx: &'c Ctx<'c>) -> Self {
+    pub(crate) fn new(entries: &'de [(Spanned<String>, Node)], ctx: &'c Decoding<'c>) -> Self {
         MapDe {
             entries: entries.iter(),
             value: None,

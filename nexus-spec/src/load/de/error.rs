@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::diagnostic::Diagnostic;
 
-use super::ctx::Addr;
+use super::decoding::Addr;
 
 /// An error inside the node deserializer.
 ///

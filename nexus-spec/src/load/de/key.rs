@@ -8,7 +8,7 @@ use crate::load::node::{Node, NodeKind};
 use crate::span::{SPANNED_STRUCT, Spanned};
 
 use super::access::SpannedAccess;
-use super::ctx::{Addr, Ctx, Place, key_addr, with_dummy};
+use super::decoding::{Addr, Decoding, Place, key_addr, with_dummy};
 use super::dummy::DummyDe;
 use super::error::Error;
 use super::report::{self, Expect};
@@ -18,11 +18,11 @@ use super::report::{self, Expect};
 #[derive(Clone, Copy)]
 pub(crate) struct KeyDe<'de, 'c> {
     key: &'de Spanned<String>,
-    ctx: &'c Ctx<'c>,
+    ctx: &'c Decoding<'c>,
 }
 
 impl<'de, 'c> KeyDe<'de, 'c> {
-    pub(crate) fn new(key: &'de Spanned<String>, ctx: &'c Ctx<'c>) -> Self {
+    pub(crate) fn new(key: &'de Spanned<String>, ctx: &'c Decoding<'c>) -> Self {
         KeyDe { key, ctx }
     }
 

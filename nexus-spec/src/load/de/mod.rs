@@ -2,7 +2,7 @@
 //! [`from_node`]).
 
 mod access;
-mod ctx;
+mod decoding;
 mod dummy;
 mod error;
 mod key;
@@ -18,7 +18,7 @@ use crate::codes;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 use super::node::Node;
-use ctx::{Ctx, Place};
+use decoding::{Decoding, Place};
 use error::Error;
 use node::NodeDe;
 
@@ -110,7 +110,7 @@ pub fn from_node_with_source<'de, T: Deserialize<'de>>(
 }
 
 fn run<'de, T: Deserialize<'de>>(node: &'de Node, source: Option<&str>) -> Result<T, Diagnostics> {
-    let ctx = Ctx::new(source);
+    let ctx = Decoding::new(source);
     let mut diags = Vec::new();
     for _ in 0..MAX_PASSES {
         ctx.begin_pass();

@@ -8,7 +8,7 @@ use crate::span::{SPANNED_STRUCT, Spanned};
 use crate::suggest;
 
 use super::access::{EnumDe, MapDe, SeqDe, SpannedAccess, StructDe};
-use super::ctx::{Addr, Ctx, Place, StructId, node_addr, with_dummy};
+use super::decoding::{Addr, Decoding, Place, StructId, node_addr, with_dummy};
 use super::dummy::DummyDe;
 use super::error::{Error, SerdeError};
 use super::report::{self, Expect};
@@ -17,7 +17,7 @@ use super::report::{self, Expect};
 #[derive(Clone, Copy)]
 pub(crate) struct NodeDe<'de, 'c> {
     pub(crate) node: &'de Node,
-    pub(crate) ctx: &'c Ctx<'c>,
+    pub(crate) ctx: &'c Decoding<'c>,
     pub(crate) place: Place<'de>,
 }
 
@@ -39,7 +39,7 @@ macro_rules! int_target {
 int_target!(i8, i16, i32, i64, i128, u8, u16, u32, u64, u128);
 
 impl<'de, 'c> NodeDe<'de, 'c> {
-    pub(crate) fn new(node: &'de Node, ctx: &'c Ctx<'c>, place: Place<'de>) -> Self {
+    pub(crate) fn new(node: &'de Node, ctx: &'c Decoding<'c>, place: Place<'de>) -> Self {
         NodeDe { node, ctx, place }
     }
 

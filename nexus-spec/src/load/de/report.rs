@@ -6,7 +6,7 @@ use crate::load::node::{Node, NodeKind};
 use crate::span::Span;
 use crate::suggest;
 
-use super::ctx::{Ctx, Place};
+use super::decoding::{Decoding, Place};
 use super::error::SerdeError;
 
 /// What a deserializer asked for.
@@ -77,7 +77,7 @@ fn shorten(s: &str) -> String {
 }
 
 /// The scalar as written in the source if known, otherwise as YAML would print it.
-pub(crate) fn raw(ctx: &Ctx<'_>, node: &Node) -> String {
+pub(crate) fn raw(ctx: &Decoding<'_>, node: &Node) -> String {
     if let Some(text) = ctx.text(node.span) {
         return text.to_owned();
     }
@@ -101,7 +101,7 @@ pub(crate) fn raw(ctx: &Ctx<'_>, node: &Node) -> String {
 }
 
 /// What was found, for a message: `the string "abc"`, `the integer 15`, `a mapping`...
-pub(crate) fn found(ctx: &Ctx<'_>, node: &Node) -> String {
+pub(crate) fn found(ctx: &Decoding<'_>, node: &Node) -> String {
     match &node.kind {
         NodeKind::Null => "nothing (null)".into(),
         NodeKind::Bool(_) => format!("the boolean `{}`", raw(ctx, node)),
@@ -115,7 +115,7 @@ pub(crate) fn found(ctx: &Ctx<'_>, node: &Node) -> String {
 
 /// A value of the wrong type ([`codes::WRONG_TYPE`]).
 pub(crate) fn wrong_type(
-    ctx: &Ctx<'_>,
+    ctx: &Decoding<'_>,
     node: &Node,
     place: Place<'_>,
     expect: Expect,
@@ -133,7 +133,7 @@ pub(crate) fn wrong_type(
     .with_help(wrong_type_help(ctx, node, place, expect))
 }
 
-fn wrong_type_help(ctx: &Ctx<'_>, node: &Node, place: Place<'_>, expect: Expect) -> String {
+fn wrong_type_help(ctx: &Decoding<'_>, node: &Node, place: Place<'_>, expect: Expect) -> String {
     let kind = &node.kind;
     let is_scalar = !matches!(kind, NodeKind::Seq(_) | NodeKind::Map(_) | NodeKind::Null);
     match (expect, kind) {
@@ -292,7 +292,7 @@ pub(crate) fn too_many_items(
 
 /// An error raised by serde or by a type's own `Deserialize`, located at `node`.
 pub(crate) fn from_serde(
-    ctx: &Ctx<'_>,
+    ctx: &Decoding<'_>,
     e: SerdeError,
     node: &Node,
     place: Place<'_>,

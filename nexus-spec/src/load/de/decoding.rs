@@ -67,7 +67,7 @@ impl<'de> Place<'de> {
 }
 
 /// Shared by all deserializers of one `from_node` call.
-pub(crate) struct Ctx<'s> {
+pub(crate) struct Decoding<'s> {
     /// The source text, when known, to quote values exactly as written.
     pub(crate) source: Option<&'s str>,
     diags: RefCell<Vec<Diagnostic>>,
@@ -75,9 +75,9 @@ pub(crate) struct Ctx<'s> {
     progress: Cell<bool>,
 }
 
-impl<'s> Ctx<'s> {
+impl<'s> Decoding<'s> {
     pub(crate) fn new(source: Option<&'s str>) -> Self {
-        Ctx {
+        Decoding {
             source,
             diags: RefCell::new(Vec::new()),
             plan: RefCell::new(Plan::default()),
@@ -173,7 +173,7 @@ impl<'s> Ctx<'s> {
     }
 }
 
-impl Ctx<'_> {
+impl Decoding<'_> {
     /// Locates an error at the value `addr`: a serde error becomes a diagnostic (worded by
     /// `describe`) with a dummy planned there for the next pass (or, if the value already got
     /// its dummy, an escalation); an escalation from inside the value plans a dummy for the
