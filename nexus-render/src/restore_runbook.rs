@@ -71,17 +71,28 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let deadline = duration(b.rto_seconds.as_ref().map_or(6 * 3600, |r| r.value));
     let _ = writeln!(out, "## Restoring `{name}` ({rpo}, {rto})\n");
     let archived = method.archive.filter(|_| b.continuous.value);
+    // Declared destinations keep backups by their buckets' lifecycle rules (the backup user
+    // cannot delete); only a MinIO named directly has the upload delete beyond the count.
+    let by_rules = crate::destinations::of(platform, w)
+        .is_ok_and(|d| !crate::destinations::deletes_by_script(&d));
+    let kept = |n: u32| {
+        if by_rules {
+            format!("about {n} kept by the buckets' lifecycle rules")
+        } else {
+            format!("the newest {n} kept")
+        }
+    };
     let mut what = format!(
-        "Backups go to `{dest}` under `{ns}/{name}/`: full ones at `{}` (the newest {} kept)",
+        "Backups go to `{dest}` under `{ns}/{name}/`: full ones at `{}` ({})",
         b.full.value.as_str(),
-        b.keep_full
+        kept(b.keep_full)
     );
     if let Some(i) = &b.incremental {
         let _ = write!(
             what,
-            ", incremental ones at `{}` (the newest {} kept)",
+            ", incremental ones at `{}` ({})",
             i.value.as_str(),
-            b.keep_incremental
+            kept(b.keep_incremental)
         );
     }
     if archived.is_some() {
