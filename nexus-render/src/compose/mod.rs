@@ -22,7 +22,7 @@
 //! `activeSlot` in the spec and a re-render; `docker compose up -d` then recreates `NAME`.
 //!
 //! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`), and so
-//! are scheduled backups (a scheduler service per backed-up engine, see [`schedule`]) and
+//! are scheduled backups (a scheduler service per backed-up engine, see `compose/schedule.rs`) and
 //! restores (services under the profile `restore`; see `compose/backup.rs`). Not rendered
 //! for Compose: autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
 //! ports). Stateful workloads run one container, whatever their replica count.
