@@ -150,11 +150,10 @@ pub(crate) fn render(
         ship.depends_on
             .insert(setup, super::minio_setup::completed());
     }
-    let mut networks = topology.outbound(&ship_name);
-    if destinations::off_site(&dests) {
-        networks.push(super::network::OUTBOUND.to_owned());
-        networks.sort();
-    }
+    let networks = super::network::joining_outbound(
+        topology.outbound(&ship_name),
+        destinations::off_site(&dests),
+    );
     super::set_networks(&mut ship, networks);
     let files = vec![
         (format!("{name}/pg_hba.conf"), HBA.to_owned()),

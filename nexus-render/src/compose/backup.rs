@@ -34,7 +34,7 @@ use nexus_spec::ir::{self, WorkloadKind};
 use super::archive::s3_environment;
 use super::interpolate::{literal, secret_ref};
 use super::model::{DependsOn, Deploy, DeployResources, Mount, ResourceFigures, Service};
-use super::network::Topology;
+use super::network::{Topology, joining_outbound};
 use super::schedule;
 use super::service;
 use crate::destinations;
@@ -125,15 +125,6 @@ fn helper_deploy() -> Option<Deploy> {
             reservations: figures(d.request_cpu, d.request_memory),
         }),
     })
-}
-
-/// `networks`, with the outbound network when a step copies off-site.
-fn with_outbound(mut networks: Vec<String>, off_site: bool) -> Vec<String> {
-    if off_site {
-        networks.push(super::network::OUTBOUND.to_owned());
-        networks.sort();
-    }
-    networks
 }
 
 fn bind(source: String, target: &str, read_only: bool) -> Mount {
@@ -267,7 +258,7 @@ pub(crate) fn render(
     let off_site = destinations::off_site(&plan.dests);
     super::set_networks(
         &mut upload,
-        with_outbound(topology.outbound(&upload_name), off_site),
+        joining_outbound(topology.outbound(&upload_name), off_site),
     );
 
     // The restore's fetch: fetch.sh, in the rclone image, into the spool volume.
@@ -291,7 +282,7 @@ pub(crate) fn render(
     let fetch_name = derived(FETCHER);
     super::set_networks(
         &mut fetch,
-        with_outbound(topology.outbound(&fetch_name), off_site),
+        joining_outbound(topology.outbound(&fetch_name), off_site),
     );
 
     // The restore: restore.sh, in the engine's image, into a fresh volume.

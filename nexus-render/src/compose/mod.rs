@@ -105,8 +105,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             });
             // Receivers are outside: the one non-internal network besides the gateway's.
             svc.network_mode = None;
-            svc.networks.push(network::OUTBOUND.to_owned());
-            svc.networks.sort();
+            svc.networks = network::joining_outbound(std::mem::take(&mut svc.networks), true);
         }
         if w.kind == WorkloadKind::Grafana {
             let dashboards = crate::dashboards::dashboards(p)?;

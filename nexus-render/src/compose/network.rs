@@ -31,16 +31,17 @@ use super::model::Network;
 /// The one network with a route outside, joined by the gateway only.
 pub(super) const PUBLIC: &str = "public";
 
-/// The network with a route outside that Alertmanager joins to reach its receivers.
+/// The network with a route outside: Alertmanager joins it to reach its receivers, backup
+/// steps to reach an off-site destination.
 pub(super) const OUTBOUND: &str = "outbound";
 
-/// `networks` with [`OUTBOUND`] added when the platform runs Alertmanager.
+/// `networks` with [`OUTBOUND`] declared when some service joins it.
 pub(super) fn with_outbound(
     mut networks: BTreeMap<String, Network>,
     labels: &BTreeMap<String, String>,
-    alerting: bool,
+    joined: bool,
 ) -> BTreeMap<String, Network> {
-    if alerting {
+    if joined {
         networks.insert(
             OUTBOUND.to_owned(),
             Network {
@@ -48,6 +49,16 @@ pub(super) fn with_outbound(
                 labels: labels.clone(),
             },
         );
+    }
+    networks
+}
+
+/// A service's `networks` with [`OUTBOUND`] joined (kept sorted) when it talks to something
+/// outside: Alertmanager's receivers, an off-site backup destination.
+pub(super) fn joining_outbound(mut networks: Vec<String>, outside: bool) -> Vec<String> {
+    if outside {
+        networks.push(OUTBOUND.to_owned());
+        networks.sort();
     }
     networks
 }

@@ -221,15 +221,13 @@ impl CronJobInput<'_> {
     fn upload_env(&self, ctx: &Naming<'_>) -> Vec<EnvVar> {
         let base = prefix(ctx, self.w);
         let mut env = s3_env(ctx, self.plan, format!("{base}/{}", self.kind));
-        // Declared in-cluster destinations keep backups by lifecycle rules; the backup
-        // user cannot delete.
-        if !destinations::deletes_by_script(&self.plan.dests) {
-            env.sort_by(|a, b| a.name.cmp(&b.name));
-            return env;
-        }
-        env.push(literal("BACKUP_KEEP", self.keep.to_string()));
-        if self.wal {
-            env.push(literal("BACKUP_WAL", format!("{base}/wal")));
+        // Declared in-cluster destinations keep backups by lifecycle rules (the backup
+        // user cannot delete); only a MinIO named directly has the upload delete.
+        if destinations::deletes_by_script(&self.plan.dests) {
+            env.push(literal("BACKUP_KEEP", self.keep.to_string()));
+            if self.wal {
+                env.push(literal("BACKUP_WAL", format!("{base}/wal")));
+            }
         }
         env.sort_by(|a, b| a.name.cmp(&b.name));
         env
