@@ -183,7 +183,7 @@ R = {
  'NX-AVL-005': ('`api` has no readiness check', delete(API + ['health', 'readiness']), 'a readiness check', NOOP, None),
  'NX-AVL-006': ('`api` has no liveness check', delete(API + ['health', 'liveness']), 'a liveness check', NOOP, None),
  'NX-AVL-007': ('`db` (postgres) keeps data without backups', lambda d: add_db(d, backup=False), 'hourly and daily backups', lambda d: add_db(d), None),
- 'NX-AVL-008': ('`db` is backed up weekly; the RPO is 24h', lambda d: add_db(d, incremental=None, full='0 3 * * 0'), 'daily full backups', lambda d: add_db(d, full='0 2 * * *'), None),
+ 'NX-AVL-008': ('`db` is backed up weekly with WAL archiving off; the policy\'s RPO is 24h', lambda d: add_db(d, incremental=None, full='0 3 * * 0', continuous=False), 'hourly incremental backups', lambda d: add_db(d, continuous=False), None),
  'NX-AVL-009': ('backups of `db` have no destination', lambda d: add_db(d), 'backups go to the MinIO `store`', lambda d: (add_store(d), add_db(d, destination='store')), None),
  'NX-AVL-010': ('`db` keeps 3 daily full backups; the policy wants 7 days', lambda d: add_db(d, retention={'full': 3}), '14 daily full backups', lambda d: add_db(d), None),
  'NX-AVL-011': ('`graph` (neo4j) declares backups nexus cannot take', add_graph, 'the same backups declared for a postgres `db`', lambda d: add_db(d), None),

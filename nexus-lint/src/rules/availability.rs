@@ -17,7 +17,7 @@ pub(super) static RULES: &[&Rule] = &[
     &NO_READINESS,
     &NO_LIVENESS,
     &NO_BACKUP,
-    &RPO,
+    &super::recovery::POLICY_RECOVERY_POINT,
     &BACKUP_DESTINATION,
     &BACKUP_RETENTION,
     &BACKUP_NOT_RENDERED,
@@ -247,42 +247,6 @@ pub(super) static NO_BACKUP: Rule = Rule {
                     ),
                 )
                 .label("persistent data, no backup");
-            }
-        }
-    },
-};
-
-pub(super) static RPO: Rule = Rule {
-    id: "NX-AVL-008",
-    group: Group::Availability,
-    title: "Backup schedule misses the recovery point objective",
-    severity: Warning,
-    enabled: true,
-    rationale: "The recovery point objective is the most data the business accepts to lose; backups further apart than that lose more when the worst moment comes.",
-    fix: "Schedule backups (incremental ones are cheap) at least as often as the policy's `rpo`.",
-    compliance: Compliance {
-        cis: &[],
-        nsa: &[],
-        pss: None,
-        soc2: &["A1.2"],
-    },
-    check: |ctx, p, out| {
-        let rpo = ctx.rpo_seconds();
-        for w in &p.workloads {
-            let Some(b) = &w.backup else { continue };
-            let full = b.full.value.max_gap_minutes();
-            let (gap, span) = match &b.incremental {
-                Some(i) if i.value.max_gap_minutes() < full => (i.value.max_gap_minutes(), i.span),
-                _ => (full, b.full.span),
-            };
-            if gap.saturating_mul(60) > rpo {
-                let gap_text = if gap == u64::MAX {
-                    "more than a year".to_owned()
-                } else {
-                    duration(gap * 60)
-                };
-                out.add(&Subject::workload(w), span, format!("backups of `{}` can be {gap_text} apart; the recovery point objective in `{}` is {}", w.name.value, ctx.environment, duration(rpo)))
-                    .label(format!("up to {gap_text} between backups"));
             }
         }
     },

@@ -1,4 +1,4 @@
-//! NX-AVL-020 on the real NEXUS spec (issue 13): its declared RPO of one hour holds, and the
+//! NX-AVL-020 (and NX-AVL-008, the policy's RPO) on the real NEXUS spec (issue 13): its declared RPO of one hour holds, and the
 //! rule reports an error at the schedule's line when PostgreSQL's WAL archiving is switched
 //! off or a schedule is stretched past the RPO.
 
@@ -24,9 +24,14 @@ fn lint(text: &str) -> Report {
 
 /// (object, line, message) of every NX-AVL-020 finding.
 fn misses(r: &Report) -> Vec<(String, u32, String)> {
+    findings_of(r, "NX-AVL-020")
+}
+
+/// (object, line, message) of every finding of one rule.
+fn findings_of(r: &Report, rule: &str) -> Vec<(String, u32, String)> {
     r.findings
         .iter()
-        .filter(|f| f.rule.id == "NX-AVL-020")
+        .filter(|f| f.rule.id == rule)
         .map(|f| (f.object.clone(), f.span.line, f.message.clone()))
         .collect()
 }
@@ -82,7 +87,7 @@ fn a_stretched_schedule_is_an_error_at_its_line() {
     assert!(!found.is_empty());
     for (object, at, message) in &found {
         assert_eq!((object.as_str(), *at), ("redis", line), "{message}");
-        assert!(message.contains("up to 24h1m"), "{message}");
+        assert!(message.contains("up to 1d1m"), "{message}");
     }
     // Hourly snapshots are a minute short: the snapshot's own time is lost too.
     let hourly = changed("\"0,30 * * * *\"", "\"30 * * * *\"");
@@ -108,8 +113,69 @@ fn with_archiving_the_full_schedule_bounds_replay_not_the_recovery_point() {
     assert!(
         found
             .iter()
-            .all(|(o, _, m)| o == "postgres" && m.contains("90s")),
+            .all(|(o, _, m)| o == "postgres" && m.contains("1m30s")),
         "{found:?}"
     );
     assert!(!found.is_empty());
+}
+
+/// The NEXUS spec without its declared `rpo`s, so the policy's (one day) judges them.
+fn without_rpos() -> String {
+    NEXUS.replace("        rpo: 1h\n", "")
+}
+
+#[test]
+fn the_policy_rpo_counts_archiving_like_the_declared_one() {
+    // PostgreSQL with WAL archiving and a weekly full backup: minutes of loss, not a week.
+    let text = without_rpos().replace(
+        "        incremental: \"0 * * * *\"\n        full: \"0 2 * * *\"\n        retention: { incremental: 48, full: 30 }\n        destinations: [minio, offsite]\n",
+        "        full: \"0 2 * * 0\"\n        retention: { incremental: 48, full: 30 }\n        destinations: [minio, offsite]\n",
+    );
+    assert!(text.contains("full: \"0 2 * * 0\""));
+    let r = lint(&text);
+    assert_eq!(findings_of(&r, "NX-AVL-008"), []);
+    assert_eq!(misses(&r), []);
+
+    // The same schedule with archiving off loses a week: the policy's finding, at the schedule.
+    let off = text.replace(
+        "        full: \"0 2 * * 0\"\n",
+        "        full: \"0 2 * * 0\"\n        continuous: false\n",
+    );
+    let found = findings_of(&lint(&off), "NX-AVL-008");
+    let line = line_of(&off, "      engine: postgres\n", "full: \"0 2 * * 0\"");
+    assert!(!found.is_empty());
+    for (object, at, message) in &found {
+        assert_eq!((object.as_str(), *at), ("postgres", line), "{message}");
+        assert!(
+            message.contains("up to 7d1m") && message.contains("is 1d"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn one_cause_gives_one_finding() {
+    // A declared rpo the schedules cannot keep is NX-AVL-020's error only.
+    let text = changed("        incremental: \"0,30 * * * *\"\n", "");
+    let r = lint(&text);
+    assert!(!misses(&r).is_empty());
+    assert_eq!(findings_of(&r, "NX-AVL-008"), []);
+
+    // A declared rpo looser than the policy's is NX-AVL-008's, at the rpo, even when the
+    // backups would keep it.
+    let loose = changed(
+        "        rpo: 1h\n        rto: 4h\n    redis:",
+        "        rpo: 2d\n        rto: 4h\n    redis:",
+    );
+    let found = findings_of(&lint(&loose), "NX-AVL-008");
+    let line = line_of(&loose, "      engine: postgres\n", "rpo: 2d");
+    assert!(!found.is_empty());
+    for (object, at, message) in &found {
+        assert_eq!((object.as_str(), *at), ("postgres", line), "{message}");
+        assert!(
+            message.contains("2d") && message.contains("allows 1d"),
+            "{message}"
+        );
+    }
+    assert_eq!(misses(&lint(&loose)), []);
 }
