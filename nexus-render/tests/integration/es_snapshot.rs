@@ -339,3 +339,50 @@ fn slm_schedules_follow_elasticsearch_cron() {
     assert_eq!(s("15 4 1 */3 *").as_deref(), Ok("0 15 4 1 1,4,7,10 ?"));
     assert!(s("0 0 1 * 1").is_err(), "either-day schedules are refused");
 }
+
+/// MinIO's lifecycle rules must never expire a current object under an Elasticsearch
+/// snapshot repository's prefix: the repository's files refer to each other, Elasticsearch
+/// keeps its own retention (SLM), and a file expired under it corrupts the repository.
+#[test]
+fn lifecycle_rules_leave_snapshot_repositories_alone() {
+    let spec = crate::support::k8s::load(&crate::support::k8s::nexus_spec());
+    let mut checked = 0;
+    for env in spec.environments() {
+        let p = spec.resolve(&env).expect("resolves");
+        let ns = format!("{}-{}", p.name.value, p.environment.value);
+        let searches: Vec<&nexus_spec::ir::Workload> = p
+            .workloads
+            .iter()
+            .filter(|w| {
+                w.backup.is_some()
+                    && matches!(
+                        w.kind,
+                        nexus_spec::ir::WorkloadKind::Backing(
+                            nexus_spec::model::Engine::Elasticsearch
+                        )
+                    )
+            })
+            .collect();
+        for d in &p.backup_destinations {
+            let rules = nexus_render::minio_setup::lifecycle(&p, d, &ns);
+            for r in rules["Rules"].as_array().expect("rules") {
+                if r.get("Expiration").is_none() {
+                    continue;
+                }
+                let prefix = r["Filter"]["Prefix"].as_str().expect("a prefix");
+                for w in &searches {
+                    let repo = format!("{ns}/{}/snapshots/", w.name.value);
+                    assert!(
+                        !repo.starts_with(prefix),
+                        "{env}: rule {r} expires objects under {repo}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 0,
+        "the spec backs up an Elasticsearch to a destination with rules"
+    );
+}
