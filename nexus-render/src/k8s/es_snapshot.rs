@@ -1,6 +1,7 @@
 //! Elasticsearch snapshots (issue 13 item 5), the building blocks: the script that registers
 //! an S3 snapshot repository and a snapshot lifecycle (SLM) policy through the REST API, the
-//! script that restores the newest snapshot, and the conversion of a spec schedule to SLM's
+//! script that restores the newest snapshot, the script that puts the S3 client's
+//! credentials into a node's keystore ([`ES_KEYSTORE`]), and the conversion of a spec schedule to SLM's
 //! cron syntax. They are not rendered into a target yet (decision 0023 says what is left:
 //! the keystore init container, the setup and restore Jobs, their network policies and
 //! placement, and a MinIO user allowed to delete under the repository's prefix).
@@ -92,6 +93,27 @@ fi
 es POST "/_snapshot/$SNAPSHOT_REPOSITORY/$snap/_restore?wait_for_completion=true" \
   --data-binary '{"indices":"*,-.*","include_global_state":false,"include_aliases":true}'
 echo
+"#;
+
+/// Puts the S3 client's credentials into the keystore of a node, run by an init container
+/// in the Elasticsearch image on the seeded (writable) config folder before the server
+/// starts: creates the keystore when the folder has none, and adds the access and secret
+/// keys from `S3_ACCESS_KEY` and `S3_SECRET_KEY` (the backup user's secret) on stdin, so
+/// they never appear on a command line or in a rendered file. `ES_HOME` defaults to the
+/// image's `/usr/share/elasticsearch`.
+pub const ES_KEYSTORE: &str = r#"#!/bin/sh
+set -eu
+home=${ES_HOME:-/usr/share/elasticsearch}
+ks=$home/bin/elasticsearch-keystore
+if [ -z "${S3_ACCESS_KEY:-}" ] || [ -z "${S3_SECRET_KEY:-}" ]; then
+  echo "keystore: S3_ACCESS_KEY and S3_SECRET_KEY must be set" >&2
+  exit 1
+fi
+if [ ! -f "$home/config/elasticsearch.keystore" ]; then
+  "$ks" create
+fi
+printf '%s' "$S3_ACCESS_KEY" | "$ks" add --stdin --force s3.client.default.access_key
+printf '%s' "$S3_SECRET_KEY" | "$ks" add --stdin --force s3.client.default.secret_key
 "#;
 
 /// Names of the days of the week in SLM's cron (Sunday first, as a spec's 0).

@@ -88,7 +88,7 @@ mod yaml_stream;
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
 pub use backup_scripts::{MC_IMAGE, RCLONE_IMAGE};
 pub use env::SECRET_VAR_PREFIX;
-pub use es_snapshot::{ES_SNAPSHOT_RESTORE, ES_SNAPSHOT_SETUP, slm_schedule};
+pub use es_snapshot::{ES_KEYSTORE, ES_SNAPSHOT_RESTORE, ES_SNAPSHOT_SETUP, slm_schedule};
 pub use gateway_api::GATEWAY_API_VERSION;
 pub use gateway_policies::NGF_POLICY_API_VERSION;
 pub use keda::SCALED_OBJECT_API_VERSION;

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nexus_render::k8s::{ES_SNAPSHOT_RESTORE, ES_SNAPSHOT_SETUP, slm_schedule};
+use nexus_render::k8s::{ES_KEYSTORE, ES_SNAPSHOT_RESTORE, ES_SNAPSHOT_SETUP, slm_schedule};
 use nexus_spec::values::Cron;
 use serde_json::{Value, json};
 
@@ -385,4 +385,50 @@ fn lifecycle_rules_leave_snapshot_repositories_alone() {
         checked > 0,
         "the spec backs up an Elasticsearch to a destination with rules"
     );
+}
+
+/// The keystore step, run against a stand-in `elasticsearch-keystore` that records its
+/// arguments and what it reads on stdin: it creates the keystore only when there is none,
+/// and hands both keys over stdin, never as arguments.
+#[test]
+fn keystore_step_adds_the_s3_keys_on_stdin() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().expect("temp dir");
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    std::fs::create_dir_all(home.path().join("config")).expect("config");
+    let log = home.path().join("calls.log");
+    let stub = bin.join("elasticsearch-keystore");
+    std::fs::write(
+        &stub,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = create ]; then : > \"$(dirname \"$0\")/../config/elasticsearch.keystore\"; echo create >> {log}; exit 0; fi\nprintf '%s <%s>\\n' \"$*\" \"$(cat)\" >> {log}\n",
+            log = log.display()
+        ),
+    )
+    .expect("stub");
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let run_step = |access: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(ES_KEYSTORE)
+            .env("ES_HOME", home.path())
+            .env("S3_ACCESS_KEY", access)
+            .env("S3_SECRET_KEY", "s3cr3t key")
+            .status()
+            .expect("sh")
+    };
+    assert!(run_step("nexus-backup").success());
+    // A second start (the keystore is on the pod's emptyDir) does not create it again.
+    assert!(run_step("nexus-backup").success());
+    let calls = std::fs::read_to_string(&log).expect("log");
+    assert_eq!(
+        calls,
+        "create\n\
+         add --stdin --force s3.client.default.access_key <nexus-backup>\n\
+         add --stdin --force s3.client.default.secret_key <s3cr3t key>\n\
+         add --stdin --force s3.client.default.access_key <nexus-backup>\n\
+         add --stdin --force s3.client.default.secret_key <s3cr3t key>\n"
+    );
+    assert!(!run_step("").success(), "an empty key is refused");
 }
