@@ -205,6 +205,13 @@ pub(super) static NO_BACKUPS: Rule = Rule {
         for w in &p.workloads {
             let Some(b) = &w.backup else { continue };
             let why = match w.kind {
+                nexus_spec::ir::WorkloadKind::Backing(engine)
+                    if nexus_spec::catalog::engine(engine).backup.snapshots() =>
+                {
+                    Some(format!(
+                        "nexus renders {engine}'s snapshot setup for Kubernetes only"
+                    ))
+                }
                 nexus_spec::ir::WorkloadKind::Backing(engine) => {
                     match nexus_spec::catalog::engine(engine).backup.gap() {
                         Some(gap) => Some(format!("nexus cannot dump {engine}: {gap}")),

@@ -76,7 +76,10 @@ fn archiving_switched_off_is_an_error_at_the_schedule() {
 fn a_stretched_schedule_is_an_error_at_its_line() {
     // Redis has no archive: its schedules are its recovery point. Dropping the half-hourly
     // snapshots leaves the daily one.
-    let text = changed("        incremental: \"0,30 * * * *\"\n", "");
+    let text = changed(
+        "        incremental: \"0,30 * * * *\"\n        full: \"45 2 * * *\"\n",
+        "        full: \"45 2 * * *\"\n",
+    );
     let found = misses(&lint(&text));
     let line = line_of(&text, "      engine: redis\n", "full: \"45 2 * * *\"");
     assert!(!found.is_empty());
@@ -85,7 +88,10 @@ fn a_stretched_schedule_is_an_error_at_its_line() {
         assert!(message.contains("up to 24h1m"), "{message}");
     }
     // Hourly snapshots are a minute short: the snapshot's own time is lost too.
-    let hourly = changed("\"0,30 * * * *\"", "\"30 * * * *\"");
+    let hourly = changed(
+        "\"0,30 * * * *\"\n        full: \"45 2 * * *\"",
+        "\"30 * * * *\"\n        full: \"45 2 * * *\"",
+    );
     assert_eq!(
         misses(&lint(&hourly)).len(),
         1,
@@ -112,4 +118,22 @@ fn with_archiving_the_full_schedule_bounds_replay_not_the_recovery_point() {
         "{found:?}"
     );
     assert!(!found.is_empty());
+}
+
+#[test]
+fn elasticsearch_snapshots_are_judged_by_their_schedules() {
+    // Elasticsearch takes its own snapshots on the spec's schedules: hourly ones are a
+    // minute short of the hour, as for a dump.
+    let es = "      engine: elasticsearch\n";
+    let text = changed(
+        "        incremental: \"0,30 * * * *\"\n        full: \"30 2 * * *\"",
+        "        incremental: \"0 * * * *\"\n        full: \"30 2 * * *\"",
+    );
+    let found = misses(&lint(&text));
+    let line = line_of(&text, es, "incremental: \"0 * * * *\"");
+    assert!(!found.is_empty());
+    for (object, at, message) in &found {
+        assert_eq!((object.as_str(), *at), ("elasticsearch", line), "{message}");
+        assert!(message.contains("up to 1h1m"), "{message}");
+    }
 }

@@ -2,9 +2,7 @@
 //! an S3 snapshot repository and a snapshot lifecycle (SLM) policy through the REST API, the
 //! script that restores the newest snapshot, the script that puts the S3 client's
 //! credentials into a node's keystore ([`ES_KEYSTORE`]), and the conversion of a spec schedule to SLM's
-//! cron syntax. They are not rendered into a target yet (decision 0023 says what is left:
-//! the keystore init container, the setup and restore Jobs, their network policies and
-//! placement, and a MinIO user allowed to delete under the repository's prefix).
+//! cron syntax. [`crate::es_snapshots`] says where the targets run them (decision 0023).
 //!
 //! Every spec value reaches the scripts as an environment variable, never as script text:
 //!
@@ -98,8 +96,9 @@ echo
 /// Puts the S3 client's credentials into the keystore of a node, run by an init container
 /// in the Elasticsearch image on the seeded (writable) config folder before the server
 /// starts: creates the keystore when the folder has none, and adds the access and secret
-/// keys from `S3_ACCESS_KEY` and `S3_SECRET_KEY` (the backup user's secret) on stdin, so
-/// they never appear on a command line or in a rendered file. `ES_HOME` defaults to the
+/// keys from `S3_ACCESS_KEY` and `S3_SECRET_KEY` on stdin, so
+/// they never appear on a command line or in a rendered file (the repository's snapshot
+/// user, [`crate::minio_setup::snapshot_policy`]). `ES_HOME` defaults to the
 /// image's `/usr/share/elasticsearch`.
 pub const ES_KEYSTORE: &str = r#"#!/bin/sh
 set -eu

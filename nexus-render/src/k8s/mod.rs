@@ -61,6 +61,7 @@ pub(crate) mod backup_scripts;
 mod contract;
 mod custom_resource;
 mod env;
+mod es_backup;
 mod es_snapshot;
 mod gateway_api;
 mod gateway_policies;
@@ -177,6 +178,15 @@ fn render_workload(
     }
     if let Some(docs) = backup::render(ctx, w, flows)? {
         files.push((Section::Backups, (format!("60-backups/{name}.yaml"), docs)));
+    }
+    if let Some(docs) = es_backup::render(ctx, w, flows)? {
+        files.push((Section::Backups, (format!("60-backups/{name}.yaml"), docs)));
+    }
+    if let Some(docs) = es_backup::restore(ctx, w)? {
+        files.push((
+            Section::Restore,
+            (format!("{}/{name}.yaml", restore::DIR), docs),
+        ));
     }
     if let Some(docs) = restore::render(ctx, w)? {
         files.push((

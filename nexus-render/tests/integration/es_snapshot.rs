@@ -17,24 +17,24 @@ use nexus_spec::values::Cron;
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone)]
-struct Request {
-    method: String,
-    path: String,
-    auth: String,
-    body: String,
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) auth: String,
+    pub(crate) body: String,
 }
 
 /// The fake cluster: answers every request, records it, and stops (joins its thread) when
 /// dropped, also when the test fails.
-struct FakeEs {
-    port: u16,
+pub(crate) struct FakeEs {
+    pub(crate) port: u16,
     stop: Arc<AtomicBool>,
     seen: Arc<Mutex<Vec<Request>>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl FakeEs {
-    fn start() -> FakeEs {
+    pub(crate) fn start() -> FakeEs {
         let listener = TcpListener::bind("127.0.0.1:0").expect("binds loopback");
         let port = listener.local_addr().expect("address").port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -58,7 +58,7 @@ impl FakeEs {
         }
     }
 
-    fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.seen.lock().expect("lock").clone()
     }
 }
@@ -164,7 +164,7 @@ fn run(script: &str, port: u16) -> Result<(), String> {
     }
 }
 
-fn curl_available() -> bool {
+pub(crate) fn curl_available() -> bool {
     let found = Command::new("curl")
         .arg("--version")
         .stdout(Stdio::null())
@@ -223,7 +223,7 @@ fn check_setup(seen: &[Request]) -> Result<(), String> {
     Ok(())
 }
 
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {

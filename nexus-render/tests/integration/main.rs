@@ -16,6 +16,7 @@ mod engines_contract;
 mod engines_harness;
 mod engines_real;
 mod es_snapshot;
+mod es_snapshot_rendered;
 mod k8s_backups;
 mod k8s_blue_green;
 mod k8s_conformance;
