@@ -5,7 +5,7 @@
 //! the cluster is asked for the repository on the in-cluster MinIO under
 //! `<ns>/<name>/snapshots` and one SLM policy per declared schedule with the declared
 //! retention. The server's pod, its NetworkPolicies and the restore Job are checked as
-//! objects.
+//! objects; Compose's setup services ask the fake exactly what the Kubernetes Job asks.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -248,4 +248,111 @@ fn network_policies_let_the_nodes_reach_minio_and_the_jobs_reach_the_nodes() {
     assert_eq!(labels["app.kubernetes.io/name"], "elasticsearch-backup");
     let c = &restore["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(c["command"], json!(["/bin/sh", "/scripts/restore.sh"]));
+}
+
+#[test]
+fn compose_sets_up_the_same_repository_and_restores_under_the_restore_profile() {
+    let spec = spec();
+    let r = engine_support::render_spec(&spec, "production");
+    let services = &r.compose["services"];
+    let es = &services["elasticsearch"];
+    let keystore = &services["elasticsearch-keystore"];
+    assert_eq!(
+        es["depends_on"]["elasticsearch-keystore"]["condition"],
+        "service_completed_successfully"
+    );
+    let config = |s: &Value| {
+        s["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| m["target"] == "/usr/share/elasticsearch/config")
+            .map(|m| m["source"].clone())
+    };
+    assert_eq!(config(keystore), config(es), "the server's config volume");
+    assert!(config(es).is_some());
+    assert_eq!(keystore["network_mode"], "none");
+    assert_eq!(
+        keystore["environment"]["S3_ACCESS_KEY"],
+        "elasticsearch-snapshots"
+    );
+    assert_eq!(
+        es["environment"]["s3.client.default.endpoint"],
+        "minio:9000"
+    );
+    let networks = |s: &Value| -> Vec<String> {
+        s["networks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(networks(es).contains(&"elasticsearch_to_minio".to_owned()));
+    let restore = &services["elasticsearch-restore"];
+    assert_eq!(restore["profiles"], json!(["restore"]));
+    assert_eq!(
+        networks(restore),
+        ["elasticsearch-restore_to_elasticsearch"]
+    );
+
+    // The setup services run the same script with the same values as the Kubernetes Job.
+    if !curl_available() {
+        return;
+    }
+    let fake = FakeEs::start();
+    let mut policies = Vec::new();
+    for kind in ["full", "incremental"] {
+        let step = &services[format!("elasticsearch-snapshots-{kind}").as_str()];
+        assert_eq!(
+            step["depends_on"]["minio-setup"]["condition"],
+            "service_completed_successfully"
+        );
+        let env: Vec<(String, String)> = step["environment"]
+            .as_object()
+            .expect("environment")
+            .iter()
+            .map(|(k, v)| {
+                let v = v.as_str().unwrap_or_default();
+                let v = match k.as_str() {
+                    "ES_URL" => format!("http://127.0.0.1:{}", fake.port),
+                    _ if v.starts_with("${") => "secret".to_owned(),
+                    _ => v.to_owned(),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        run(ES_SNAPSHOT_SETUP, &env).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        policies.push(format!("/_slm/policy/elasticsearch-{kind}"));
+    }
+    let k8s = FakeEs::start();
+    let docs = r.k8s;
+    let job = object(&docs, "Job", "elasticsearch-backup-setup");
+    let pod = &job["spec"]["template"]["spec"];
+    for step in pod["initContainers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(pod["containers"].as_array().into_iter().flatten())
+    {
+        let mut env: Vec<(String, String)> = literals(step)
+            .into_iter()
+            .filter(|(k, _)| k != "ES_URL")
+            .collect();
+        env.push(("ES_URL".into(), format!("http://127.0.0.1:{}", k8s.port)));
+        env.push(("ELASTIC_PASSWORD".into(), "secret".into()));
+        run(ES_SNAPSHOT_SETUP, &env).expect("the Kubernetes step");
+    }
+    let puts = |f: &FakeEs| -> Vec<(String, String)> {
+        f.requests()
+            .into_iter()
+            .filter(|r| r.method == "PUT")
+            .map(|r| (r.path, r.body))
+            .collect()
+    };
+    assert_eq!(puts(&fake), puts(&k8s), "Compose asks what Kubernetes asks");
+    let paths: Vec<String> = puts(&fake).into_iter().map(|(p, _)| p).collect();
+    for p in policies {
+        assert!(paths.contains(&p), "{p}: {paths:?}");
+    }
 }
