@@ -356,3 +356,26 @@ fn compose_sets_up_the_same_repository_and_restores_under_the_restore_profile() 
         assert!(paths.contains(&p), "{p}: {paths:?}");
     }
 }
+
+#[test]
+fn the_readme_runbook_restores_elasticsearch_with_the_rendered_job_and_service() {
+    let p = spec().resolve("production").expect("resolves");
+    let readme = nexus_render::readme::environment_readme(&p, &nexus_render::OutputPlan::new());
+    let start = readme
+        .find("## Restoring `elasticsearch` (RPO 1h, RTO 4h)")
+        .expect("a restore section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    for needle in [
+        "Worst-case recovery point: 31m",
+        "kubectl -n nexus-production apply -f k8s/80-restore/elasticsearch.yaml",
+        "job/elasticsearch-restore --timeout=4h",
+        "_cat/snapshots/minio",
+        "docker compose --profile restore run --rm elasticsearch-restore",
+        "`elasticsearch-full` at `30 2 * * *` (the newest 30 kept)",
+    ] {
+        assert!(section.contains(needle), "{needle}:\n{section}");
+    }
+    assert!(!readme.contains("`elasticsearch` is not backed up"));
+    assert!(readme.contains("It also makes `elasticsearch-snapshots`"));
+}
