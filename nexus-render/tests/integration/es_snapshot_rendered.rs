@@ -379,3 +379,37 @@ fn the_readme_runbook_restores_elasticsearch_with_the_rendered_job_and_service()
     assert!(!readme.contains("`elasticsearch` is not backed up"));
     assert!(readme.contains("It also makes `elasticsearch-snapshots`"));
 }
+
+#[test]
+fn the_rendered_restore_job_restores_the_newest_successful_snapshot_of_its_repository() {
+    if !curl_available() {
+        return;
+    }
+    let docs = engine_support::render_spec(&spec(), "production").k8s;
+    let cm = object(&docs, "ConfigMap", "elasticsearch-backup");
+    let job = object(&docs, "Job", "elasticsearch-restore");
+    let step = &job["spec"]["template"]["spec"]["containers"][0];
+    let fake = FakeEs::start();
+    let mut env: Vec<(String, String)> = literals(step)
+        .into_iter()
+        .filter(|(k, _)| k != "ES_URL")
+        .collect();
+    env.push(("ES_URL".into(), format!("http://127.0.0.1:{}", fake.port)));
+    env.push(("ELASTIC_PASSWORD".into(), "secret".into()));
+    let restore = cm["data"]["restore.sh"].as_str().expect("restore.sh");
+    run(restore, &env).expect("the restore runs");
+    let posts: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path)
+        .collect();
+    // The fake's newest snapshot failed; the one before it is restored, from `minio`.
+    assert_eq!(
+        posts,
+        [
+            "/orders,users/_close",
+            "/_snapshot/minio/nightly-2/_restore?wait_for_completion=true"
+        ]
+    );
+}
