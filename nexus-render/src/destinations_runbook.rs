@@ -66,6 +66,16 @@ pub(crate) fn destinations_runbook(p: &Platform) -> String {
             )),
             m = m.name.value,
         );
+        for u in &d.snapshot_users {
+            let _ = writeln!(
+                out,
+                "It also makes `{}`, the user the snapshot repository of `{}` writes with: it may\n\
+                 read, write, list and delete under `{ns}/{}/snapshots/` only (a repository deletes\n\
+                 its stale files and old snapshots; versioning keeps what it deletes). No lifecycle\n\
+                 rule covers that prefix: the snapshot policies keep their own count.\n",
+                u.user, u.workload, u.workload
+            );
+        }
     }
     let offsite: Vec<&ir::Destination> = p
         .backup_destinations

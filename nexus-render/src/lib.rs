@@ -12,6 +12,8 @@ mod dashboards;
 mod destinations;
 mod destinations_runbook;
 pub mod error;
+mod es_runbook;
+mod es_snapshots;
 mod grafana;
 pub mod graph;
 pub mod k8s;

@@ -8,7 +8,10 @@
 //! - the bucket's lifecycle rules ([`lifecycle`]): retention by age instead of deletes;
 //! - the backup user, with [`backup_policy`]: list, read and write the backup bucket,
 //!   never delete, change versioning, lifecycle, lock or policy;
-//! - the application's bucket and user, with [`app_policy`]: that bucket and nothing else.
+//! - the application's bucket and user, with [`app_policy`]: that bucket and nothing else;
+//! - for each backed-up Elasticsearch, its snapshot user `<name>-snapshots`, with
+//!   [`snapshot_policy`]: read, write, list and delete under its repository's prefix
+//!   ([`snapshot_prefix`]) and nothing else (decision 0023).
 //!
 //! Policies are IAM policy documents (MinIO's policy grammar is AWS IAM's), rendered as
 //! JSON files beside the script so they can be read and tested. Every value reaches the
@@ -69,6 +72,15 @@ if [ -n "${APP_BUCKET:-}" ]; then
   m admin user add root "$APP_USER" "$APP_PASSWORD"
   m admin policy attach root "$APP_USER" --user "$APP_USER"
 fi
+# Snapshot users ($SNAPSHOT_USER_1, $SNAPSHOT_PASSWORD_1, ...): an Elasticsearch repository
+# each, which may delete under its own prefix only.
+i=1
+while eval "user=\${SNAPSHOT_USER_$i:-} password=\${SNAPSHOT_PASSWORD_$i:-}"; [ -n "$user" ]; do
+  m admin policy create root "$user" "/setup/$user-policy.json"
+  m admin user add root "$user" "$password"
+  m admin policy attach root "$user" --user "$user"
+  i=$((i + 1))
+done
 echo "setup: done"
 "#;
 
@@ -124,6 +136,44 @@ pub fn app_policy(bucket: &str) -> Value {
                 "Effect": "Allow",
                 "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
                 "Resource": [objects_arn(bucket)]
+            }
+        ]
+    })
+}
+
+/// Where the snapshot repository of the Elasticsearch `workload` lives in the bucket, in
+/// namespace (Compose: project) `ns`: `<ns>/<workload>/snapshots`. The lifecycle rules never
+/// cover it ([`lifecycle`]).
+pub fn snapshot_prefix(ns: &str, workload: &str) -> String {
+    format!("{ns}/{workload}/snapshots")
+}
+
+/// The snapshot user's policy: list the bucket under `prefix` only; read, write and delete
+/// the objects under it (Elasticsearch deletes its verification blob, stale `index-N`
+/// files and the snapshots SLM retention drops; versioning keeps what it deletes), nothing
+/// else anywhere.
+pub fn snapshot_policy(bucket: &str, prefix: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "LocateTheBucket",
+                "Effect": "Allow",
+                "Action": ["s3:GetBucketLocation"],
+                "Resource": [bucket_arn(bucket)]
+            },
+            {
+                "Sid": "ListTheRepositoryOnly",
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                "Resource": [bucket_arn(bucket)],
+                "Condition": { "StringLike": { "s3:prefix": [prefix, format!("{prefix}/*")] } }
+            },
+            {
+                "Sid": "UseTheRepository",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                "Resource": [format!("arn:aws:s3:::{bucket}/{prefix}/*")]
             }
         ]
     })
@@ -215,6 +265,10 @@ pub fn files(p: &ir::Platform, d: &ir::Destination, ns: &str) -> Vec<(String, St
     if let Some(a) = &d.app {
         out.push(("app-policy.json".to_owned(), pretty(&app_policy(&a.bucket))));
     }
+    for u in &d.snapshot_users {
+        let policy = snapshot_policy(&d.bucket, &snapshot_prefix(ns, &u.workload));
+        out.push((format!("{}-policy.json", u.user), pretty(&policy)));
+    }
     out.sort();
     out
 }
@@ -256,6 +310,13 @@ pub(crate) fn vars(
         out.push((
             "APP_PASSWORD".to_owned(),
             Var::Secret(a.password_secret.clone()),
+        ));
+    }
+    for (i, u) in d.snapshot_users.iter().enumerate() {
+        out.push((format!("SNAPSHOT_USER_{}", i + 1), text(&u.user)));
+        out.push((
+            format!("SNAPSHOT_PASSWORD_{}", i + 1),
+            Var::Secret(u.password_secret.clone()),
         ));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -341,7 +402,7 @@ mod tests {
             }
             seen += 1;
         }
-        assert_eq!(seen, 13, "the script's mc calls");
+        assert_eq!(seen, 16, "the script's mc calls");
     }
 
     #[test]
@@ -362,6 +423,37 @@ mod tests {
                 .iter()
                 .all(|a| !a.contains('*') && !a.contains("Delete"))
         );
+    }
+
+    #[test]
+    fn the_snapshot_policy_reaches_its_prefix_only() {
+        let p = snapshot_policy("b", "ns/es/snapshots");
+        let text = p.to_string();
+        for arn in text.split('"').filter(|w| w.starts_with("arn:")) {
+            assert!(
+                arn == "arn:aws:s3:::b" || arn == "arn:aws:s3:::b/ns/es/snapshots/*",
+                "{arn}"
+            );
+        }
+        let statements = p["Statement"].as_array().expect("statements");
+        for s in statements {
+            let on_bucket = s["Resource"][0] == "arn:aws:s3:::b";
+            let lists = s["Action"].to_string().contains("s3:List");
+            assert!(
+                !(on_bucket && lists && s["Condition"].is_null()),
+                "an unconditioned listing: {s}"
+            );
+        }
+        let actions: Vec<&str> = statements
+            .iter()
+            .flat_map(|s| s["Action"].as_array().into_iter().flatten())
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(actions.contains(&"s3:DeleteObject"), "{actions:?}");
+        for a in actions {
+            assert!(!a.contains('*') && a != "s3:DeleteObjectVersion", "{a}");
+            assert!(!DENIED_TO_BACKUPS[2..].contains(&a), "{a}");
+        }
     }
 
     #[test]

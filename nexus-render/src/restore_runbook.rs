@@ -18,7 +18,7 @@ pub(crate) fn restore_runbook(platform: &Platform) -> String {
     out
 }
 
-fn duration(seconds: u64) -> String {
+pub(crate) fn duration(seconds: u64) -> String {
     match seconds {
         s if s % 3600 == 0 => format!("{}h", s / 3600),
         s if s % 60 == 0 => format!("{}m", s / 60),
@@ -31,6 +31,10 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
         return;
     };
     let support = catalog::engine(engine).backup;
+    if support.snapshots() {
+        crate::es_runbook::section(out, platform, w);
+        return;
+    }
     let Some(method) = support.method() else {
         if let Some(gap) = support.gap() {
             let _ = writeln!(

@@ -14,7 +14,9 @@
 //! * one migration pod per service with a migration (a finished Job's pod no longer counts);
 //! * one backup pod per declared backup schedule (the CronJobs forbid overlapping runs),
 //!   and one restore pod with a fresh volume claim of the engine's size per backed-up
-//!   stateful workload (a restore is applied on demand, and must fit when it is);
+//!   stateful workload (a restore is applied on demand, and must fit when it is); an
+//!   engine that takes its own snapshots (Elasticsearch) has a setup pod and a restore
+//!   pod instead, and no restore volume (it restores into the running engine);
 //! * the WAL shipper beside each server of an engine with continuous archiving;
 //! * one volume claim per replica of a stateful workload with storage, at its size;
 //! * on the Gateway API edge, the gateway's proxy pods the controller runs in the
@@ -272,12 +274,21 @@ pub fn share(w: &Workload) -> Demand {
         };
         d.add_pods(job, 1);
     }
+    // An engine that takes its own snapshots runs a setup Job and restores into the
+    // running engine: two helper pods, no restore volume.
+    let snapshots = matches!(w.kind, crate::ir::WorkloadKind::Backing(e)
+        if crate::catalog::engine(e).backup.snapshots());
     if let Some(b) = &w.backup {
-        // Each schedule's pod, and the restore's.
-        d.add_pods(helper, 2 + u64::from(b.incremental.is_some()));
+        // Each schedule's pod, and the restore's (snapshots: the setup's and the restore's).
+        let pods = if snapshots {
+            2
+        } else {
+            2 + u64::from(b.incremental.is_some())
+        };
+        d.add_pods(helper, pods);
     }
     if let Some(s) = w.storage.as_ref().filter(|_| w.kind.is_stateful()) {
-        let n = u64::from(max_replicas(w)) + u64::from(w.backup.is_some());
+        let n = u64::from(max_replicas(w)) + u64::from(w.backup.is_some() && !snapshots);
         d.claims = n;
         d.storage = s.size.value.milli().saturating_mul(u128::from(n));
     }

@@ -193,7 +193,7 @@ pub(super) static NO_BACKUPS: Rule = Rule {
     title: "Compose runs no backups",
     severity: Info,
     enabled: true,
-    rationale: "Compose has no scheduler; nexus renders one per backed-up engine (a `NAME-backup` service running the engine's dump at the declared minutes, and an uploader) when the engine catalog can dump the engine, the `backup` block names a `destination` with credentials, and the engine keeps its data on a volume. Otherwise the Compose project takes no backups of it, whatever its `backup` block says.",
+    rationale: "Compose has no scheduler; nexus renders one per backed-up engine (a `NAME-backup` service running the engine's dump at the declared minutes, and an uploader) when the engine catalog can dump the engine, the `backup` block names a `destination` with credentials, and the engine keeps its data on a volume; for an engine that takes its own snapshots (Elasticsearch), one-shot services that set its repository up, when an in-cluster destination declares its snapshot user. Otherwise the Compose project takes no backups of it, whatever its `backup` block says.",
     fix: "Name a MinIO `destination` with credentials in the `backup` block and give the engine `storage`; for an engine nexus cannot dump, protect it outside the platform or run the Kubernetes target.",
     compliance: Compliance {
         cis: &[],
@@ -205,6 +205,21 @@ pub(super) static NO_BACKUPS: Rule = Rule {
         for w in &p.workloads {
             let Some(b) = &w.backup else { continue };
             let why = match w.kind {
+                // An engine's own snapshots are set up on a declared in-cluster destination
+                // that holds a snapshot user for it (as in Kubernetes).
+                nexus_spec::ir::WorkloadKind::Backing(engine)
+                    if nexus_spec::catalog::engine(engine).backup.snapshots() =>
+                {
+                    let set_up = b
+                        .destinations
+                        .iter()
+                        .filter_map(|n| p.backup_destination(&n.value))
+                        .any(|d| d.managed() && d.snapshot_user(&w.name.value).is_some());
+                    (!set_up).then(|| {
+                        "no in-cluster backup destination declares a snapshot user for it"
+                            .to_owned()
+                    })
+                }
                 nexus_spec::ir::WorkloadKind::Backing(engine) => {
                     match nexus_spec::catalog::engine(engine).backup.gap() {
                         Some(gap) => Some(format!("nexus cannot dump {engine}: {gap}")),

@@ -22,8 +22,8 @@ pub(super) static OFF_SITE: Rule = Rule {
     title: "Backups without an off-site copy",
     severity: Warning,
     enabled: true,
-    rationale: "Copies kept only in the cluster are lost with it: a deleted namespace, a lost storage backend, a compromised cluster admin or a region outage takes the data and every backup of it.",
-    fix: "Declare a backup destination outside the cluster (`spec.backupDestinations.<name>.endpoint`, a bucket in another region) and add it to `backup.destinations`.",
+    rationale: "Copies kept only in the cluster are lost with it: a deleted namespace, a lost storage backend, a compromised cluster admin or a region outage takes the data and every backup of it. Elasticsearch's snapshots are one such copy whatever the destinations say: nexus registers its repository on the in-cluster MinIO only, since a repository must delete and the off-site writer cannot.",
+    fix: "Declare a backup destination outside the cluster (`spec.backupDestinations.<name>.endpoint`, a bucket in another region) and add it to `backup.destinations`. For Elasticsearch, replicate the bucket's snapshot prefix off-site outside nexus (MinIO's bucket replication) and waive the finding with how.",
     compliance: Compliance {
         cis: &[],
         nsa: &[],
@@ -35,10 +35,30 @@ pub(super) static OFF_SITE: Rule = Rule {
             let Some(b) = &w.backup else { continue };
             let dests = destinations(p, b);
             // No destination at all is NX-AVL-009's finding.
-            if dests.is_empty() || dests.iter().any(|d| d.minio().is_none()) {
+            if dests.is_empty() {
                 continue;
             }
             let span = b.destinations.first().map_or(b.span, |d| d.span);
+            // An engine's own snapshot repository lives on the in-cluster MinIO only: a
+            // repository deletes its stale files and old snapshots, which an off-site
+            // writer may not (decision 0023).
+            let snapshots = matches!(w.kind, ir::WorkloadKind::Backing(e)
+                if nexus_spec::catalog::engine(e).backup.snapshots());
+            if snapshots {
+                out.add(
+                    &Subject::workload(w),
+                    span,
+                    format!(
+                        "the snapshots of `{}` stay in the cluster: nexus registers its snapshot repository on the in-cluster MinIO only",
+                        w.name.value
+                    ),
+                )
+                .label("no off-site repository");
+                continue;
+            }
+            if dests.iter().any(|d| d.minio().is_none()) {
+                continue;
+            }
             out.add(
                 &Subject::workload(w),
                 span,

@@ -81,7 +81,10 @@ fn archiving_switched_off_is_an_error_at_the_schedule() {
 fn a_stretched_schedule_is_an_error_at_its_line() {
     // Redis has no archive: its schedules are its recovery point. Dropping the half-hourly
     // snapshots leaves the daily one.
-    let text = changed("        incremental: \"0,30 * * * *\"\n", "");
+    let text = changed(
+        "        incremental: \"0,30 * * * *\"\n        full: \"45 2 * * *\"\n",
+        "        full: \"45 2 * * *\"\n",
+    );
     let found = misses(&lint(&text));
     let line = line_of(&text, "      engine: redis\n", "full: \"45 2 * * *\"");
     assert!(!found.is_empty());
@@ -90,7 +93,10 @@ fn a_stretched_schedule_is_an_error_at_its_line() {
         assert!(message.contains("up to 1d1m"), "{message}");
     }
     // Hourly snapshots are a minute short: the snapshot's own time is lost too.
-    let hourly = changed("\"0,30 * * * *\"", "\"30 * * * *\"");
+    let hourly = changed(
+        "\"0,30 * * * *\"\n        full: \"45 2 * * *\"",
+        "\"30 * * * *\"\n        full: \"45 2 * * *\"",
+    );
     assert_eq!(
         misses(&lint(&hourly)).len(),
         1,
@@ -156,7 +162,10 @@ fn the_policy_rpo_counts_archiving_like_the_declared_one() {
 #[test]
 fn one_cause_gives_one_finding() {
     // A declared rpo the schedules cannot keep is NX-AVL-020's error only.
-    let text = changed("        incremental: \"0,30 * * * *\"\n", "");
+    let text = changed(
+        "        incremental: \"0,30 * * * *\"\n        full: \"45 2 * * *\"\n",
+        "        full: \"45 2 * * *\"\n",
+    );
     let r = lint(&text);
     assert!(!misses(&r).is_empty());
     assert_eq!(findings_of(&r, "NX-AVL-008"), []);
@@ -178,4 +187,22 @@ fn one_cause_gives_one_finding() {
         );
     }
     assert_eq!(misses(&lint(&loose)), []);
+}
+
+#[test]
+fn elasticsearch_snapshots_are_judged_by_their_schedules() {
+    // Elasticsearch takes its own snapshots on the spec's schedules: hourly ones are a
+    // minute short of the hour, as for a dump.
+    let es = "      engine: elasticsearch\n";
+    let text = changed(
+        "        incremental: \"0,30 * * * *\"\n        full: \"30 2 * * *\"",
+        "        incremental: \"0 * * * *\"\n        full: \"30 2 * * *\"",
+    );
+    let found = misses(&lint(&text));
+    let line = line_of(&text, es, "incremental: \"0 * * * *\"");
+    assert!(!found.is_empty());
+    for (object, at, message) in &found {
+        assert_eq!((object.as_str(), *at), ("elasticsearch", line), "{message}");
+        assert!(message.contains("up to 1h1m"), "{message}");
+    }
 }

@@ -127,7 +127,7 @@ fn helper_deploy() -> Option<Deploy> {
     })
 }
 
-fn bind(source: String, target: &str, read_only: bool) -> Mount {
+pub(super) fn bind(source: String, target: &str, read_only: bool) -> Mount {
     Mount {
         kind: "bind".into(),
         source,
@@ -176,7 +176,13 @@ fn engine_environment(
 
 /// A helper service of `w`: its labels with `role`, its hardening and the helpers'
 /// resources, networks from `topology` (none when it reaches nothing).
-fn helper(w: &ir::Workload, svc: &Service, image: String, script: &str, role: &str) -> Service {
+pub(super) fn helper(
+    w: &ir::Workload,
+    svc: &Service,
+    image: String,
+    script: &str,
+    role: &str,
+) -> Service {
     let mut s = Service {
         image,
         entrypoint: Some(vec!["/bin/sh".into(), format!("/scripts/{script}")]),

@@ -23,13 +23,15 @@
 //!
 //! PostgreSQL's WAL archiving is rendered as in Kubernetes (see `compose/archive.rs`), and so
 //! are scheduled backups (a scheduler service per backed-up engine, see `compose/schedule.rs`) and
-//! restores (services under the profile `restore`; see `compose/backup.rs`). Not rendered
+//! restores (services under the profile `restore`; see `compose/backup.rs`); Elasticsearch
+//! takes its own snapshots, set up by one-shot services (see `compose/es_snapshots.rs`). Not rendered
 //! for Compose: autoscaling and disruption budgets, and `hostPort` bindings (only the gateway publishes
 //! ports). Stateful workloads run one container, whatever their replica count.
 
 mod archive;
 mod backup;
 mod dotenv;
+mod es_snapshots;
 mod gateway;
 mod grafana;
 mod health;
@@ -184,6 +186,15 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         }
         backup_volumes.extend(backups.volumes.into_iter().map(|v| (v, w)));
         companions.extend(backups.services);
+        if let Some(snapshots) = es_snapshots::render(p, w, &mut svc, &topology)? {
+            for (secret, user) in &snapshots.secrets {
+                if let Some(s) = p.secret(secret) {
+                    note_secret(&mut vars, s, user);
+                }
+            }
+            extra_files.extend(snapshots.files);
+            companions.extend(snapshots.services);
+        }
         if let Some(m) = &w.migration {
             let job = migration(w, m, &svc, &topology);
             let job_name = nexus_spec::names::derived(name, nexus_spec::names::MIGRATE);

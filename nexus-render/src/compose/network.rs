@@ -101,6 +101,7 @@ impl Topology {
         // destination, a restore into the running engine (RabbitMQ) the engine.
         for w in &p.workloads {
             edges.extend(super::backup::edges(p, w));
+            edges.extend(super::es_snapshots::edges(p, w));
         }
         if let (Some(g), Some(gw)) = (gateway, &p.gateway) {
             for r in &gw.routes {

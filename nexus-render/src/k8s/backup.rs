@@ -54,6 +54,9 @@ pub(crate) fn rendered(p: &ir::Platform, w: &ir::Workload) -> bool {
 /// Why the backups of `w` are not rendered, when it has a backup block that cannot be.
 pub(crate) fn unsupported(p: &ir::Platform, w: &ir::Workload) -> Option<String> {
     w.backup.as_ref()?;
+    if crate::es_snapshots::plan(p, w).is_some() {
+        return None;
+    }
     plan(p, w).err()
 }
 

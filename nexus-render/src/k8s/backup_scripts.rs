@@ -280,10 +280,14 @@ pub(crate) fn archive_command(spool: &str) -> String {
     )
 }
 
+/// Why an engine that takes its own snapshots has no dump.
+pub(crate) const SNAPSHOTS_ELSEWHERE: &str = "it takes its own snapshots, which need an in-cluster backup destination declaring a snapshot user for it";
+
 /// How `engine` is dumped, if the engine catalog says nexus can back it up.
 pub(crate) fn dump(engine: Engine) -> Result<Dump, &'static str> {
     let method = match catalog::engine(engine).backup {
         BackupSupport::Dump(m) => m,
+        BackupSupport::Snapshots => return Err(SNAPSHOTS_ELSEWHERE),
         BackupSupport::Unsupported(why) => return Err(why),
     };
     let (script, restore, fresh_volume) = scripts(method.tool);

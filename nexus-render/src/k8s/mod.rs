@@ -61,6 +61,8 @@ pub(crate) mod backup_scripts;
 mod contract;
 mod custom_resource;
 mod env;
+mod es_backup;
+mod es_snapshot;
 mod gateway_api;
 mod gateway_policies;
 mod ingress;
@@ -87,6 +89,7 @@ mod yaml_stream;
 pub use backup::UNSUPPORTED_ANNOTATION as BACKUP_ANNOTATION;
 pub use backup_scripts::{MC_IMAGE, RCLONE_IMAGE};
 pub use env::SECRET_VAR_PREFIX;
+pub use es_snapshot::{ES_KEYSTORE, ES_SNAPSHOT_RESTORE, ES_SNAPSHOT_SETUP, slm_schedule};
 pub use gateway_api::GATEWAY_API_VERSION;
 pub use gateway_policies::NGF_POLICY_API_VERSION;
 pub use keda::SCALED_OBJECT_API_VERSION;
@@ -175,6 +178,15 @@ fn render_workload(
     }
     if let Some(docs) = backup::render(ctx, w, flows)? {
         files.push((Section::Backups, (format!("60-backups/{name}.yaml"), docs)));
+    }
+    if let Some(docs) = es_backup::render(ctx, w, flows)? {
+        files.push((Section::Backups, (format!("60-backups/{name}.yaml"), docs)));
+    }
+    if let Some(docs) = es_backup::restore(ctx, w)? {
+        files.push((
+            Section::Restore,
+            (format!("{}/{name}.yaml", restore::DIR), docs),
+        ));
     }
     if let Some(docs) = restore::render(ctx, w)? {
         files.push((

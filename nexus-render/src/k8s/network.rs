@@ -20,7 +20,9 @@
 //! * the KEDA operator reaches the RabbitMQ whose queue a service scales on, on its client
 //!   ports;
 //! * a backup job reaches the port its dump tool uses on the service it backs up, and the
-//!   S3 port of the MinIO it writes to.
+//!   S3 port of the MinIO it writes to;
+//! * Elasticsearch's nodes reach the S3 port of the MinIO holding their snapshot
+//!   repository, and its backup pods (the setup and restore Jobs) its HTTP port.
 //!
 //! Pod groups are told apart by `app.kubernetes.io/name`: `<workload>` for its servers,
 //! `<workload>-migrate` for its migration, `<workload>-backup` for its backups.
@@ -217,6 +219,22 @@ impl Flows {
                 }
                 if !off_site.is_empty() {
                     f.allow_out(name, Peer::Outside, off_site);
+                }
+            }
+        }
+        // Elasticsearch's nodes write their snapshots to the MinIO; its backup pods (the
+        // setup and the restore) reach its HTTP port.
+        for w in &p.workloads {
+            let Some(s) = crate::es_snapshots::plan(p, w) else {
+                continue;
+            };
+            for (from, to) in [
+                (w.name.value.clone(), s.minio),
+                (backup_group(&w.name.value), w),
+            ] {
+                if let Some(port) = to.main_port() {
+                    let ports = Ports::from([(port.port.value, protocol(port.protocol))]);
+                    f.allow(Peer::Pods(from), to, ports);
                 }
             }
         }

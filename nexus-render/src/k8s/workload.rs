@@ -65,6 +65,8 @@ struct Pod<'a> {
     init: Vec<Container>,
     /// What backups add to the pod (PostgreSQL's archiving).
     additions: Option<archive::Additions>,
+    /// The scripts' volume of Elasticsearch's snapshots (its keystore step).
+    snapshot_volume: Option<k8s_openapi::api::core::v1::Volume>,
 }
 
 /// The main container of a workload.
@@ -118,6 +120,7 @@ impl Pod<'_> {
         }
         containers.insert(0, c);
         let mut spec = pod::pod_spec(&w.name.value, &w.security, containers, &self.mounts);
+        extra_volumes.extend(self.snapshot_volume.clone());
         if !extra_volumes.is_empty() {
             spec.volumes
                 .get_or_insert_with(Vec::new)
@@ -200,10 +203,18 @@ pub(crate) fn render(
         (None, _) => {}
     }
     mounts.security(&w.security, data_path);
-    let init = contract::apply(w, &mut mounts);
+    let mut init = contract::apply(w, &mut mounts);
+    let mut env_vars = env.vars;
+    let snapshots = super::es_backup::pod_additions(ctx, w, &mounts);
+    let snapshot_volume = snapshots.map(|a| {
+        init.push(a.init);
+        env_vars.extend(a.env);
+        a.volume
+    });
     let pod = Pod {
         w,
-        env: env.vars,
+        env: env_vars,
+        snapshot_volume,
         checksum: (!config_bytes.is_empty()).then(|| sha256_hex(config_bytes.as_bytes())),
         mounts,
         init,

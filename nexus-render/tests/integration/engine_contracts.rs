@@ -205,8 +205,8 @@ fn memory_settings_follow_the_declared_limit() {
     assert_eq!(shm["emptyDir"]["medium"], "Memory");
 
     let text = std::fs::read_to_string(nexus_spec()).unwrap().replace(
-        "limits: { cpu: \"2\", memory: 4Gi }\n      storage: { size: 50Gi }\n      backup:\n        incremental: \"0 * * * *\"\n        full: \"30 2 * * *\"",
-        "limits: { cpu: \"2\", memory: 8Gi }\n      storage: { size: 50Gi }\n      backup:\n        incremental: \"0 * * * *\"\n        full: \"30 2 * * *\"",
+        "limits: { cpu: \"2\", memory: 4Gi }\n      storage: { size: 50Gi }\n      # Snapshots (Elasticsearch's own",
+        "limits: { cpu: \"2\", memory: 8Gi }\n      storage: { size: 50Gi }\n      # Snapshots (Elasticsearch's own",
     );
     let bigger = render(&Spec::from_str("bigger.yaml", &text).unwrap(), "production");
     let es = docs(&bigger, "20-data/elasticsearch.yaml");

@@ -1,6 +1,8 @@
 //! Which engines get backup jobs is the engine catalog's decision: every engine whose row
 //! has a backup method gets its CronJobs, every other gets none and a `nexus.dev/backup`
-//! annotation on its StatefulSet saying why (which the lint reports as a finding).
+//! annotation on its StatefulSet saying why (which the lint reports as a finding). An
+//! engine that takes its own snapshots gets no CronJob (`es_snapshot_rendered` tests its
+//! setup on a declared destination).
 
 use crate::support::k8s as k8s_support;
 
@@ -80,6 +82,14 @@ fn the_catalog_decides_which_engines_get_backup_jobs() {
             catalog::BackupSupport::Dump(_) => {
                 assert_eq!(cron_jobs, 2, "{engine}: a full and an incremental CronJob");
                 assert!(!annotated, "{engine}: backed up, so no annotation");
+            }
+            catalog::BackupSupport::Snapshots => {
+                // The engine's own snapshots need a declared in-cluster destination with a
+                // snapshot user; a MinIO named directly has none, and the annotation says so.
+                assert!(jobs.is_none(), "{engine}: no backup file");
+                assert_eq!(cron_jobs, 0, "{engine}: no CronJob");
+                assert!(annotated, "{engine}: the StatefulSet says why");
+                assert!(statefulset.contains("snapshot user"), "{engine}");
             }
             catalog::BackupSupport::Unsupported(why) => {
                 assert!(jobs.is_none(), "{engine}: no backup file");

@@ -15,6 +15,8 @@ mod engine_contracts;
 mod engines_contract;
 mod engines_harness;
 mod engines_real;
+mod es_snapshot;
+mod es_snapshot_rendered;
 mod k8s_backups;
 mod k8s_blue_green;
 mod k8s_conformance;

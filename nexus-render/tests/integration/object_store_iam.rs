@@ -11,7 +11,9 @@
 //! ids, where MinIO's access key is the user name).
 //!
 //! Asserted: the dump reaches both buckets; the backup user cannot delete it on either;
-//! the backend user cannot list, read or write the backup bucket and can use its own.
+//! the backend user cannot list, read or write the backup bucket and can use its own;
+//! Elasticsearch's snapshot user (its rendered policy) writes, reads and deletes under its
+//! repository's prefix and cannot read, write or delete beside it.
 //! Every process started is killed by its guard, also when the test fails.
 
 use crate::support::engine as engine_support;
@@ -31,7 +33,7 @@ const TEST: &str = "object_store_iam";
 /// unauthenticated requests need not be exact). Prints the users' keys as JSON.
 const SETUP: &str = r#"
 import json, sys, boto3, botocore
-a, b, backup_bucket, offsite_bucket, app_bucket, lock_days, backup_policy, app_policy, lifecycle = sys.argv[1:10]
+a, b, backup_bucket, offsite_bucket, app_bucket, lock_days, backup_policy, app_policy, lifecycle, snapshots_policy = sys.argv[1:11]
 def c(kind, url, key="root", secret="root"):
     return boto3.client(kind, endpoint_url=url, region_name="us-east-1",
         aws_access_key_id=key, aws_secret_access_key=secret)
@@ -57,7 +59,8 @@ stored = s3.get_bucket_lifecycle_configuration(Bucket=backup_bucket)["Rules"]
 assert len(stored) == len(rules["Rules"]), (stored, rules)
 s3.create_bucket(Bucket=app_bucket)
 text = open(backup_policy).read()
-keys = {"backup": user(a, "nexus-backup", text), "app": user(a, "nexus-backend", open(app_policy).read())}
+keys = {"backup": user(a, "nexus-backup", text), "app": user(a, "nexus-backend", open(app_policy).read()),
+    "snapshots": user(a, "elasticsearch-snapshots", open(snapshots_policy).read())}
 s3b = c("s3", b)
 s3b.create_bucket(Bucket=offsite_bucket)
 s3b.put_bucket_versioning(Bucket=offsite_bucket, VersioningConfiguration={"Status": "Enabled"})
@@ -115,6 +118,29 @@ t("write own", lambda: s3.put_object(Bucket=app_bucket, Key="doc", Body=b"eviden
 t("list own", lambda: s3.list_objects_v2(Bucket=app_bucket))
 t("read own", lambda: s3.get_object(Bucket=app_bucket, Key="doc")["Body"].read())
 t("delete own", lambda: s3.delete_object(Bucket=app_bucket, Key="doc"))
+"#;
+
+/// The snapshot repository user's view (Elasticsearch's S3 client), printed as
+/// `operation: ok|denied` lines: its prefix, then the bucket outside it.
+const SNAPSHOTS: &str = r#"
+import sys, boto3, botocore
+url, key, secret, bucket, prefix, backup_object = sys.argv[1:7]
+s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+    aws_access_key_id=key, aws_secret_access_key=secret)
+def t(name, f):
+    try:
+        f()
+        print(f"{name}: ok")
+    except botocore.exceptions.ClientError as e:
+        code = e.response["Error"]["Code"]
+        print(f"{name}: {'denied' if code in ('AccessDenied', '403') else code}")
+blob = f"{prefix}/tests-verify/master.dat"
+t("write own", lambda: s3.put_object(Bucket=bucket, Key=blob, Body=b"verify"))
+t("read own", lambda: s3.get_object(Bucket=bucket, Key=blob)["Body"].read())
+t("delete own", lambda: s3.delete_object(Bucket=bucket, Key=blob))
+t("read backup", lambda: s3.get_object(Bucket=bucket, Key=backup_object)["Body"].read())
+t("write beside", lambda: s3.put_object(Bucket=bucket, Key=backup_object + ".x", Body=b"x"))
+t("delete backup", lambda: s3.delete_object(Bucket=bucket, Key=backup_object))
 "#;
 
 fn free_port() -> u16 {
@@ -293,7 +319,14 @@ fn backup_user_writes_both_copies_and_cannot_delete_backend_user_stays_in_its_bu
     for sub in ["scripts", "backup", "setup"] {
         std::fs::create_dir_all(d.join(sub)).expect("mkdir");
     }
-    for f in ["backup-policy.json", "app-policy.json", "lifecycle.json"] {
+    let snapshot_user = var(&setup_env, "SNAPSHOT_USER_1");
+    let snapshots_policy = format!("{snapshot_user}-policy.json");
+    for f in [
+        "backup-policy.json",
+        "app-policy.json",
+        "lifecycle.json",
+        snapshots_policy.as_str(),
+    ] {
         std::fs::write(d.join("setup").join(f), data(setup_cm, f)).expect("write");
     }
     for f in ["rclone.sh", "upload.sh"] {
@@ -318,6 +351,7 @@ fn backup_user_writes_both_copies_and_cannot_delete_backend_user_stays_in_its_bu
             &setup("backup-policy.json"),
             &setup("app-policy.json"),
             &setup("lifecycle.json"),
+            &setup(&snapshots_policy),
         ],
     );
     assert!(
@@ -403,4 +437,51 @@ fn backup_user_writes_both_copies_and_cannot_delete_backend_user_stays_in_its_bu
         ],
         "{out}"
     );
+
+    // Elasticsearch's snapshot user: everything under its repository's prefix, deletes
+    // included; nothing beside it (the backup copied above stays). Listing is not probed:
+    // moto ignores the policy's `s3:prefix` condition (a listing of the whole bucket is
+    // allowed) and refuses the signature of a listing with a prefix holding `/`; the
+    // condition is checked by `minio_setup`'s unit test.
+    let ns = prefix.split('/').next().expect("the namespace");
+    let repository = format!("{ns}/elasticsearch/snapshots");
+    let (ok, out) = python(
+        &venv_bin,
+        SNAPSHOTS,
+        &[
+            &url_a,
+            &key("snapshots", "id"),
+            &key("snapshots", "secret"),
+            &backup_bucket,
+            &repository,
+            &object,
+        ],
+    );
+    assert!(ok, "{out}");
+    let got: Vec<&str> = out.lines().filter(|l| l.contains(": ")).collect();
+    assert_eq!(
+        got,
+        [
+            "write own: ok",
+            "read own: ok",
+            "delete own: ok",
+            "read backup: denied",
+            "write beside: denied",
+            "delete backup: denied",
+        ],
+        "{out}"
+    );
+    // The backup is still there, read by its writer.
+    let (ok, out) = python(
+        &venv_bin,
+        WRITER,
+        &[
+            &url_a,
+            &key("backup", "id"),
+            &key("backup", "secret"),
+            &backup_bucket,
+            &object,
+        ],
+    );
+    assert!(ok && out.contains("read: a base backup"), "{out}");
 }

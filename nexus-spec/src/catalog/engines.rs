@@ -207,9 +207,7 @@ const ELASTICSEARCH: Component = Component {
     }),
     args: &[],
     wait: None,
-    backup: BackupSupport::Unsupported(
-        "its snapshots need an S3 repository with keystore credentials on every node",
-    ),
+    backup: BackupSupport::Snapshots,
 };
 
 const NEO4J: Component = Component {

@@ -181,6 +181,11 @@ impl Archive {
 pub enum BackupSupport {
     /// It renders backup jobs that work this way.
     Dump(BackupMethod),
+    /// The engine takes its own snapshots into an S3 repository on the in-cluster MinIO,
+    /// on the spec's schedules (Elasticsearch's snapshot lifecycle policies; decision
+    /// 0023): nexus renders the repository's setup, its credentials and the restore, no
+    /// dump. The recovery point is the longest gap between two scheduled snapshots.
+    Snapshots,
     /// It renders none: a `backup` block is not carried out. The text says why, as a
     /// clause that reads after "`nexus cannot back up ENGINE yet`" (no full stop).
     Unsupported(&'static str),
@@ -191,14 +196,19 @@ impl BackupSupport {
     pub fn method(self) -> Option<BackupMethod> {
         match self {
             BackupSupport::Dump(m) => Some(m),
-            BackupSupport::Unsupported(_) => None,
+            BackupSupport::Snapshots | BackupSupport::Unsupported(_) => None,
         }
+    }
+
+    /// Whether the engine takes its own snapshots (no dump job).
+    pub fn snapshots(self) -> bool {
+        matches!(self, BackupSupport::Snapshots)
     }
 
     /// Why nexus cannot back the component up, when it cannot.
     pub fn gap(self) -> Option<&'static str> {
         match self {
-            BackupSupport::Dump(_) => None,
+            BackupSupport::Dump(_) | BackupSupport::Snapshots => None,
             BackupSupport::Unsupported(why) => Some(why),
         }
     }

@@ -44,6 +44,17 @@ pub struct AppBucket {
     pub password_secret: String,
 }
 
+/// The user an Elasticsearch snapshot repository writes with on the in-cluster MinIO.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotUser {
+    /// The Elasticsearch workload.
+    pub workload: String,
+    /// The user (`<workload>-snapshots`).
+    pub user: String,
+    /// The secret holding its password.
+    pub password_secret: String,
+}
+
 /// A backup destination.
 #[derive(Debug, Clone)]
 pub struct Destination {
@@ -61,6 +72,8 @@ pub struct Destination {
     pub object_lock_days: Option<u32>,
     /// The application's bucket and user on the same MinIO.
     pub app: Option<AppBucket>,
+    /// The users of Elasticsearch snapshot repositories, sorted by workload.
+    pub snapshot_users: Vec<SnapshotUser>,
 }
 
 impl Destination {
@@ -81,7 +94,17 @@ impl Destination {
         if let Some(a) = &self.app {
             out.push(&a.password_secret);
         }
+        out.extend(
+            self.snapshot_users
+                .iter()
+                .map(|u| u.password_secret.as_str()),
+        );
         out
+    }
+
+    /// The snapshot user of the Elasticsearch `workload`, when the destination has one.
+    pub fn snapshot_user(&self, workload: &str) -> Option<&SnapshotUser> {
+        self.snapshot_users.iter().find(|u| u.workload == workload)
     }
 
     /// Whether nexus's setup step owns the bucket (a declared in-cluster destination).

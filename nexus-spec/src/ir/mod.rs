@@ -12,7 +12,7 @@ mod gateway;
 mod workload;
 
 pub use alerting::{Alerting, Receiver, SeverityRoute};
-pub use destination::{AccessKey, AppBucket, Destination, Place};
+pub use destination::{AccessKey, AppBucket, Destination, Place, SnapshotUser};
 pub use gateway::{
     Gateway, GatewayTls, Header, Hsts, KubernetesEdge, NginxGateway, Rate, RateLimit, Route,
 };

@@ -306,12 +306,16 @@ impl Backup {
     /// that the engine has, the archive's bound (the engine's segment timeout plus the
     /// shipping interval); otherwise the longest gap between two scheduled runs (full and
     /// incremental together) plus the run itself, counted as one minute (cron's
-    /// resolution). `None` when the engine cannot be backed up; `u64::MAX` when the
+    /// resolution); an engine's own snapshots likewise. `None` when the engine cannot be
+    /// backed up; `u64::MAX` when the
     /// schedules fire at most once a year.
     pub fn recovery_point_seconds(&self, engine: crate::model::Engine) -> Option<u64> {
-        let method = crate::catalog::engine(engine).backup.method()?;
+        let support = crate::catalog::engine(engine).backup;
+        if support.gap().is_some() {
+            return None;
+        }
         if self.continuous.value
-            && let Some(a) = method.archive
+            && let Some(a) = support.method().and_then(|m| m.archive)
         {
             return Some(a.recovery_point_seconds());
         }

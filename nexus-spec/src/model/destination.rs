@@ -1,5 +1,7 @@
 //! Backup destinations: object stores that backups are copied to, by name.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +38,21 @@ pub struct BackupDestination {
     /// setup step creates both; the user can use that bucket and nothing else).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<AppBucket>,
+    /// In the cluster: the users Elasticsearch snapshot repositories write with, by the
+    /// name of the backed-up Elasticsearch. The setup step creates `<name>-snapshots`,
+    /// allowed to read, write, list and delete under `<namespace>/<name>/snapshots/` only
+    /// (a repository deletes its own stale files and old snapshots; the bucket's versioning
+    /// keeps what it deletes). Every Elasticsearch backed up here needs one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub snapshot_users: BTreeMap<Name, SnapshotUser>,
+}
+
+/// The user an Elasticsearch snapshot repository writes with on the in-cluster MinIO.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotUser {
+    /// The secret holding its password (secret key).
+    pub password_secret: Name,
 }
 
 /// The credentials of a backup destination: an access key (a user name nexus creates, in

@@ -25,7 +25,7 @@ pub use common::{
     ResourceFigures, Resources, Rollout, RolloutStrategy, Seccomp, Security, Slot, SlotSpec,
     Storage, TcpProbe, Tier,
 };
-pub use destination::{AppBucket, BackupDestination, DestinationCredentials};
+pub use destination::{AppBucket, BackupDestination, DestinationCredentials, SnapshotUser};
 pub use edge::{EdgeController, EdgeKind, KubernetesEdge};
 pub use environment::{Environment, GatewayOverlay, MonitoringOverlay, Quota, WorkloadOverlay};
 pub use gateway::{Gateway, Headers, Hsts, NginxSettings, RateLimit, Route, Tls, TlsVersion};

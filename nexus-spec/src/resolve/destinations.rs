@@ -31,7 +31,8 @@ pub(crate) fn destinations(
     let mut owners = BTreeSet::new();
     for (name, d) in &spec.backup_destinations {
         ctx.name(name, "backup destination name", values::name::dns1123_label);
-        if let Some(dest) = declared(ctx, name, d, &minios, secrets) {
+        if let Some(mut dest) = declared(ctx, name, d, &minios, secrets) {
+            dest.snapshot_users = snapshot_users(ctx, d, workloads, secrets);
             if let Some(m) = d.minio.as_ref().filter(|m| !owners.insert(m.value.clone())) {
                 ctx.error(
                     codes::DUPLICATE_NAME,
@@ -66,12 +67,90 @@ pub(crate) fn destinations(
                     secret_key_secret: c.password_secret.value.clone(),
                     object_lock_days: None,
                     app: None,
+                    snapshot_users: Vec::new(),
                 });
             }
         }
     }
     out.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    for w in workloads {
+        needs_snapshot_user(ctx, w, &out);
+    }
     out
+}
+
+/// The suffix of an Elasticsearch snapshot repository's MinIO user (`elasticsearch-snapshots`).
+const SNAPSHOT_USER_SUFFIX: &str = "-snapshots";
+
+/// The snapshot users of an in-cluster destination: each names a backed-up Elasticsearch.
+fn snapshot_users(
+    ctx: &mut Resolver,
+    d: &BackupDestination,
+    workloads: &[ir::Workload],
+    secrets: &[ir::Secret],
+) -> Vec<ir::SnapshotUser> {
+    let mut out = Vec::new();
+    for (es, u) in &d.snapshot_users {
+        if d.minio.is_none() {
+            outside_only(ctx, es.span, "snapshotUsers");
+            continue;
+        }
+        let candidates = workloads
+            .iter()
+            .filter(|w| w.kind == WorkloadKind::Backing(Engine::Elasticsearch));
+        if !candidates.clone().any(|w| w.name.value == es.value) {
+            ctx.unresolved(
+                codes::UNRESOLVED_REFERENCE,
+                es,
+                "Elasticsearch backing service",
+                candidates.map(|w| w.name.value.as_str()),
+            );
+            continue;
+        }
+        let user = crate::names::derived(&es.value, SNAPSHOT_USER_SUFFIX);
+        if !ctx.name(
+            &Spanned::new(user.clone(), es.span),
+            "snapshot user name",
+            self::user,
+        ) || !secret(ctx, &u.password_secret, secrets)
+        {
+            continue;
+        }
+        out.push(ir::SnapshotUser {
+            workload: es.value.clone(),
+            user,
+            password_secret: u.password_secret.value.clone(),
+        });
+    }
+    out
+}
+
+/// A backed-up Elasticsearch writes its snapshots with its own user on each in-cluster
+/// destination nexus sets up: one must be declared there.
+fn needs_snapshot_user(ctx: &mut Resolver, w: &ir::Workload, dests: &[ir::Destination]) {
+    let (Some(b), WorkloadKind::Backing(Engine::Elasticsearch)) = (&w.backup, w.kind) else {
+        return;
+    };
+    for n in &b.destinations {
+        let Some(d) = dests.iter().find(|d| d.name.value == n.value) else {
+            continue;
+        };
+        if d.managed() && d.snapshot_user(&w.name.value).is_none() {
+            ctx.error(
+                codes::INVALID_VALUE,
+                n.span,
+                format!(
+                    "`{}` snapshots to `{}`, which declares no snapshot user for it",
+                    w.name.value, n.value
+                ),
+                "no user to write the snapshot repository with",
+                format!(
+                    "add `snapshotUsers: {{ {}: {{ passwordSecret: <secret> }} }}` to `spec.backupDestinations.{}`",
+                    w.name.value, n.value
+                ),
+            );
+        }
+    }
 }
 
 /// Checks the names of one backup's destinations.
@@ -231,6 +310,7 @@ fn declared(
         None => None,
     };
     ok.then(|| ir::Destination {
+        snapshot_users: Vec::new(),
         name: name.clone(),
         place,
         bucket: d.bucket.value.clone(),

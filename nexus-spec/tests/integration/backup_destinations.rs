@@ -74,8 +74,17 @@ fn the_nexus_spec_copies_every_backup_in_the_cluster_and_off_site() {
     );
     assert_eq!(
         minio.secrets(),
-        ["minio-backup-password", "minio-app-password"]
+        [
+            "minio-backup-password",
+            "minio-app-password",
+            "minio-snapshots-password"
+        ]
     );
+    let es = minio
+        .snapshot_user("elasticsearch")
+        .expect("a snapshot user");
+    assert_eq!(es.user, "elasticsearch-snapshots");
+    assert!(offsite.snapshot_users.is_empty());
     for w in p.workloads.iter().filter(|w| w.backup.is_some()) {
         let b = w.backup.as_ref().expect("backup");
         let d: Vec<&str> = b.destinations.iter().map(|d| d.value.as_str()).collect();
@@ -161,6 +170,44 @@ fn destination_mistakes_are_errors_where_they_are_written() {
         );
         assert_eq!(line, line_of(&t, at), "{to}: {msg}");
     }
+}
+
+#[test]
+fn a_backed_up_elasticsearch_needs_its_snapshot_user_on_the_in_cluster_store() {
+    let line =
+        "      snapshotUsers: { elasticsearch: { passwordSecret: minio-snapshots-password } }\n";
+    let t = edit(&text(), line, "");
+    let (code, at, msg) = error(&t);
+    assert_eq!(code, codes::INVALID_VALUE);
+    let es = t.find("    elasticsearch:\n").expect("elasticsearch");
+    let dests = t[es..]
+        .find("destinations: [minio")
+        .expect("its destinations")
+        + es;
+    let expected = u32::try_from(t[..dests].matches('\n').count() + 1).expect("line");
+    assert_eq!(at, expected, "{msg}");
+    assert!(msg.contains("snapshotUsers: { elasticsearch:"), "{msg}");
+
+    // A name that is no Elasticsearch: an unresolved reference there (and the
+    // Elasticsearch still lacks its user).
+    let t = edit(
+        &text(),
+        "snapshotUsers: { elasticsearch:",
+        "snapshotUsers: { elastic:",
+    );
+    let d = resolve(&t).expect_err("errors");
+    let e = d
+        .iter()
+        .find(|e| e.code == codes::UNRESOLVED_REFERENCE)
+        .expect("an unresolved reference");
+    let at = e.labels.first().map_or(0, |l| l.span.line);
+    assert_eq!(at, line_of(&t, "elastic: {"), "{}", e.message);
+    let help = e.help.clone().unwrap_or_default();
+    assert!(
+        format!("{} {help}", e.message).contains("elasticsearch"),
+        "{} / {help}",
+        e.message
+    );
 }
 
 #[test]

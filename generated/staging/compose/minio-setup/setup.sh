@@ -25,4 +25,13 @@ if [ -n "${APP_BUCKET:-}" ]; then
   m admin user add root "$APP_USER" "$APP_PASSWORD"
   m admin policy attach root "$APP_USER" --user "$APP_USER"
 fi
+# Snapshot users ($SNAPSHOT_USER_1, $SNAPSHOT_PASSWORD_1, ...): an Elasticsearch repository
+# each, which may delete under its own prefix only.
+i=1
+while eval "user=\${SNAPSHOT_USER_$i:-} password=\${SNAPSHOT_PASSWORD_$i:-}"; [ -n "$user" ]; do
+  m admin policy create root "$user" "/setup/$user-policy.json"
+  m admin user add root "$user" "$password"
+  m admin policy attach root "$user" --user "$user"
+  i=$((i + 1))
+done
 echo "setup: done"
