@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use nexus_spec::ir::{Platform, Workload, WorkloadKind};
 
-use crate::restore_runbook::duration;
+use crate::restore_runbook::{Objectives, duration};
 
 /// Writes the section of `w` into `out`; nothing when its snapshots are not set up.
 pub(crate) fn section(out: &mut String, platform: &Platform, w: &Workload) {
@@ -28,18 +28,7 @@ pub(crate) fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let ns = &platform.namespace.value;
     let name = &w.name.value;
     let repo = &s.dest.name.value;
-    let objective = |label: &str, v: Option<u64>| {
-        v.map_or_else(
-            || format!("{label} not declared"),
-            |s| format!("{label} {}", duration(s)),
-        )
-    };
-    let rpo = objective("RPO", b.rpo_seconds.as_ref().map(|r| r.value));
-    let rto = objective("RTO", b.rto_seconds.as_ref().map(|r| r.value));
-    let worst = b
-        .recovery_point_seconds(engine)
-        .filter(|s| *s != u64::MAX)
-        .map_or_else(|| "unbounded".to_owned(), duration);
+    let Objectives { rpo, rto, worst } = Objectives::of(b, engine);
     let policies = s
         .policies()
         .iter()

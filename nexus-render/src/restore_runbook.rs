@@ -18,6 +18,35 @@ pub(crate) fn restore_runbook(platform: &Platform) -> String {
     out
 }
 
+/// A section heading's recovery objectives, as the README words them.
+pub(crate) struct Objectives {
+    /// "RPO 1h", or "RPO not declared".
+    pub(crate) rpo: String,
+    /// "RTO 4h", or "RTO not declared".
+    pub(crate) rto: String,
+    /// The worst-case recovery point the mechanism gives, or "unbounded".
+    pub(crate) worst: String,
+}
+
+impl Objectives {
+    pub(crate) fn of(b: &nexus_spec::ir::Backup, engine: nexus_spec::model::Engine) -> Self {
+        let objective = |label: &str, v: Option<u64>| {
+            v.map_or_else(
+                || format!("{label} not declared"),
+                |s| format!("{label} {}", duration(s)),
+            )
+        };
+        Self {
+            rpo: objective("RPO", b.rpo_seconds.as_ref().map(|r| r.value)),
+            rto: objective("RTO", b.rto_seconds.as_ref().map(|r| r.value)),
+            worst: b
+                .recovery_point_seconds(engine)
+                .filter(|s| *s != u64::MAX)
+                .map_or_else(|| "unbounded".to_owned(), duration),
+        }
+    }
+}
+
 pub(crate) fn duration(seconds: u64) -> String {
     match seconds {
         s if s % 3600 == 0 => format!("{}h", s / 3600),
@@ -60,18 +89,7 @@ fn section(out: &mut String, platform: &Platform, w: &Workload) {
     let ns = &platform.namespace.value;
     let name = &w.name.value;
     let job = format!("{name}-restore");
-    let objective = |label: &str, v: Option<u64>| {
-        v.map_or_else(
-            || format!("{label} not declared"),
-            |s| format!("{label} {}", duration(s)),
-        )
-    };
-    let rpo = objective("RPO", b.rpo_seconds.as_ref().map(|r| r.value));
-    let rto = objective("RTO", b.rto_seconds.as_ref().map(|r| r.value));
-    let worst = b
-        .recovery_point_seconds(engine)
-        .filter(|s| *s != u64::MAX)
-        .map_or_else(|| "unbounded".to_owned(), duration);
+    let Objectives { rpo, rto, worst } = Objectives::of(b, engine);
     let deadline = duration(b.rto_seconds.as_ref().map_or(6 * 3600, |r| r.value));
     let _ = writeln!(out, "## Restoring `{name}` ({rpo}, {rto})\n");
     let archived = method.archive.filter(|_| b.continuous.value);
