@@ -41,9 +41,10 @@ impl Drop for TempDir {
 }
 
 /// Time limits here catch hangs and quadratic blow-ups, not regressions of a few percent:
-/// the tests run unoptimized, in parallel, on a shared 2-core machine. The figures of the
+/// the tests run unoptimized, in parallel, on a shared 2-core machine (one run took 24 s
+/// there at a load average of 7). The figures of the
 /// release build are in docs/performance.md.
-const SLOW: Duration = Duration::from_secs(20);
+const SLOW: Duration = Duration::from_secs(60);
 
 /// Runs `nexus validate FILE`: refused with `code` in its output, exit 1, no panic, within
 /// `limit`.
