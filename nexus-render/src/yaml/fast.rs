@@ -47,13 +47,20 @@ impl ser::Error for Unsupported {
 type Result<T = ()> = std::result::Result<T, Unsupported>;
 
 /// Writes `value`, a mapping, as one block YAML document ending in a newline.
+#[cfg(test)]
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut out = String::with_capacity(1024);
-    value.serialize(ValueSer {
-        out: &mut out,
-        slot: Slot::Top,
-    })?;
+    write(&mut out, value)?;
     Ok(out)
+}
+
+/// Appends `value`, a mapping, to `out` as one block YAML document ending in a newline.
+/// On [`Unsupported`], `out` holds part of the document: the caller truncates it.
+pub(crate) fn write<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result {
+    value.serialize(ValueSer {
+        out,
+        slot: Slot::Top,
+    })
 }
 
 /// Where the next value goes.
