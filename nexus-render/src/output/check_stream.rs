@@ -15,7 +15,7 @@
 //! assert_eq!(drift.paths(output::Change::New).count(), 2);
 //! ```
 //!
-//! The report is [`check`](super::check)'s for the same files in one plan (that function
+//! The report is [`check`](fn@super::check)'s for the same files in one plan (that function
 //! is a one-part check): what a check keeps of a file that matches is its path and hash
 //! (for the manifest it compares at the end); of a file that differs, what the report
 //! shows (both sides' bytes). The shared lock is taken in [`Checker::begin`] and held to
