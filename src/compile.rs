@@ -162,7 +162,7 @@ pub fn compile_all(specs: &[Spec], options: &CompileOptions) -> Result<Compiled,
     Ok(Compiled { plan, scope })
 }
 
-/// Why [`render_to`] failed. Either way the output folder is as it was.
+/// Why [`render_to`] or [`check_to`] failed. Either way the output folder is as it was.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RenderToError {
     /// The specs could not be compiled.
@@ -199,6 +199,42 @@ pub fn render_to(
         writer.stage(&part)?;
     }
     Ok(writer.finish()?)
+}
+
+/// [`compile_all`] and [`Compiled::check_waiting`] in one, streaming: each environment's
+/// files are compared with `dir` as soon as they are rendered and dropped, keeping only
+/// the files that differ (with both sides' bytes, for the report) and every file's hash
+/// (for the manifest). The drift is [`Compiled::check_waiting`]'s for the same specs.
+/// Writes nothing; a reader's lock on `dir` is held from before the first environment
+/// renders to the end, so a check never sees half a write.
+///
+/// ```
+/// use nexus::{CompileOptions, Spec};
+/// let load = || vec![Spec::from_path(std::path::Path::new("specs/nexus.yaml")).unwrap()];
+/// let out = tempfile::tempdir().unwrap();
+/// let wait = std::time::Duration::from_secs(10);
+/// assert!(!nexus::check_to(load(), &CompileOptions::default(), out.path(), wait).unwrap().is_clean());
+/// nexus::render_to(load(), &CompileOptions::default(), out.path(), wait).unwrap();
+/// assert!(nexus::check_to(load(), &CompileOptions::default(), out.path(), wait).unwrap().is_clean());
+/// ```
+pub fn check_to(
+    specs: Vec<Spec>,
+    options: &CompileOptions,
+    dir: &Path,
+    wait: Duration,
+) -> Result<Drift, RenderToError> {
+    let (environments, scope) = select_all(&specs, options)?;
+    drop(specs);
+    let mut checker = output::Checker::begin(dir, scope, wait)?;
+    for (prefix, platform) in environments {
+        let mut part = OutputPlan::new();
+        let files = render_environment(&platform, options)?;
+        drop(platform);
+        part.merge_under(&prefix, files)
+            .map_err(CompileError::from)?;
+        checker.compare(&part)?;
+    }
+    Ok(checker.finish()?)
 }
 
 /// Validates and resolves every spec and picks the environments to render, each with its

@@ -65,7 +65,8 @@ pub mod targets;
 mod workflows;
 
 pub use compile::{
-    CompileError, CompileOptions, Compiled, RenderToError, compile, compile_all, render_to,
+    CompileError, CompileOptions, Compiled, RenderToError, check_to, compile, compile_all,
+    render_to,
 };
 pub use miette;
 pub use nexus_lint as lint;

@@ -51,8 +51,12 @@ pub(super) fn run(args: Args) -> Outcome {
         ..CompileOptions::default()
     };
     if args.check {
-        let compiled = nexus::compile_all(&specs, &options)?;
-        let drift = compiled.check_waiting(&args.out, args.wait)?;
+        // Each environment is compared as soon as it is rendered (see `nexus::check_to`).
+        let drift = match nexus::check_to(specs, &options, &args.out, args.wait) {
+            Ok(drift) => drift,
+            Err(nexus::RenderToError::Compile(e)) => return Err(e.into()),
+            Err(nexus::RenderToError::Output(e)) => return Err(e.into()),
+        };
         return Ok(report_drift(&drift, &args.out, args.diff));
     }
     // Each environment is staged as soon as it is rendered (see `nexus::render_to`).

@@ -7,12 +7,13 @@ use sha2::{Digest, Sha256};
 
 use crate::error::RenderError;
 use crate::plan::{Contents, count_kinds};
-use crate::yaml::to_yaml;
+use crate::yaml::append_yaml;
 
-/// The documents of one output file, in the order they were pushed.
+/// The documents of one output file, in the order they were pushed, written into one
+/// buffer (`---` lines between them) as they are pushed.
 #[derive(Debug, Default)]
 pub(crate) struct YamlStream {
-    docs: Vec<String>,
+    text: String,
     kinds: Vec<&'static str>,
 }
 
@@ -25,20 +26,24 @@ impl YamlStream {
     /// Serializes `obj` and appends it, counted under its type's kind; returns the
     /// document's YAML (for checksums).
     pub(super) fn push<T: Resource + Serialize>(&mut self, obj: &T) -> Result<&str, RenderError> {
-        self.docs.push(to_yaml(obj, T::KIND)?);
+        if !self.kinds.is_empty() {
+            self.text.push_str("---\n");
+        }
+        let start = self.text.len();
+        append_yaml(&mut self.text, obj, T::KIND)?;
         self.kinds.push(T::KIND);
-        Ok(self.docs.last().map_or("", String::as_str))
+        Ok(&self.text[start..])
     }
 
     /// Whether nothing was pushed.
     pub(super) fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.kinds.is_empty()
     }
 
     /// The file's bytes (the documents separated by `---` lines) and what they hold.
     pub(super) fn into_parts(self) -> (Vec<u8>, Contents) {
         (
-            self.docs.join("---\n").into_bytes(),
+            self.text.into_bytes(),
             count_kinds(self.kinds.iter().copied()),
         )
     }

@@ -3,10 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::lock::{DEFAULT_LOCK_WAIT, LOCK_NAME, Lock};
-use super::manifest::MANIFEST_NAME;
-use super::reconcile::{OnDisk, Stale, reconcile};
-use super::scan::Disk;
+use super::check_stream::Checker;
+use super::lock::DEFAULT_LOCK_WAIT;
 use super::scope::Scope;
 use super::udiff::unified_diff;
 use super::warning::Warning;
@@ -120,76 +118,9 @@ pub fn check_waiting(
     scope: &Scope,
     wait: Duration,
 ) -> Result<Drift, super::OutputError> {
-    let lock = Lock::shared(root, wait)?;
-    let disk = Disk::scan(root)?;
-    let rec = reconcile(plan, &disk, scope)?;
-    let mut drift = Drift::default();
-    for p in rec.planned {
-        let after = Some(p.bytes.to_vec());
-        let (change, before) = match p.on_disk {
-            OnDisk::Same { .. } => continue,
-            OnDisk::Absent => (Change::New, None),
-            OnDisk::Owned(b) | OnDisk::Foreign(b) => (Change::Changed, Some(b)),
-            OnDisk::Edited(b) => {
-                drift
-                    .warnings
-                    .push(Warning::EditedOverwritten(p.path.to_owned()));
-                (Change::Changed, Some(b))
-            }
-            OnDisk::Blocked(_) => (Change::Changed, None),
-        };
-        drift.changes.push(FileChange {
-            path: p.path.to_owned(),
-            change,
-            before,
-            after,
-        });
-    }
-    for s in rec.stale {
-        let (path, before) = match s {
-            Stale::Intact(p, b) => (p, Some(b)),
-            Stale::Edited(p, b) => {
-                drift.warnings.push(Warning::EditedKept(p.clone()));
-                (p, Some(b))
-            }
-            Stale::NotAFile(p) => {
-                drift.warnings.push(Warning::Replaced(p.clone()));
-                (p, None)
-            }
-        };
-        drift.changes.push(FileChange {
-            path,
-            change: Change::Stale,
-            before,
-            after: None,
-        });
-    }
-    let manifest = rec.manifest.to_bytes();
-    let on_disk = disk.manifest_bytes();
-    if drift.changes.is_empty() && on_disk != Some(manifest.as_slice()) {
-        drift.changes.push(FileChange {
-            path: MANIFEST_NAME.to_owned(),
-            change: if on_disk.is_some() {
-                Change::Changed
-            } else {
-                Change::New
-            },
-            before: on_disk.map(<[u8]>::to_vec),
-            after: Some(manifest),
-        });
-    }
-    let stale_lock = lock.is_some().then(|| LOCK_NAME.to_owned());
-    for path in disk.leftovers().iter().cloned().chain(stale_lock) {
-        drift.changes.push(FileChange {
-            path,
-            change: Change::Leftover,
-            before: None,
-            after: None,
-        });
-    }
-    drift.changes.sort_by(|a, b| a.path.cmp(&b.path));
-    drift
-        .warnings
-        .extend(rec.foreign.into_iter().map(Warning::Foreign));
-    Ok(drift)
+    // A one-part check: the streaming checker holds the one implementation, so a check
+    // of one plan and of the same files part by part cannot disagree.
+    let mut checker = Checker::begin(root, scope.clone(), wait)?;
+    checker.compare(plan)?;
+    checker.finish()
 }

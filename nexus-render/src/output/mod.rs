@@ -31,6 +31,7 @@
 //! ```
 
 mod check;
+mod check_stream;
 mod error;
 mod journal;
 mod lock;
@@ -46,6 +47,7 @@ mod warning;
 mod write;
 
 pub use check::{Change, Drift, FileChange, check, check_scoped, check_waiting};
+pub use check_stream::Checker;
 pub use error::OutputError;
 pub use journal::{JOURNAL_NAME, is_leftover};
 pub use lock::{DEFAULT_LOCK_WAIT, LOCK_NAME};

@@ -5,7 +5,7 @@
 //!
 //! 0. Lock the folder ([`super::lock`]); finish what an interrupted write left: roll its
 //!    journal back and remove its leftovers ([`super::journal`]).
-//! 1. Compare the plan with the folder ([`super::reconcile`]); any blocker (a foreign file
+//! 1. Compare the plan with the folder (`reconcile.rs`); any blocker (a foreign file
 //!    or a link in the way, an unreadable manifest) stops here, before anything is touched.
 //! 2. Journal: every folder, temporary and backup name the write will use, made durable.
 //! 3. Stage: create missing folders, write every new or changed file (and the new manifest)

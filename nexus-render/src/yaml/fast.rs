@@ -19,6 +19,8 @@
 //! the output never depends on which emitter wrote it; `tests.rs` holds this to the
 //! reference on generated documents.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
@@ -47,13 +49,20 @@ impl ser::Error for Unsupported {
 type Result<T = ()> = std::result::Result<T, Unsupported>;
 
 /// Writes `value`, a mapping, as one block YAML document ending in a newline.
+#[cfg(test)]
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut out = String::with_capacity(1024);
-    value.serialize(ValueSer {
-        out: &mut out,
-        slot: Slot::Top,
-    })?;
+    write(&mut out, value)?;
     Ok(out)
+}
+
+/// Appends `value`, a mapping, to `out` as one block YAML document ending in a newline.
+/// On [`Unsupported`], `out` holds part of the document: the caller truncates it.
+pub(crate) fn write<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result {
+    value.serialize(ValueSer {
+        out,
+        slot: Slot::Top,
+    })
 }
 
 /// Where the next value goes.
@@ -88,6 +97,41 @@ fn indent(out: &mut String, n: usize) {
     }
 }
 
+/// Strings up to this long have the reference emitter's answer remembered.
+const STYLED_MAX_LEN: usize = 256;
+/// How many answers are remembered per thread; the memory is forgotten when it is full.
+const STYLED_MAX_ENTRIES: usize = 4096;
+
+thread_local! {
+    /// The reference emitter's document for strings already asked about, by string. A
+    /// rendering asks about the same few strings thousands of times (image tags such as
+    /// `"1.0.0"`, quantities such as `100m` or `512Mi`, `25%`), and the answer is a pure
+    /// function of the string.
+    static STYLED: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
+}
+
+/// Calls `with` on the reference emitter's document for the string `s` (remembered for
+/// short strings, see [`STYLED`]).
+fn styled<R>(s: &str, with: impl FnOnce(&str) -> Result<R>) -> Result<R> {
+    if s.len() > STYLED_MAX_LEN {
+        let reference = super::reference(&s).map_err(|_| Unsupported)?;
+        return with(&reference);
+    }
+    STYLED.with(|cell| {
+        if let Some(known) = cell.borrow().get(s) {
+            return with(known);
+        }
+        let reference: Box<str> = super::reference(&s).map_err(|_| Unsupported)?.into();
+        let out = with(&reference);
+        let mut known = cell.borrow_mut();
+        if known.len() >= STYLED_MAX_ENTRIES {
+            known.clear();
+        }
+        known.insert(s.into(), reference);
+        out
+    })
+}
+
 struct ValueSer<'a> {
     out: &'a mut String,
     slot: Slot,
@@ -116,13 +160,16 @@ impl<'a> ValueSer<'a> {
         if plain(s, false) {
             return self.scalar(s);
         }
-        let reference = super::reference(&s).map_err(|_| Unsupported)?;
-        let text = reference.strip_suffix('\n').ok_or(Unsupported)?;
-        match text.split_once('\n') {
-            None if !text.starts_with(['|', '>']) => self.scalar(text),
-            Some((header, lines)) if header.starts_with(['|', '>']) => self.block(header, lines),
-            _ => Err(Unsupported),
-        }
+        styled(s, |reference| {
+            let text = reference.strip_suffix('\n').ok_or(Unsupported)?;
+            match text.split_once('\n') {
+                None if !text.starts_with(['|', '>']) => self.scalar(text),
+                Some((header, lines)) if header.starts_with(['|', '>']) => {
+                    self.block(header, lines)
+                }
+                _ => Err(Unsupported),
+            }
+        })
     }
 
     /// Writes a block scalar the reference wrote as a document: its lines are indented by

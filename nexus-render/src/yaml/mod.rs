@@ -37,20 +37,33 @@ fn options() -> serde_saphyr::SerializerOptions {
 /// assert_eq!(yaml, "enabled: \"on\"\n");
 /// ```
 pub fn to_yaml<T: Serialize>(value: &T, what: &str) -> Result<String, RenderError> {
+    let mut out = String::with_capacity(1024);
+    append_yaml(&mut out, value, what)?;
+    Ok(out)
+}
+
+/// [`to_yaml`], appended to `out` (a file being assembled document by document, so a
+/// document is written in place instead of in a string of its own and copied).
+pub(crate) fn append_yaml<T: Serialize>(
+    out: &mut String,
+    value: &T,
+    what: &str,
+) -> Result<(), RenderError> {
+    let start = out.len();
     // The fast emitter writes what it can prove the reference would write; the rest of the
     // documents go to the reference itself (see `fast`).
-    let written = match fast::to_string(value) {
-        Ok(text) => Ok(text),
-        Err(fast::Unsupported) => reference(value),
-    };
-    let mut out = written.map_err(|source| RenderError::Serialize {
-        what: what.to_owned(),
-        source,
-    })?;
-    if !out.ends_with('\n') {
+    if let Err(fast::Unsupported) = fast::write(out, value) {
+        out.truncate(start);
+        let text = reference(value).map_err(|source| RenderError::Serialize {
+            what: what.to_owned(),
+            source,
+        })?;
+        out.push_str(&text);
+    }
+    if out.len() == start || !out.ends_with('\n') {
         out.push('\n');
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The reference emitter: serde-saphyr with the options above.

@@ -213,6 +213,37 @@ fn plain_documents_take_the_fast_path() {
     insta::assert_snapshot!(fast);
 }
 
+/// The reference's answers remembered per string (`fast::styled`) give the reference's
+/// bytes for repeated strings, block scalars among them, also after the memory was full
+/// and forgotten.
+#[test]
+fn remembered_styles_write_the_reference_bytes() {
+    let s = |v: &str| Value::Str(v.to_owned());
+    let tricky = [
+        "1.0.0",
+        "100m",
+        "512Mi",
+        "25%",
+        "yes",
+        "a: b",
+        "#!/bin/sh\nexit 0\n",
+    ];
+    let mut items = Vec::new();
+    for round in 0..3 {
+        for t in tricky {
+            items.push(s(t));
+        }
+        // Enough distinct strings to fill the memory and make it start over.
+        for i in 0..2_500 {
+            items.push(s(&format!("{round}{i}")));
+        }
+    }
+    let doc = Value::Map(vec![("items".into(), Value::Seq(items))]);
+    let first = fast::to_string(&doc).expect("takes the fast path");
+    assert_eq!(first, reference(&doc).unwrap());
+    assert_eq!(fast::to_string(&doc).unwrap(), first);
+}
+
 /// Shapes left to the reference: a sequence in a sequence, keys that need quotes, a
 /// sequence as the document, floats.
 #[test]

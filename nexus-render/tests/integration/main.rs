@@ -38,6 +38,7 @@ mod nginx_spec;
 mod nginx_tls_floor;
 mod object_store_iam;
 mod output_check;
+mod output_check_stream;
 mod output_semantic;
 mod output_write;
 mod support;
