@@ -190,14 +190,7 @@ pub fn render_to(
     let (environments, scope) = select_all(&specs, options)?;
     drop(specs);
     let mut writer = output::Writer::begin(dir, scope, wait)?;
-    for (prefix, platform) in environments {
-        let mut part = OutputPlan::new();
-        let files = render_environment(&platform, options)?;
-        drop(platform);
-        part.merge_under(&prefix, files)
-            .map_err(CompileError::from)?;
-        writer.stage(&part)?;
-    }
+    each_part(environments, options, |part| writer.stage(part))?;
     Ok(writer.finish()?)
 }
 
@@ -226,15 +219,26 @@ pub fn check_to(
     let (environments, scope) = select_all(&specs, options)?;
     drop(specs);
     let mut checker = output::Checker::begin(dir, scope, wait)?;
+    each_part(environments, options, |part| checker.compare(part))?;
+    Ok(checker.finish()?)
+}
+
+/// Renders each environment under its folder and hands the files to `sink` one
+/// environment at a time, dropping each resolution and rendering once handed over.
+fn each_part(
+    environments: Vec<(String, Platform)>,
+    options: &CompileOptions,
+    mut sink: impl FnMut(&OutputPlan) -> Result<(), OutputError>,
+) -> Result<(), RenderToError> {
     for (prefix, platform) in environments {
         let mut part = OutputPlan::new();
         let files = render_environment(&platform, options)?;
         drop(platform);
         part.merge_under(&prefix, files)
             .map_err(CompileError::from)?;
-        checker.compare(&part)?;
+        sink(&part)?;
     }
-    Ok(checker.finish()?)
+    Ok(())
 }
 
 /// Validates and resolves every spec and picks the environments to render, each with its
