@@ -18,6 +18,7 @@
 
 mod de;
 mod decode;
+mod fast;
 mod json;
 mod limits;
 mod node;
@@ -34,7 +35,7 @@ pub use decode::decode;
 pub use json::node_to_json;
 pub use limits::Limits;
 pub use node::{Node, NodeKind};
-pub use parse::parse;
+pub use parse::{parse, parse_general};
 pub use read::read_bounded;
 
 use crate::diagnostic::Diagnostics;
