@@ -17,7 +17,7 @@ mod block;
 mod flow;
 mod scalar;
 
-use crate::span::{FileId, Span};
+use crate::span::{FileId, Span, Spanned};
 
 use super::limits::Limits;
 use super::node::Node;
@@ -40,6 +40,8 @@ pub(crate) fn parse(text: &str, file: FileId, limits: &Limits) -> Option<Node> {
         limits: *limits,
         nodes: 0,
         indent: None,
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     c.content_from_line_start()?;
     // The root is a collection at the left margin.
@@ -94,6 +96,11 @@ struct Cursor<'t> {
     /// Indentation of the content line `pos` is on (at its first character), `None` at the
     /// end of the text. Set by [`Cursor::next_content`].
     indent: Option<usize>,
+    /// The entries of the open mappings, innermost last: each mapping takes its own off the
+    /// end when it closes, into a vector of exactly their number (no growth, no slack).
+    entries: Vec<(Spanned<String>, Node)>,
+    /// The items of the open sequences, likewise.
+    items: Vec<Node>,
 }
 
 impl Cursor<'_> {

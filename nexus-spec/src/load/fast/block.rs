@@ -37,19 +37,19 @@ impl<'t> Cursor<'t> {
         self.count()?;
         let start = self.span(self.pos, self.pos);
         let mut end = start.offset;
-        let mut entries: Vec<(Spanned<String>, Node)> = Vec::new();
+        let base = self.entries.len();
         let mut index: Option<HashSet<String>> = None;
         loop {
             let key = self.key()?;
             self.count()?;
-            if is_duplicate(&entries, &mut index, &key.value) {
+            if is_duplicate(&self.entries[base..], &mut index, &key.value) {
                 return None;
             }
             end = end.max(key.span.offset + key.span.len);
             let colon = self.pos - 1;
             let value = self.value(n, depth, After::Key(colon))?;
             end = end.max(value.span.offset + value.span.len);
-            entries.push((key, value));
+            self.entries.push((key, value));
             match self.indent {
                 Some(m) if m == n && !self.at_dash() => {}
                 Some(m) if m < n => break,
@@ -61,6 +61,7 @@ impl<'t> Cursor<'t> {
             len: end - start.offset,
             ..start
         };
+        let entries = self.entries.drain(base..).collect();
         Some(Node::new(span, NodeKind::Map(entries)))
     }
 
@@ -72,15 +73,15 @@ impl<'t> Cursor<'t> {
         self.count()?;
         let mut start = self.span(self.pos, self.pos);
         let mut end = start.offset;
-        let mut items: Vec<Node> = Vec::new();
+        let base = self.items.len();
         loop {
             self.pos += 1; // the `-`
-            if indentless && items.is_empty() {
+            if indentless && self.items.len() == base {
                 start = self.first_token()?;
             }
             let item = self.value(n, depth, After::Dash)?;
             end = end.max(item.span.offset + item.span.len);
-            items.push(item);
+            self.items.push(item);
             match self.indent {
                 Some(m) if m == n && self.at_dash() => {}
                 // A line at `n` that is not an entry ends an indentless sequence; the
@@ -94,6 +95,7 @@ impl<'t> Cursor<'t> {
             len: end - start.offset,
             ..start
         };
+        let items = self.items.drain(base..).collect();
         Some(Node::new(span, NodeKind::Seq(items)))
     }
 
