@@ -10,8 +10,8 @@
 //! error) makes it decline: [`parse`] returns `None` and the whole document goes to the
 //! general parser, which alone reports problems. So the fast path never decides what a
 //! document means in a case the general parser would treat otherwise, and every diagnostic
-//! keeps coming from one place. `load::fast_equivalence` proves the trees equal over every
-//! YAML file of the repository and random documents (docs/decisions/0024).
+//! keeps coming from one place. The tests in `fast/tests.rs` check the trees equal over every
+//! YAML file of the repository, edge cases and random documents (docs/decisions/0024).
 
 mod block;
 mod flow;

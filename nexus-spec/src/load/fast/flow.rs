@@ -3,7 +3,7 @@
 use crate::span::Spanned;
 
 use super::super::node::{Node, NodeKind};
-use super::super::scalar::resolve_plain;
+use super::super::scalar::resolve_plain_str;
 use super::{Cursor, Fast};
 
 impl Cursor<'_> {
@@ -18,9 +18,10 @@ impl Cursor<'_> {
                 Some(Node::new(span, NodeKind::Str(value)))
             }
             _ => {
-                let (text, span) = self.plain_flow(false)?;
+                let (start, end) = self.plain_flow(false)?;
                 self.count()?;
-                Some(Node::new(span, resolve_plain(text)))
+                let kind = resolve_plain_str(&self.text[start..end]);
+                Some(Node::new(self.span(start, end), kind))
             }
         }
     }
@@ -56,7 +57,10 @@ impl Cursor<'_> {
             loop {
                 let (key, span) = match self.peek() {
                     b'\'' | b'"' => self.quoted()?,
-                    _ => self.plain_flow(true)?,
+                    _ => {
+                        let (start, end) = self.plain_flow(true)?;
+                        (self.text[start..end].to_owned(), self.span(start, end))
+                    }
                 };
                 self.count()?;
                 if key == "<<" || entries.iter().any(|(k, _)| k.value == key) {

@@ -3,7 +3,7 @@
 use crate::span::Span;
 
 use super::super::node::{Node, NodeKind};
-use super::super::scalar::resolve_plain;
+use super::super::scalar::resolve_plain_str;
 use super::{Cursor, Fast};
 
 /// Characters a plain scalar may not start with (the fast path also declines `-`, `?` and
@@ -65,15 +65,12 @@ impl Cursor<'_> {
         }
         self.pos = end;
         let span = self.span(start, end);
-        Some(Node::new(
-            span,
-            resolve_plain(self.text[start..end].to_owned()),
-        ))
+        Some(Node::new(span, resolve_plain_str(&self.text[start..end])))
     }
 
-    /// A plain scalar inside a flow collection; `key` when it is a flow mapping's key
-    /// (which its `: ` ends).
-    pub(super) fn plain_flow(&mut self, key: bool) -> Fast<(String, Span)> {
+    /// A plain scalar inside a flow collection, as its byte range; `key` when it is a flow
+    /// mapping's key (which its `: ` ends).
+    pub(super) fn plain_flow(&mut self, key: bool) -> Fast<(usize, usize)> {
         let start = self.pos;
         let c = self.peek();
         if c == b'-' {
@@ -106,7 +103,7 @@ impl Cursor<'_> {
             end -= 1;
         }
         self.pos = end;
-        Some((self.text[start..end].to_owned(), self.span(start, end)))
+        Some((start, end))
     }
 
     /// A single- or double-quoted scalar that ends on its line: its value and span.
