@@ -56,28 +56,36 @@ pub(crate) fn parse(text: &str, file: FileId, limits: &Limits) -> Option<Node> {
 /// it occurs: tabs, carriage returns and other control characters, NEL, the Unicode line
 /// and paragraph separators, byte-order marks and the non-characters U+FFFE and U+FFFF.
 fn plain_text(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'\n' | 0x20..=0x7E => {}
-            0..=0x1F | 0x7F => return false,
-            // U+0080..U+009F (C1 controls, NEL among them).
-            0xC2 if matches!(b.get(i + 1), Some(0x80..=0x9F)) => return false,
-            // U+2028, U+2029.
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
-                return false;
-            }
-            // U+FEFF (BOM), U+FFFE, U+FFFF.
-            0xEF if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) => return false,
-            0xEF if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) => {
-                return false;
-            }
-            _ => {}
+    // Chunks of printable ASCII and newlines (nearly all of a spec) are checked without a
+    // branch per byte; a chunk with anything else is checked byte by byte.
+    let mut start = 0;
+    for chunk in b.chunks(32) {
+        let printable = chunk.iter().fold(true, |ok, &c| {
+            ok & ((c.wrapping_sub(0x20) < 0x5F) | (c == b'\n'))
+        });
+        if !printable && !(start..start + chunk.len()).all(|i| allowed_at(b, i)) {
+            return false;
         }
-        i += 1;
+        start += chunk.len();
     }
     true
+}
+
+/// Whether the byte at `i` is allowed by [`plain_text`].
+fn allowed_at(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        0..=0x09 | 0x0B..=0x1F | 0x7F => false,
+        // U+0080..U+009F (C1 controls, NEL among them).
+        0xC2 => !matches!(b.get(i + 1), Some(0x80..=0x9F)),
+        // U+2028, U+2029.
+        0xE2 => !(b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9))),
+        // U+FEFF (BOM), U+FFFE, U+FFFF.
+        0xEF => {
+            !((b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF))
+                || (b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF))))
+        }
+        _ => true,
+    }
 }
 
 /// The reading position, with the line it is on.

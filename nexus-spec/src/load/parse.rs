@@ -72,7 +72,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Result<Node, Diagnost
 /// use nexus_spec::{FileId, load::{parse, parse_general, Limits}};
 /// let text = "name: api\nports: [80, 443]\n";
 /// let limits = Limits::default();
-/// assert_eq!(parse(text, FileId(0), &limits), parse_general(text, FileId(0), &limits));
+/// assert_eq!(parse(text, FileId(0), &limits).ok(), parse_general(text, FileId(0), &limits).ok());
 /// ```
 pub fn parse_general(text: &str, file: FileId, limits: &Limits) -> Result<Node, Diagnostics> {
     check_size(text.len(), file, limits)?;
