@@ -25,6 +25,9 @@ use super::node::Node;
 /// `None`: the document is outside the subset (or invalid): use the general parser.
 type Fast<T> = Option<T>;
 
+/// Deepest nesting the fast path takes, whatever [`Limits::max_depth`] allows.
+const MAX_DEPTH: usize = 48;
+
 /// Parses `text` if it is within the fast path's subset of YAML.
 pub(crate) fn parse(text: &str, file: FileId, limits: &Limits) -> Option<Node> {
     if !plain_text(text.as_bytes()) {
@@ -144,9 +147,10 @@ impl Cursor<'_> {
     }
 
     /// Declines nesting anywhere near the depth limit (the general parser counts block
-    /// nesting its own way; a real spec nests about ten deep).
+    /// nesting its own way; a real spec nests about ten deep), and past [`MAX_DEPTH`]
+    /// whatever the limit: the fast path recurses, the general parser does not.
     fn depth_ok(&self, depth: usize) -> Fast<()> {
-        (depth.saturating_mul(2) <= self.limits.max_depth).then_some(())
+        (depth <= MAX_DEPTH && depth.saturating_mul(2) <= self.limits.max_depth).then_some(())
     }
 
     fn skip_spaces(&mut self) -> usize {

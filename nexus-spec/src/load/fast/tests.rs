@@ -195,6 +195,12 @@ fn limits_make_it_decline() {
             ..Limits::default()
         }
     ));
+    let nested = format!("a: {}1{}\n", "[".repeat(60), "]".repeat(60));
+    let unlimited = Limits {
+        max_depth: 1000,
+        ..Limits::default()
+    };
+    assert!(!check_with(&nested, &unlimited));
     assert!(!check_with(
         "a: [1, 2, 3]\n",
         &Limits {
