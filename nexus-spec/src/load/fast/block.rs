@@ -199,7 +199,7 @@ impl<'t> Cursor<'t> {
         loop {
             match self.at(i) {
                 b':' if matches!(self.at(i + 1), b' ' | b'\n' | 0) => {
-                    return (self.at(i - 1) != b' ').then_some(i);
+                    return (i > self.pos && self.at(i - 1) != b' ').then_some(i);
                 }
                 b'\n' | 0 | b'#' | b'[' | b']' | b'{' | b'}' | b',' => return None,
                 _ => i += 1,
