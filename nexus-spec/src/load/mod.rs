@@ -6,7 +6,9 @@
 //! 1. [`decode()`]: raw bytes to text, refusing oversized files and invalid UTF-8;
 //! 2. [`parse()`]: text to a [`Node`] tree (YAML 1.2 core schema, one document, spans on every
 //!    value, duplicate keys, tags, merge keys and complex keys refused, aliases expanded under
-//!    a budget, nesting bounded);
+//!    a budget, nesting bounded). Specs written in the common subset of YAML take a fast
+//!    path that builds the same tree straight from the bytes; everything else, and every
+//!    invalid file, goes through granit-parser ([`parse_general`] alone);
 //! 3. [`from_node`]: the tree to a typed value through serde, collecting every unknown key,
 //!    wrong type and missing key instead of stopping at the first.
 //!
@@ -18,6 +20,7 @@
 
 mod de;
 mod decode;
+mod fast;
 mod json;
 mod limits;
 mod node;
@@ -34,7 +37,7 @@ pub use decode::decode;
 pub use json::node_to_json;
 pub use limits::Limits;
 pub use node::{Node, NodeKind};
-pub use parse::parse;
+pub use parse::{parse, parse_general};
 pub use read::read_bounded;
 
 use crate::diagnostic::Diagnostics;

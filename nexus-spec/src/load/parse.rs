@@ -56,6 +56,26 @@ const INDEX_FROM: usize = 16;
 /// ```
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> Result<Node, Diagnostics> {
     check_size(text.len(), file, limits)?;
+    // The common case, several times faster; it declines whatever it does not handle
+    // exactly like the general parser (docs/decisions/0024-fast-path-yaml-loader.md).
+    if let Some(node) = super::fast::parse(text, file, limits) {
+        return Ok(node);
+    }
+    Builder::new(text, file, *limits).run()
+}
+
+/// [`parse()`] without its fast path: the general parser (granit-parser's events) for
+/// every document. The result is the same; it exists for the fast path's equivalence tests
+/// and for `nexus-bench`, which measures both.
+///
+/// ```
+/// use nexus_spec::{FileId, load::{parse, parse_general, Limits}};
+/// let text = "name: api\nports: [80, 443]\n";
+/// let limits = Limits::default();
+/// assert_eq!(parse(text, FileId(0), &limits).ok(), parse_general(text, FileId(0), &limits).ok());
+/// ```
+pub fn parse_general(text: &str, file: FileId, limits: &Limits) -> Result<Node, Diagnostics> {
+    check_size(text.len(), file, limits)?;
     Builder::new(text, file, *limits).run()
 }
 

@@ -8,42 +8,50 @@ use super::node::NodeKind;
 
 /// Resolves the text of a plain scalar to a typed value (a string keeps the allocation).
 pub(crate) fn resolve_plain(text: String) -> NodeKind {
-    let s = text.as_str();
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
-        "true" | "True" | "TRUE" => return NodeKind::Bool(true),
-        "false" | "False" | "FALSE" => return NodeKind::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return NodeKind::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return NodeKind::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return NodeKind::Float(f64::NAN),
-        _ => {}
-    }
+    resolve_typed(&text).unwrap_or(NodeKind::Str(text))
+}
+
+/// Resolves the text of a plain scalar, allocating only for a string.
+pub(crate) fn resolve_plain_str(text: &str) -> NodeKind {
+    resolve_typed(text).unwrap_or_else(|| NodeKind::Str(text.to_owned()))
+}
+
+/// The typed value of a plain scalar, `None` for a string.
+fn resolve_typed(s: &str) -> Option<NodeKind> {
+    Some(match s {
+        "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
+        "true" | "True" | "TRUE" => NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => NodeKind::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => NodeKind::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => NodeKind::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => NodeKind::Float(f64::NAN),
+        _ => return resolve_number(s),
+    })
+}
+
+/// The number a plain scalar is, `None` for a string.
+fn resolve_number(s: &str) -> Option<NodeKind> {
     if let Some(digits) = s.strip_prefix("0x") {
         if let Some(kind) = radix_int(digits, 16) {
-            return kind;
+            return Some(kind);
         }
     } else if let Some(digits) = s.strip_prefix("0o") {
         if let Some(kind) = radix_int(digits, 8) {
-            return kind;
+            return Some(kind);
         }
     } else if is_decimal_int(s) {
         return match s.parse::<i64>() {
-            Ok(i) => NodeKind::Int(i),
+            Ok(i) => Some(NodeKind::Int(i)),
             // Too large for i64: keep the magnitude so range errors can say what was written.
-            Err(_) => match s.parse::<f64>() {
-                Ok(f) => NodeKind::Float(f),
-                Err(_) => NodeKind::Str(text),
-            },
+            Err(_) => s.parse::<f64>().ok().map(NodeKind::Float),
         };
     }
     if is_float(s)
         && let Ok(f) = s.parse::<f64>()
     {
-        return NodeKind::Float(f);
+        return Some(NodeKind::Float(f));
     }
-    NodeKind::Str(text)
+    None
 }
 
 /// `0x`/`0o` digits: an integer, a float when it does not fit `i64`, `None` when not digits.
@@ -93,7 +101,7 @@ fn is_float(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_plain;
+    use super::{resolve_plain, resolve_plain_str};
     use crate::load::node::NodeKind::{self, *};
 
     fn str(s: &str) -> NodeKind {
@@ -144,6 +152,7 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(&resolve_plain((*text).to_owned()), want, "{text:?}");
+            assert_eq!(&resolve_plain_str(text), want, "{text:?}");
         }
         assert!(matches!(resolve_plain(".nan".into()), Float(f) if f.is_nan()));
         assert_eq!(resolve_plain("99999999999999999999".into()), Float(1e20));

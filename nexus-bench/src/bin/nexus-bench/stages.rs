@@ -11,6 +11,12 @@ use nexus_spec::{Limits, Spec};
 /// running the stages before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stage {
+    /// Bytes to the loader's node tree (values with spans): decode and parse, with the
+    /// fast path.
+    Parse,
+    /// The same with the general parser only (`nexus_spec::load::parse_general`): what
+    /// parsing cost before the fast path.
+    ParseGeneral,
     /// Bytes to a typed spec: decode, parse, deserialize.
     Load,
     /// Every environment resolved, every problem collected (`Spec::validate`).
@@ -35,7 +41,9 @@ pub(crate) enum Input {
 }
 
 impl Stage {
-    pub(crate) const ALL: [Stage; 7] = [
+    pub(crate) const ALL: [Stage; 9] = [
+        Stage::Parse,
+        Stage::ParseGeneral,
         Stage::Load,
         Stage::Validate,
         Stage::Resolve,
@@ -47,6 +55,8 @@ impl Stage {
 
     pub(crate) fn name(self) -> &'static str {
         match self {
+            Stage::Parse => "parse",
+            Stage::ParseGeneral => "parse (general parser)",
             Stage::Load => "load",
             Stage::Validate => "validate",
             Stage::Resolve => "resolve (all envs)",
@@ -59,7 +69,7 @@ impl Stage {
 
     pub(crate) fn prepare(self, bytes: &[u8], _dir: &Path) -> Result<Input, String> {
         Ok(match self {
-            Stage::Load => Input::Bytes(bytes.to_vec()),
+            Stage::Parse | Stage::ParseGeneral | Stage::Load => Input::Bytes(bytes.to_vec()),
             Stage::Validate | Stage::Resolve => Input::Spec(Box::new(load(bytes)?)),
             Stage::Lint | Stage::RenderK8s | Stage::RenderCompose | Stage::RenderNginx => {
                 Input::Platforms(resolve(&load(bytes)?)?)
@@ -71,6 +81,8 @@ impl Stage {
     /// nothing is optimized away.
     pub(crate) fn run(self, input: &Input) -> Result<usize, String> {
         match (self, input) {
+            (Stage::Parse, Input::Bytes(b)) => parse(b, nexus_spec::load::parse),
+            (Stage::ParseGeneral, Input::Bytes(b)) => parse(b, nexus_spec::load::parse_general),
             (Stage::Load, Input::Bytes(b)) => load(b).map(|s| s.environments().len()),
             (Stage::Validate, Input::Spec(spec)) => {
                 let d = spec.validate();
@@ -115,6 +127,23 @@ fn rendered<E: std::fmt::Display>(
         total += f(p).map_err(|e| format!("{}: {e}", p.environment.value))?;
     }
     Ok(total)
+}
+
+type ParseFn = fn(
+    &str,
+    nexus_spec::FileId,
+    &Limits,
+) -> Result<nexus_spec::load::Node, nexus_spec::Diagnostics>;
+
+/// Decodes and parses with `f`; returns the root's span length.
+fn parse(bytes: &[u8], f: ParseFn) -> Result<usize, String> {
+    let limits = Limits::default();
+    let id = nexus_spec::FileId(0);
+    let fail = |d: nexus_spec::Diagnostics| {
+        format!("synthetic spec does not parse: {:?}", d.iter().next())
+    };
+    let text = nexus_spec::load::decode(bytes, id, &limits).map_err(fail)?;
+    f(text, id, &limits).map(|n| n.span.len).map_err(fail)
 }
 
 fn load(bytes: &[u8]) -> Result<Spec, String> {

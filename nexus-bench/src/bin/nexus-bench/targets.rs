@@ -50,6 +50,16 @@ pub(crate) fn report(rows: &[Row]) {
             times < 15.0,
         ));
     }
+    for what in ["parse", "parse (general parser)"] {
+        if let Some(r) = at(5000, what) {
+            let rate = r.bytes as f64 / 1e6 / r.median.as_secs_f64().max(1e-9);
+            let times = mb(r.peak_kb) * 1024.0 * 1024.0 / r.bytes.max(1) as f64;
+            lines.push((
+                format!("(part of load) {what} N=5000 {rate:.1} MB/s, peak {times:.1}x the spec"),
+                rate >= 50.0 && times < 15.0,
+            ));
+        }
+    }
     if let Some(r) = at(0, "process: nexus lint specs/") {
         lines.push((
             format!("nexus lint specs/ median {:.1} ms < 50 ms", ms(r.median)),
