@@ -126,7 +126,7 @@ fn serve(conn: TcpStream, seen: &Mutex<Vec<Request>>) {
 /// kills the shell it started when it takes longer.
 fn run(script: &str, port: u16) -> Result<(), String> {
     let schedule = slm_schedule(&Cron::parse("0 * * * *").expect("cron")).expect("schedule");
-    let mut child = Command::new("sh")
+    let child = Command::new("sh")
         .arg("-c")
         .arg(script)
         .env("ES_URL", format!("http://127.0.0.1:{port}"))
@@ -142,6 +142,12 @@ fn run(script: &str, port: u16) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("sh: {e}"))?;
+    finish(child)
+}
+
+/// Waits at most 30 seconds for a script's shell; kills the shell when it takes longer.
+/// `Err` holds the script's stderr when it failed.
+pub(crate) fn finish(mut child: std::process::Child) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {

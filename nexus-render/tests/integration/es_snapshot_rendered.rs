@@ -7,11 +7,9 @@
 //! retention. The server's pod, its NetworkPolicies and the restore Job are checked as
 //! objects; Compose's setup services ask the fake exactly what the Kubernetes Job asks.
 
-use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::es_snapshot::{FakeEs, curl_available};
+use crate::es_snapshot::{FakeEs, curl_available, finish};
 use crate::support::engine as engine_support;
 use nexus_render::k8s::{ES_KEYSTORE, ES_SNAPSHOT_RESTORE, ES_SNAPSHOT_SETUP, slm_schedule};
 use serde_json::{Value, json};
@@ -49,7 +47,7 @@ fn secret_of(c: &Value, var: &str) -> Option<String> {
 
 /// Runs `script` with `sh` and exactly `env` (plus PATH), for at most 30 seconds.
 fn run(script: &str, env: &[(String, String)]) -> Result<(), String> {
-    let mut child = Command::new("sh")
+    let child = Command::new("sh")
         .arg("-c")
         .arg(script)
         .env_clear()
@@ -59,26 +57,7 @@ fn run(script: &str, env: &[(String, String)]) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("sh: {e}"))?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            let mut err = String::new();
-            if let Some(mut e) = child.stderr.take() {
-                let _ = e.read_to_string(&mut err);
-            }
-            return if status.success() {
-                Ok(())
-            } else {
-                Err(format!("script failed ({status}): {err}"))
-            };
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err("script timed out".into());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    finish(child)
 }
 
 #[test]
