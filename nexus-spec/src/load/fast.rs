@@ -185,14 +185,24 @@ impl Cursor<'_> {
     /// From the end of a line (its newline or the end of the text), on to the first
     /// character of the next content line, past blank and comment lines.
     fn next_content(&mut self) -> Fast<()> {
+        if self.past_newline() {
+            self.content_from_line_start()
+        } else {
+            Some(())
+        }
+    }
+
+    /// Steps over the newline at `pos` to the next line's start; at the end of the text,
+    /// marks it ended (no indentation) and returns `false`.
+    fn past_newline(&mut self) -> bool {
         if self.pos >= self.b.len() {
             self.indent = None;
-            return Some(());
+            return false;
         }
         self.pos += 1;
         self.line += 1;
         self.line_start = self.pos;
-        self.content_from_line_start()
+        true
     }
 
     /// Like [`Cursor::next_content`], from the start of a line.
@@ -215,13 +225,9 @@ impl Cursor<'_> {
                     return Some(());
                 }
             }
-            if self.pos >= self.b.len() {
-                self.indent = None;
+            if !self.past_newline() {
                 return Some(());
             }
-            self.pos += 1;
-            self.line += 1;
-            self.line_start = self.pos;
         }
     }
 
