@@ -98,11 +98,11 @@ t("delete version", lambda: s3.delete_object(Bucket=bucket, Key=name, VersionId=
 t("read after", lambda: s3.get_object(Bucket=bucket, Key=name)["Body"].read().decode())
 "#;
 
-/// The backend user's view, printed as `operation: ok|denied` lines.
-const APP: &str = r#"
-import sys, boto3, botocore
-url, key, secret, backup_bucket, app_bucket, backup_object = sys.argv[1:7]
-s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+/// The start of a user's probe script: an S3 client from `url`, `key` and `secret`, and
+/// `t(name, f)`, which prints `name: ok`, `name: denied` or the error's code.
+macro_rules! probe {
+    () => {
+        r#"s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
     aws_access_key_id=key, aws_secret_access_key=secret)
 def t(name, f):
     try:
@@ -110,7 +110,18 @@ def t(name, f):
         print(f"{name}: ok")
     except botocore.exceptions.ClientError as e:
         code = e.response["Error"]["Code"]
-        print(f"{name}: {'denied' if code in ('AccessDenied', '403') else code}")
+        print(f"{name}: {'denied' if code in ('AccessDenied', '403') else code}")"#
+    };
+}
+
+/// The backend user's view, printed as `operation: ok|denied` lines.
+const APP: &str = concat!(
+    r#"
+import sys, boto3, botocore
+url, key, secret, backup_bucket, app_bucket, backup_object = sys.argv[1:7]
+"#,
+    probe!(),
+    r#"
 t("list backups", lambda: s3.list_objects_v2(Bucket=backup_bucket))
 t("read backup", lambda: s3.get_object(Bucket=backup_bucket, Key=backup_object)["Body"].read())
 t("write backups", lambda: s3.put_object(Bucket=backup_bucket, Key="x", Body=b"x"))
@@ -118,22 +129,18 @@ t("write own", lambda: s3.put_object(Bucket=app_bucket, Key="doc", Body=b"eviden
 t("list own", lambda: s3.list_objects_v2(Bucket=app_bucket))
 t("read own", lambda: s3.get_object(Bucket=app_bucket, Key="doc")["Body"].read())
 t("delete own", lambda: s3.delete_object(Bucket=app_bucket, Key="doc"))
-"#;
+"#
+);
 
 /// The snapshot repository user's view (Elasticsearch's S3 client), printed as
 /// `operation: ok|denied` lines: its prefix, then the bucket outside it.
-const SNAPSHOTS: &str = r#"
+const SNAPSHOTS: &str = concat!(
+    r#"
 import sys, boto3, botocore
 url, key, secret, bucket, prefix, backup_object = sys.argv[1:7]
-s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
-    aws_access_key_id=key, aws_secret_access_key=secret)
-def t(name, f):
-    try:
-        f()
-        print(f"{name}: ok")
-    except botocore.exceptions.ClientError as e:
-        code = e.response["Error"]["Code"]
-        print(f"{name}: {'denied' if code in ('AccessDenied', '403') else code}")
+"#,
+    probe!(),
+    r#"
 blob = f"{prefix}/tests-verify/master.dat"
 t("write own", lambda: s3.put_object(Bucket=bucket, Key=blob, Body=b"verify"))
 t("read own", lambda: s3.get_object(Bucket=bucket, Key=blob)["Body"].read())
@@ -141,7 +148,8 @@ t("delete own", lambda: s3.delete_object(Bucket=bucket, Key=blob))
 t("read backup", lambda: s3.get_object(Bucket=bucket, Key=backup_object)["Body"].read())
 t("write beside", lambda: s3.put_object(Bucket=bucket, Key=backup_object + ".x", Body=b"x"))
 t("delete backup", lambda: s3.delete_object(Bucket=bucket, Key=backup_object))
-"#;
+"#
+);
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
