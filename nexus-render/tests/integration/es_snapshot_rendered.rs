@@ -11,32 +11,13 @@ use std::process::{Command, Stdio};
 
 use crate::es_snapshot::{FakeEs, curl_available, finish};
 use crate::support::engine as engine_support;
+use crate::support::k8s::{literals, object};
 use nexus_render::k8s::{ES_KEYSTORE, ES_SNAPSHOT_RESTORE, ES_SNAPSHOT_SETUP, slm_schedule};
 use serde_json::{Value, json};
 
 fn spec() -> nexus_spec::Spec {
     nexus_spec::Spec::from_path(&engine_support::repo_root().join("specs/nexus.yaml"))
         .expect("loads")
-}
-
-fn object<'a>(docs: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    docs.iter()
-        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind}/{name}"))
-}
-
-fn literals(c: &Value) -> Vec<(String, String)> {
-    c["env"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| {
-            Some((
-                e["name"].as_str()?.to_owned(),
-                e["value"].as_str()?.to_owned(),
-            ))
-        })
-        .collect()
 }
 
 fn secret_of(c: &Value, var: &str) -> Option<String> {

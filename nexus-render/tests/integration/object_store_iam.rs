@@ -17,6 +17,7 @@
 //! Every process started is killed by its guard, also when the test fails.
 
 use crate::support::engine as engine_support;
+use crate::support::k8s::{literals, object};
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -193,32 +194,10 @@ fn python(venv_bin: &Path, script: &str, args: &[&str]) -> (bool, String) {
     (o.status.success(), text)
 }
 
-/// The object named `name` of `kind` in the rendered production plan.
-fn object<'a>(docs: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    docs.iter()
-        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind}/{name}"))
-}
-
 fn data<'a>(cm: &'a Value, key: &str) -> &'a str {
     cm["data"][key]
         .as_str()
         .unwrap_or_else(|| panic!("no {key}"))
-}
-
-/// The literal variables of a container.
-fn literals(c: &Value) -> Vec<(String, String)> {
-    c["env"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| {
-            Some((
-                e["name"].as_str()?.to_owned(),
-                e["value"].as_str()?.to_owned(),
-            ))
-        })
-        .collect()
 }
 
 /// Runs `/scripts/<script>.sh` (or `rclone` args) in a sandbox where `scripts` is mounted at

@@ -121,3 +121,25 @@ pub fn write(plan: &OutputPlan, dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The object named `name` of `kind` among rendered documents.
+pub fn object<'a>(docs: &'a [serde_json::Value], kind: &str, name: &str) -> &'a serde_json::Value {
+    docs.iter()
+        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind}/{name}"))
+}
+
+/// The literal variables (`value`, not `valueFrom`) of a container, in order.
+pub fn literals(c: &serde_json::Value) -> Vec<(String, String)> {
+    c["env"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            Some((
+                e["name"].as_str()?.to_owned(),
+                e["value"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
