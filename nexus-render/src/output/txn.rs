@@ -8,6 +8,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::error::OutputError;
 use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal};
 use super::warning::Warning;
@@ -35,6 +37,8 @@ pub(crate) struct Txn {
     taken: HashSet<PathBuf>,
     fault: Option<Fault>,
     step: usize,
+    /// This process's id, part of every temporary's name (asked once, not per file).
+    pid: u32,
 }
 
 /// Why a transaction stopped.
@@ -58,6 +62,7 @@ impl Txn {
             taken: HashSet::new(),
             fault,
             step: 0,
+            pid: std::process::id(),
         }
     }
 
@@ -132,9 +137,9 @@ impl Txn {
         for (rel, _) in puts {
             let (dir, name) = split(rel);
             self.plan_dirs(dir)?;
-            let temp = free_name(&self.root, dir, name, "tmp", &mut self.taken)?;
+            let temp = free_name(&self.root, dir, name, "tmp", self.pid, &mut self.taken)?;
             let backup = match fs::symlink_metadata(self.root.join(rel)) {
-                Ok(_) => Some(free_name(&self.root, dir, name, "old", &mut self.taken)?),
+                Ok(_) => Some(free_name(&self.root, dir, name, "old", self.pid, &mut self.taken)?),
                 Err(_) => None,
             };
             self.journal.puts.push(Put {
@@ -151,7 +156,7 @@ impl Txn {
     pub(crate) fn plan_removals(&mut self, removals: &[String]) -> Result<(), OutputError> {
         for rel in removals {
             let (dir, name) = split(rel);
-            let backup = free_name(&self.root, dir, name, "old", &mut self.taken)?;
+            let backup = free_name(&self.root, dir, name, "old", self.pid, &mut self.taken)?;
             self.journal.removals.push(Removal {
                 path: rel.clone(),
                 backup,
@@ -195,7 +200,7 @@ impl Txn {
 
     /// Writes the journal to a temporary, makes it durable, and renames it into place.
     fn persist_journal(&mut self) -> Result<(), OutputError> {
-        let name = format!(".{JOURNAL_NAME}.nexus-tmp-{}-0", std::process::id());
+        let name = format!(".{JOURNAL_NAME}.nexus-tmp-{}-0", self.pid);
         let temp = self.root.join(name);
         self.tick(&temp)?;
         let mut file = OpenOptions::new()
@@ -228,20 +233,29 @@ impl Txn {
         Ok(())
     }
 
-    /// Writes `puts`, journaled from index `first` on, to their temporaries.
+    /// Writes `puts`, journaled from index `first` on, to their temporaries. Files are
+    /// written on every core (creating and filling thousands of files is mostly the
+    /// kernel's work, which parallelizes); with a test's fault injected they are written
+    /// one by one, so that the failing step is always the same file.
     fn write_temps(&mut self, first: usize, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
-        for (i, (_, bytes)) in puts.iter().enumerate() {
-            let temp = self.root.join(&self.journal.puts[first + i].temp);
-            self.tick(&temp)?;
-            // Created exclusively: never an existing file, never through a link.
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(|e| OutputError::io("create", &temp, e))?;
-            file.write_all(bytes)
-                .map_err(|e| OutputError::io("write", &temp, e))?;
+        if self.fault.is_some() {
+            for (i, (_, bytes)) in puts.iter().enumerate() {
+                let temp = self.root.join(&self.journal.puts[first + i].temp);
+                self.tick(&temp)?;
+                write_new(&temp, bytes)?;
+            }
+            return Ok(());
         }
+        let journaled = &self.journal.puts[first..];
+        let root = &self.root;
+        // The error of the first failing file in order, whichever thread met it first.
+        puts.par_iter()
+            .zip(journaled)
+            .map(|((_, bytes), put)| write_new(&root.join(&put.temp), bytes))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect::<Result<(), _>>()?;
+        self.step += puts.len();
         Ok(())
     }
 
@@ -350,10 +364,11 @@ fn free_name(
     dir: &str,
     name: &str,
     what: &str,
+    pid: u32,
     taken: &mut HashSet<PathBuf>,
 ) -> Result<String, OutputError> {
     for n in 0..64 {
-        let file = format!(".{name}.nexus-{what}-{}-{n}", std::process::id());
+        let file = format!(".{name}.nexus-{what}-{pid}-{n}");
         let rel = if dir.is_empty() {
             file
         } else {
@@ -369,6 +384,18 @@ fn free_name(
         root.join(dir),
         std::io::Error::other("64 names taken"),
     ))
+}
+
+/// Creates `path` (exclusively: never an existing file, never through a link) holding
+/// `bytes`.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| OutputError::io("create", path, e))?;
+    file.write_all(bytes)
+        .map_err(|e| OutputError::io("write", path, e))
 }
 
 /// Makes a folder's entries durable; best effort (not every platform can sync a folder).
