@@ -139,7 +139,14 @@ impl Txn {
             self.plan_dirs(dir)?;
             let temp = free_name(&self.root, dir, name, "tmp", self.pid, &mut self.taken)?;
             let backup = match fs::symlink_metadata(self.root.join(rel)) {
-                Ok(_) => Some(free_name(&self.root, dir, name, "old", self.pid, &mut self.taken)?),
+                Ok(_) => Some(free_name(
+                    &self.root,
+                    dir,
+                    name,
+                    "old",
+                    self.pid,
+                    &mut self.taken,
+                )?),
                 Err(_) => None,
             };
             self.journal.puts.push(Put {
