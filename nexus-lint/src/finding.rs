@@ -163,7 +163,7 @@ impl Finding {
     pub(crate) fn sort_key(&self) -> (u32, usize, &str, &str, &str, &str) {
         (
             self.span.file.0,
-            self.span.offset,
+            self.span.start(),
             self.rule.id,
             &self.object,
             self.container.as_deref().unwrap_or(""),

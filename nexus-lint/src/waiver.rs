@@ -20,7 +20,7 @@ type Key = (u32, usize, String, String, Option<String>);
 fn key(waiver: &Waiver) -> Key {
     (
         waiver.rule.span.file.0,
-        waiver.rule.span.offset,
+        waiver.rule.span.start(),
         waiver.rule.value.clone(),
         waiver.object.value.clone(),
         waiver.container.as_ref().map(|c| c.value.clone()),

@@ -15,14 +15,18 @@ use std::ops::Deref;
 pub struct FileId(pub u32);
 
 /// Where a value was written: file, byte range, and the 1-based line and column of its start.
+///
+/// Offsets and lengths are `u32`: 20 bytes a span instead of 32, on every value of a loaded
+/// spec. The loader refuses files of 4 GiB or more (see [`crate::load::Limits`]), so every
+/// offset fits; [`Span::at`] saturates rather than wrap for text that did not come from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     /// The file the value comes from.
     pub file: FileId,
     /// Byte offset of the first byte.
-    pub offset: usize,
+    pub offset: u32,
     /// Length in bytes (0 for a value that has no text of its own, such as a default).
-    pub len: usize,
+    pub len: u32,
     /// 1-based line of the first byte.
     pub line: u32,
     /// 1-based column (in characters) of the first byte.
@@ -44,10 +48,56 @@ impl Span {
         self.file == FileId(u32::MAX)
     }
 
+    /// A span of `len` bytes from byte `offset` of `file`, starting at 1-based `line` and
+    /// `column`. An offset or length past `u32::MAX` is held as `u32::MAX`.
+    ///
+    /// ```
+    /// use nexus_spec::{FileId, Span};
+    /// let span = Span::at(FileId(0), 12, 4, 2, 3);
+    /// assert_eq!(span.range(), 12..16);
+    /// ```
+    pub fn at(file: FileId, offset: usize, len: usize, line: u32, column: u32) -> Span {
+        Span {
+            file,
+            offset: saturate(offset),
+            len: saturate(len),
+            line,
+            column,
+        }
+    }
+
+    /// Byte offset of the first byte.
+    pub fn start(&self) -> usize {
+        self.offset as usize
+    }
+
+    /// Byte offset just past the last byte.
+    pub fn end(&self) -> usize {
+        self.start() + self.len as usize
+    }
+
+    /// The bytes the span covers, as a range to index the source text with.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
+    /// The same start with another length (in bytes).
+    pub fn with_len(self, len: usize) -> Span {
+        Span {
+            len: saturate(len),
+            ..self
+        }
+    }
+
     /// The span as a miette source span (byte offset and length).
     pub fn source_span(&self) -> miette::SourceSpan {
-        miette::SourceSpan::new(self.offset.into(), self.len)
+        miette::SourceSpan::new(self.start().into(), self.len as usize)
     }
+}
+
+/// `n` as a `u32`, or `u32::MAX` when it is larger.
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A value together with the place in the spec where it was written.

@@ -31,8 +31,8 @@ impl Location {
         }
         let file = sources.get(span.file)?;
         let (mut end_line, mut end_column) = (span.line, span.column);
-        let end = (span.offset + span.len).min(file.text.len());
-        if let Some(text) = file.text.get(span.offset..end) {
+        let end = span.end().min(file.text.len());
+        if let Some(text) = file.text.get(span.start()..end) {
             for c in text.chars() {
                 if c == '\n' {
                     end_line += 1;
@@ -48,8 +48,8 @@ impl Location {
             column: span.column,
             end_line,
             end_column,
-            offset: span.offset,
-            length: span.len,
+            offset: span.start(),
+            length: span.len as usize,
         })
     }
 }

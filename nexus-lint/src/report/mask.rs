@@ -32,7 +32,7 @@ pub(crate) fn masked_sources<'f>(
             Some(spans) => {
                 let mut text = file.text.to_string();
                 for s in spans {
-                    mask(&mut text, s.offset, s.offset + s.len);
+                    mask(&mut text, s.start(), s.end());
                 }
                 out.add(file.name.clone(), text)
             }

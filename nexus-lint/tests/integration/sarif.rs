@@ -69,13 +69,7 @@ fn span(text: &str, needle: &str) -> Span {
     let offset = text.find(needle).expect("needle");
     let line = text[..offset].matches('\n').count() as u32 + 1;
     let column = (offset - text[..offset].rfind('\n').map_or(0, |i| i + 1)) as u32 + 1;
-    Span {
-        file: FileId(0),
-        offset,
-        len: needle.len(),
-        line,
-        column,
-    }
+    Span::at(FileId(0), offset, needle.len(), line, column)
 }
 
 fn sample() -> (Report, SourceMap) {

@@ -27,13 +27,7 @@ pub fn decode<'b>(bytes: &'b [u8], file: FileId, limits: &Limits) -> Result<&'b 
         // The prefix before the first invalid byte is valid UTF-8 by definition.
         let prefix = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
         let (line, column) = line_column(prefix, offset);
-        let span = Span {
-            file,
-            offset,
-            len: bad_len,
-            line,
-            column,
-        };
+        let span = Span::at(file, offset, bad_len, line, column);
         let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         let help = if utf16 {
             "the file looks like UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
@@ -52,30 +46,26 @@ pub fn decode<'b>(bytes: &'b [u8], file: FileId, limits: &Limits) -> Result<&'b 
     })
 }
 
-/// Refuses a text longer than the byte limit.
+/// The largest file any limit lets through: a [`Span`] holds offsets as `u32`.
+const MAX_SPANNED_BYTES: usize = u32::MAX as usize;
+
+/// Refuses a text longer than the byte limit (and than [`MAX_SPANNED_BYTES`], whatever the
+/// limit says).
 pub(crate) fn check_size(len: usize, file: FileId, limits: &Limits) -> Result<(), Diagnostics> {
-    if len <= limits.max_bytes {
+    let max = limits.max_bytes.min(MAX_SPANNED_BYTES);
+    if len <= max {
         return Ok(());
     }
-    let span = Span {
-        file,
-        offset: 0,
-        len: 0,
-        line: 1,
-        column: 1,
-    };
+    let span = Span::at(file, 0, 0, 1, 1);
     Err(Diagnostics(vec![
         Diagnostic::error(
             codes::TOO_LARGE,
-            format!(
-                "the file is {len} bytes long, more than the limit of {} bytes",
-                limits.max_bytes
-            ),
+            format!("the file is {len} bytes long, more than the limit of {max} bytes"),
         )
         .with_label(span, "file starts here")
         .with_help(format!(
             "nexus reads spec files of up to {}; split the spec into several files",
-            human_bytes(limits.max_bytes)
+            human_bytes(max)
         )),
     ]))
 }

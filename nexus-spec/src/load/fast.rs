@@ -131,13 +131,13 @@ impl Cursor<'_> {
         } else {
             self.text[self.line_start..start].chars().count()
         };
-        Span {
-            file: self.file,
-            offset: start,
-            len: end - start,
-            line: self.line,
-            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
-        }
+        Span::at(
+            self.file,
+            start,
+            end - start,
+            self.line,
+            u32::try_from(column + 1).unwrap_or(u32::MAX),
+        )
     }
 
     /// Counts one more value; declines past the node budget.

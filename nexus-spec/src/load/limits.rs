@@ -23,7 +23,8 @@
 pub struct Limits {
     /// Largest file accepted, in bytes. Checked before anything is parsed. Also the most
     /// scalar text (keys included) that aliases may copy in all, so that a loaded document
-    /// holds at most twice this much text.
+    /// holds at most twice this much text. Files of 4 GiB or more are refused whatever this
+    /// says (spans hold 32-bit offsets).
     pub max_bytes: usize,
     /// Deepest nesting of mappings and sequences accepted; the top-level collection is at
     /// depth 1. Every later stage (deserialization, cloning, dropping the tree) recurses once

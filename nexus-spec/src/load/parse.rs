@@ -268,13 +268,13 @@ impl<'t> Builder<'t> {
     fn span(&self, g: &granit_parser::Span) -> Span {
         let offset = g.start.byte_offset().unwrap_or(0);
         let end = g.end.byte_offset().unwrap_or(offset).max(offset);
-        Span {
-            file: self.file,
+        Span::at(
+            self.file,
             offset,
-            len: end - offset,
-            line: saturate(g.start.line()),
-            column: saturate(g.start.col().saturating_add(1)),
-        }
+            end - offset,
+            saturate(g.start.line()),
+            saturate(g.start.col().saturating_add(1)),
+        )
     }
 
     fn in_key_position(&self) -> bool {
@@ -333,10 +333,7 @@ impl<'t> Builder<'t> {
 
     fn tag_error(&mut self, g: &granit_parser::Span) {
         let span = g.tag_span().map_or_else(|| self.span(g), |t| self.span(&t));
-        let tag = self
-            .text
-            .get(span.offset..span.offset + span.len)
-            .unwrap_or("!");
+        let tag = self.text.get(span.range()).unwrap_or("!");
         self.diags.push(report::explicit_tag(span, tag));
     }
 
@@ -390,10 +387,7 @@ impl<'t> Builder<'t> {
 
     fn alias(&mut self, id: usize, g: &granit_parser::Span) -> Flow {
         let span = self.span(g);
-        let name = self
-            .text
-            .get(span.offset..span.offset + span.len)
-            .unwrap_or("*");
+        let name = self.text.get(span.range()).unwrap_or("*");
         match self.anchors.get(&id) {
             None => {
                 // The parser refuses unknown anchors itself; this is a safety net.
@@ -469,7 +463,7 @@ impl<'t> Builder<'t> {
             anchor,
             size: 1,
             bytes: 0,
-            end: span.offset + span.len,
+            end: span.end(),
             body,
         });
         ControlFlow::Continue(())
@@ -482,15 +476,13 @@ impl<'t> Builder<'t> {
         // A flow collection ends at its bracket; a block collection ends with its last value
         // (its end event sits at the next token, after blank lines and comments).
         let end = if frame.flow {
-            let s = self.span(g);
-            s.offset + s.len
+            self.span(g).end()
         } else {
             frame.end
         };
-        let span = Span {
-            len: end.saturating_sub(frame.start.offset),
-            ..frame.start
-        };
+        let span = frame
+            .start
+            .with_len(end.saturating_sub(frame.start.start()));
         let kind = match frame.body {
             Body::Seq(items) => NodeKind::Seq(items),
             Body::Map(map) => NodeKind::Map(map.entries),
@@ -520,7 +512,7 @@ impl<'t> Builder<'t> {
         };
         frame.size = frame.size.saturating_add(size);
         frame.bytes = frame.bytes.saturating_add(bytes);
-        frame.end = frame.end.max(node.span.offset + node.span.len);
+        frame.end = frame.end.max(node.span.end());
         let complex = match &mut frame.body {
             Body::Seq(items) => {
                 items.push(node);
@@ -557,7 +549,7 @@ impl<'t> Builder<'t> {
         };
         *size = size.saturating_add(1);
         *bytes = bytes.saturating_add(key.value.len());
-        *end = (*end).max(key.span.offset + key.span.len);
+        *end = (*end).max(key.span.end());
         match map.first_occurrence(&key.value) {
             Some(first) => {
                 map.key = KeyState::Discard;
@@ -578,7 +570,7 @@ impl<'t> Builder<'t> {
         {
             map.key = KeyState::Discard;
             *size = size.saturating_add(1);
-            *end = (*end).max(span.offset + span.len);
+            *end = (*end).max(span.end());
         }
     }
 
@@ -599,13 +591,13 @@ impl<'t> Builder<'t> {
             .get(offset..)
             .and_then(|rest| rest.chars().next())
             .map_or(0, char::len_utf8);
-        let span = Span {
-            file: self.file,
+        let span = Span::at(
+            self.file,
             offset,
             len,
-            line: saturate(m.line()),
-            column: saturate(m.col().saturating_add(1)),
-        };
+            saturate(m.line()),
+            saturate(m.col().saturating_add(1)),
+        );
         if *e.kind() == ErrorKind::RecursionLimitExceeded {
             self.too_deep(span);
             return;

@@ -34,7 +34,7 @@ fn codes_of(d: &Diagnostics) -> Vec<&'static str> {
 
 /// The text a span covers.
 fn text_at(text: &str, span: Span) -> &str {
-    &text[span.offset..span.offset + span.len]
+    &text[span.range()]
 }
 
 /// Every diagnostic has a label in the file and a help line.
@@ -309,7 +309,7 @@ fn syntax_error_positions_count_characters() {
     let d = err(text);
     let span = d.0[0].labels[0].span;
     assert_eq!((span.line, span.column), (2, 4));
-    assert_eq!(&text[span.offset..span.offset + span.len], "[");
+    assert_eq!(&text[span.range()], "[");
 }
 
 #[test]

@@ -173,18 +173,20 @@ fn sub_span(value: &Spanned<String>, offset: usize, len: usize) -> Span {
     if s.is_detached() || value.value.contains('\n') {
         return s;
     }
-    let quote = if s.len == value.value.len() {
+    let text_len = s.len as usize;
+    let quote = if text_len == value.value.len() {
         0
-    } else if s.len == value.value.len() + 2 {
+    } else if text_len == value.value.len() + 2 {
         1
     } else {
         return s;
     };
     let chars_before = value.value[..offset.min(value.value.len())].chars().count() as u32;
-    Span {
-        offset: s.offset + quote + offset,
+    Span::at(
+        s.file,
+        s.start() + quote + offset,
         len,
-        column: s.column + quote as u32 + chars_before,
-        ..s
-    }
+        s.line,
+        s.column + quote as u32 + chars_before,
+    )
 }

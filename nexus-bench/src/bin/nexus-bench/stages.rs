@@ -143,7 +143,9 @@ fn parse(bytes: &[u8], f: ParseFn) -> Result<usize, String> {
         format!("synthetic spec does not parse: {:?}", d.iter().next())
     };
     let text = nexus_spec::load::decode(bytes, id, &limits).map_err(fail)?;
-    f(text, id, &limits).map(|n| n.span.len).map_err(fail)
+    f(text, id, &limits)
+        .map(|n| n.span.len as usize)
+        .map_err(fail)
 }
 
 fn load(bytes: &[u8]) -> Result<Spec, String> {

@@ -1,6 +1,6 @@
 //! serde's access traits over nodes: sequences, mappings, structs, `Spanned` and enums.
 
-use serde::de::value::{BorrowedStrDeserializer, U32Deserializer, UsizeDeserializer};
+use serde::de::value::{BorrowedStrDeserializer, U32Deserializer};
 use serde::de::{self, DeserializeSeed, Deserializer as _, Visitor};
 
 use crate::load::node::{Node, NodeKind};
@@ -227,8 +227,8 @@ impl<'de, D: de::Deserializer<'de, Error = Error>> de::MapAccess<'de> for Spanne
         let span = self.span;
         match self.next {
             1 => seed.deserialize(U32Deserializer::new(span.file.0)),
-            2 => seed.deserialize(UsizeDeserializer::new(span.offset)),
-            3 => seed.deserialize(UsizeDeserializer::new(span.len)),
+            2 => seed.deserialize(U32Deserializer::new(span.offset)),
+            3 => seed.deserialize(U32Deserializer::new(span.len)),
             4 => seed.deserialize(U32Deserializer::new(span.line)),
             5 => seed.deserialize(U32Deserializer::new(span.column)),
             _ => seed.deserialize(self.value.take().ok_or(Error::Recorded)?),

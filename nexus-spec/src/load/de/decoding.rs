@@ -106,8 +106,7 @@ impl<'s> Decoding<'s> {
 
     /// The source text of a span, if the source is known.
     pub(crate) fn text(&self, span: Span) -> Option<&'s str> {
-        self.source?
-            .get(span.offset..span.offset.checked_add(span.len)?)
+        self.source?.get(span.range())
     }
 
     /// If the value at `addr` failed in an earlier pass, reports that again and returns the

@@ -36,7 +36,7 @@ fn help(d: &Diagnostic) -> &str {
 }
 
 fn text_at(text: &str, span: Span) -> &str {
-    &text[span.offset..span.offset + span.len]
+    &text[span.range()]
 }
 
 fn assert_well_formed(d: &Diagnostic) {

@@ -248,10 +248,7 @@ impl Cursor<'_> {
             value.push('\n');
         }
         self.count()?;
-        let span = Span {
-            len: end - head.offset,
-            ..head
-        };
+        let span = head.with_len(end - head.start());
         self.next_content()?;
         Some(Node::new(span, NodeKind::Str(value)))
     }
