@@ -28,7 +28,7 @@ use super::check::{Change, Drift, FileChange};
 use super::error::OutputError;
 use super::lock::{LOCK_NAME, Lock};
 use super::manifest::{MANIFEST_NAME, Manifest, hash};
-use super::reconcile::{OnDisk, on_disk};
+use super::reconcile::{Examined, OnDisk, examine};
 use super::scan::{Disk, Kind};
 use super::scope::Scope;
 use super::warning::Warning;
@@ -77,7 +77,13 @@ impl Checker {
     /// Compares every file of `part` with the folder, keeping what differs. A path outside
     /// the scope, or compared in an earlier part, is an error.
     pub fn compare(&mut self, part: &OutputPlan) -> Result<(), OutputError> {
-        for (path, bytes) in part.files() {
+        for Examined {
+            path,
+            bytes,
+            found,
+            hash,
+        } in examine(&self.disk, part, |found| found)
+        {
             if !self.scope.contains(path) || path == MANIFEST_NAME {
                 return Err(OutputError::OutOfScope(path.to_owned()));
             }
@@ -87,9 +93,9 @@ impl Checker {
                     what: "two rendered files claim this path".into(),
                 });
             }
-            let (change, before) = match on_disk(&self.disk, self.disk.manifest(), path, bytes)? {
+            let (change, before) = match found? {
                 OnDisk::Same { .. } => {
-                    self.manifest.insert(path, bytes);
+                    self.manifest.insert_hash(path, &hash);
                     continue;
                 }
                 OnDisk::Absent => (Change::New, None),
@@ -101,7 +107,7 @@ impl Checker {
                 }
                 OnDisk::Blocked(_) => (Change::Changed, None),
             };
-            self.manifest.insert(path, bytes);
+            self.manifest.insert_hash(path, &hash);
             self.changes.push(FileChange {
                 path: path.to_owned(),
                 change,

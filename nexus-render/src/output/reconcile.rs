@@ -2,9 +2,42 @@
 //! the writer ([`super::Writer`]) and check mode ([`super::Checker`]) start from this, so
 //! they cannot disagree about what a render would change.
 
+use rayon::prelude::*;
+
 use super::error::OutputError;
 use super::manifest::{Manifest, hash};
 use super::scan::{Disk, Kind};
+use crate::plan::OutputPlan;
+
+/// One rendered file of a part, examined: what [`on_disk`] found at its path (as the
+/// caller chose to keep it) and the hash the manifest will record.
+pub(crate) struct Examined<'p, T> {
+    pub(crate) path: &'p str,
+    pub(crate) bytes: &'p [u8],
+    pub(crate) found: T,
+    pub(crate) hash: String,
+}
+
+/// Examines every file of `part` on every core, in the part's order. Reading back and
+/// hashing thousands of files is most of what a check or a re-render does, and each file
+/// is independent. `keep` turns what was found into what the caller holds on to (a writer
+/// drops the old bytes at once; a check keeps them for its report).
+pub(crate) fn examine<'p, T: Send>(
+    disk: &Disk,
+    part: &'p OutputPlan,
+    keep: impl Fn(Result<OnDisk, OutputError>) -> T + Sync,
+) -> Vec<Examined<'p, T>> {
+    let files: Vec<(&str, &[u8])> = part.files().collect();
+    files
+        .into_par_iter()
+        .map(|(path, bytes)| Examined {
+            path,
+            bytes,
+            found: keep(on_disk(disk, disk.manifest(), path, bytes)),
+            hash: hash(bytes),
+        })
+        .collect()
+}
 
 /// What is on disk at the path of a rendered file.
 #[derive(Debug)]

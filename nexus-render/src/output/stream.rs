@@ -28,7 +28,7 @@ use super::error::OutputError;
 use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, sweep};
 use super::lock::Lock;
 use super::manifest::{MANIFEST_NAME, Manifest, hash};
-use super::reconcile::{OnDisk, on_disk};
+use super::reconcile::{Examined, OnDisk, examine};
 use super::scan::{Disk, Kind};
 use super::txn::{Fault, Stop, Txn};
 use super::write::WriteReport;
@@ -137,7 +137,22 @@ impl Writer {
         part: &'p OutputPlan,
     ) -> Result<Vec<(String, &'p [u8])>, OutputError> {
         let mut puts = Vec::new();
-        for (path, bytes) in part.files() {
+        // The old bytes are not needed: a writer only decides whether to write.
+        let examined = examine(&self.disk, part, |found| {
+            found.map(|f| match f {
+                OnDisk::Owned(_) => OnDisk::Owned(Vec::new()),
+                OnDisk::Edited(_) => OnDisk::Edited(Vec::new()),
+                OnDisk::Foreign(_) => OnDisk::Foreign(Vec::new()),
+                other => other,
+            })
+        });
+        for Examined {
+            path,
+            bytes,
+            found,
+            hash,
+        } in examined
+        {
             if !self.scope.contains(path) || path == MANIFEST_NAME {
                 return Err(OutputError::OutOfScope(path.to_owned()));
             }
@@ -147,7 +162,7 @@ impl Writer {
                     what: "two rendered files claim this path".into(),
                 });
             }
-            match on_disk(&self.disk, self.disk.manifest(), path, bytes)? {
+            match found? {
                 OnDisk::Absent | OnDisk::Owned(_) => puts.push((path.to_owned(), bytes)),
                 OnDisk::Edited(_) => {
                     let w = Warning::EditedOverwritten(path.to_owned());
@@ -169,7 +184,7 @@ impl Writer {
                 }
                 OnDisk::Blocked(e) => return Err(e),
             }
-            self.manifest.insert(path, bytes);
+            self.manifest.insert_hash(path, &hash);
         }
         Ok(puts)
     }
