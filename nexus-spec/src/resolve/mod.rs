@@ -199,7 +199,7 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
     };
     let spec = match env {
         Some(e) => overlay::apply(ctx, &file.spec, e),
-        None => file.spec.clone(),
+        None => std::borrow::Cow::Borrowed(&file.spec),
     };
     let namespace = match env.and_then(|e| e.namespace.clone()) {
         Some(ns) => {

@@ -4,6 +4,7 @@
 //! monitoring component or rate limit it names must exist, and a field must apply to the
 //! kind of thing it is set on.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::ctx::Resolver;
@@ -13,8 +14,41 @@ use crate::model::{
 };
 use crate::span::Spanned;
 
-/// The base spec with the environment's overlay applied.
-pub(crate) fn apply(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> PlatformSpec {
+/// The base spec with the environment's overlay applied. An environment that overrides
+/// nothing (only a namespace, description or quota) gets the base itself, not a copy: a
+/// copy of a 5,000-service spec per environment is a tenth of resolving it.
+pub(crate) fn apply<'b>(
+    ctx: &mut Resolver,
+    base: &'b PlatformSpec,
+    env: &Environment,
+) -> Cow<'b, PlatformSpec> {
+    if overrides_nothing(env) {
+        return Cow::Borrowed(base);
+    }
+    Cow::Owned(overlaid(ctx, base, env))
+}
+
+/// Whether `env` leaves the spec as it is: it names no service, backing service,
+/// registry, monitoring or gateway override (the parts [`overlaid`] reads).
+fn overrides_nothing(env: &Environment) -> bool {
+    let Environment {
+        namespace: _,
+        description: _,
+        services,
+        backing_services,
+        monitoring,
+        gateway,
+        registries,
+        quota: _,
+    } = env;
+    services.is_empty()
+        && backing_services.is_empty()
+        && monitoring.is_none()
+        && gateway.is_none()
+        && registries.is_empty()
+}
+
+fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> PlatformSpec {
     let mut spec = base.clone();
     for (name, overlay) in &env.services {
         let Some(service) = spec.services.get_mut(name.value.as_str()) else {
