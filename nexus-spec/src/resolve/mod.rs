@@ -210,8 +210,12 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
     };
     let secrets = secrets::secrets(ctx, &spec, &env_name.value, &environment_names(file));
     let dir = directory(&spec, &secrets);
-    let mut uses = Vec::new();
-    let mut workloads = Vec::new();
+    let mut uses = Vec::with_capacity(spec.services.len());
+    // Sized up front: a workload is kilobytes, and growing by doubling left up to half of
+    // 5,000 of them unused for as long as the resolution lives. Backing services may each
+    // bring an exporter, and monitoring a handful of components.
+    let mut workloads =
+        Vec::with_capacity(spec.services.len() + 2 * spec.backing_services.len() + 16);
     for (name, s) in &spec.services {
         ctx.name(name, "service name", values::name::dns1123_label);
         let mut hosts = Vec::new();
