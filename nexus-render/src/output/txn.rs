@@ -8,8 +8,6 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use super::error::OutputError;
 use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal};
 use super::warning::Warning;
@@ -240,28 +238,59 @@ impl Txn {
         Ok(())
     }
 
-    /// Writes `puts`, journaled from index `first` on, to their temporaries. Files are
-    /// written on every core (creating and filling thousands of files is mostly the
-    /// kernel's work, which parallelizes); with a test's fault injected they are written
-    /// one by one, so that the failing step is always the same file.
+    /// Writes `puts`, journaled from index `first` on, to their temporaries. This thread
+    /// creates the files, in order, while a second one fills them: creating is serialized
+    /// by the folder's lock in the kernel anyway (two threads creating in one folder only
+    /// spin on it), but filling can run beside it. With a test's fault injected the files
+    /// are written one by one, so that the failing step is always the same file.
     fn write_temps(&mut self, first: usize, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
         if self.fault.is_some() {
             for (i, (_, bytes)) in puts.iter().enumerate() {
                 let temp = self.root.join(&self.journal.puts[first + i].temp);
                 self.tick(&temp)?;
-                write_new(&temp, bytes)?;
+                let mut file = create_new(&temp)?;
+                file.write_all(bytes)
+                    .map_err(|e| OutputError::io("write", &temp, e))?;
             }
             return Ok(());
         }
         let journaled = &self.journal.puts[first..];
         let root = &self.root;
-        // The error of the first failing file in order, whichever thread met it first.
-        puts.par_iter()
-            .zip(journaled)
-            .map(|((_, bytes), put)| write_new(&root.join(&put.temp), bytes))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect::<Result<(), _>>()?;
+        std::thread::scope(|scope| {
+            let (files, created) = std::sync::mpsc::sync_channel::<(File, &[u8], PathBuf)>(64);
+            let filler = scope.spawn(move || {
+                let mut failed = None;
+                for (mut file, bytes, path) in created {
+                    if failed.is_none() {
+                        failed = file
+                            .write_all(bytes)
+                            .err()
+                            .map(|e| OutputError::io("write", &path, e));
+                    }
+                }
+                failed.map_or(Ok(()), Err)
+            });
+            let creating = puts
+                .iter()
+                .zip(journaled)
+                .try_for_each(|((_, bytes), put)| {
+                    let path = root.join(&put.temp);
+                    let file = create_new(&path)?;
+                    // The filler stops taking files only once this side is done.
+                    let _ = files.send((file, bytes, path));
+                    Ok(())
+                });
+            drop(files);
+            let filling = filler.join().unwrap_or_else(|_| {
+                Err(OutputError::io(
+                    "write into",
+                    root,
+                    std::io::Error::other("the writing thread stopped"),
+                ))
+            });
+            // A file that failed to fill was created before any that failed to create.
+            filling.and(creating)
+        })?;
         self.step += puts.len();
         Ok(())
     }
@@ -393,16 +422,13 @@ fn free_name(
     ))
 }
 
-/// Creates `path` (exclusively: never an existing file, never through a link) holding
-/// `bytes`.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let mut file = OpenOptions::new()
+/// Creates `path`, exclusively: never an existing file, never through a link.
+fn create_new(path: &Path) -> Result<File, OutputError> {
+    OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| OutputError::io("create", path, e))?;
-    file.write_all(bytes)
-        .map_err(|e| OutputError::io("write", path, e))
+        .map_err(|e| OutputError::io("create", path, e))
 }
 
 /// Makes a folder's entries durable; best effort (not every platform can sync a folder).
