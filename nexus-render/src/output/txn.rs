@@ -208,11 +208,7 @@ impl Txn {
         let name = format!(".{JOURNAL_NAME}.nexus-tmp-{}-0", self.pid);
         let temp = self.root.join(name);
         self.tick(&temp)?;
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|e| OutputError::io("create", &temp, e))?;
+        let mut file = create_new(&temp)?;
         self.journal_temp = Some(temp.clone());
         file.write_all(&self.journal.to_bytes())
             .and_then(|()| file.sync_all())
