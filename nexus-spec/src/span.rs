@@ -95,8 +95,9 @@ impl Span {
     }
 }
 
-/// `n` as a `u32`, or `u32::MAX` when it is larger.
-fn saturate(n: usize) -> u32 {
+/// `n` as a `u32`, or `u32::MAX` when it is larger: how a span, and the loader's line and
+/// column counts, hold a `usize`.
+pub(crate) fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

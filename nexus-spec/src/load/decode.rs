@@ -2,7 +2,7 @@
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::span::{FileId, Span};
+use crate::span::{FileId, Span, saturate};
 
 use super::limits::Limits;
 
@@ -86,11 +86,6 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
     }
     let column = prefix[line_start..].chars().count() + 1;
     (saturate(line), saturate(column))
-}
-
-/// A `usize` as `u32`, saturating.
-pub(crate) fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn human_bytes(n: usize) -> String {

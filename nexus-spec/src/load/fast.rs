@@ -17,7 +17,7 @@ mod block;
 mod flow;
 mod scalar;
 
-use crate::span::{FileId, Span, Spanned};
+use crate::span::{FileId, Span, Spanned, saturate};
 
 use super::limits::Limits;
 use super::node::Node;
@@ -136,7 +136,7 @@ impl Cursor<'_> {
             start,
             end - start,
             self.line,
-            u32::try_from(column + 1).unwrap_or(u32::MAX),
+            saturate(column + 1),
         )
     }
 

@@ -8,9 +8,9 @@ use std::ops::ControlFlow;
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, StructureStyle};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::span::{FileId, Span, Spanned};
+use crate::span::{FileId, Span, Spanned, saturate};
 
-use super::decode::{check_size, saturate};
+use super::decode::check_size;
 use super::limits::Limits;
 use super::node::{Node, NodeKind};
 use super::scalar::resolve_plain;
