@@ -50,7 +50,8 @@ use nexus_spec::ir::{self, Rollout, WorkloadKind};
 use nexus_spec::model::Slot;
 
 use crate::error::RenderError;
-use crate::plan::OutputPlan;
+use crate::output::semantic;
+use crate::plan::{OutputPlan, count_kinds};
 use interpolate::{Interpolator, argument, literal};
 use model::{DependsOn, Mount, Project, SecretSource, Service, Volume};
 use network::Topology;
@@ -353,7 +354,13 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
     );
     plan.add(".env.example", dotenv::render(&title, &vars))?;
     for (path, text) in extra_files {
-        plan.add(path, text)?;
+        // A YAML file besides the project is one document of another tool's configuration
+        // (Prometheus, Alertmanager, Grafana): the README need not parse it to say so.
+        if semantic::is_yaml(&path) {
+            plan.add_with_contents(path, text, count_kinds([semantic::YAML_DOCUMENT]))?;
+        } else {
+            plan.add(path, text)?;
+        }
     }
     Ok(plan)
 }

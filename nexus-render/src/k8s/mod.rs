@@ -286,7 +286,7 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
     plan.add_with_contents(
         KUSTOMIZATION,
         to_yaml(&k, "kustomization")?.into_bytes(),
-        count_kinds(["YAML document"]),
+        count_kinds([crate::output::semantic::YAML_DOCUMENT]),
     )?;
     Ok(plan)
 }

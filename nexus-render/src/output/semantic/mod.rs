@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 pub use objects::describe;
+pub(crate) use objects::{YAML_DOCUMENT, is_yaml};
 
 use super::check::FileChange;
 use objects::{Body, Object, objects};

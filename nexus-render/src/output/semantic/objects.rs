@@ -27,8 +27,9 @@ pub(crate) enum Body {
 /// are not UTF-8 give one text object summarised as binary.
 pub(crate) fn objects(path: &str, bytes: &[u8]) -> Vec<Object> {
     let text = String::from_utf8_lossy(bytes).into_owned();
-    let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");
-    if is_yaml && let Some(docs) = parse_yaml(&text) {
+    if is_yaml(path)
+        && let Some(docs) = parse_yaml(&text)
+    {
         let mut out = Vec::new();
         for (i, doc) in docs.into_iter().enumerate() {
             yaml_objects(path, i, doc, &mut out);
@@ -42,8 +43,12 @@ pub(crate) fn objects(path: &str, bytes: &[u8]) -> Vec<Object> {
     }]
 }
 
-/// What a file holds, for a table: (kind, count), in first-seen order.
+/// What a file holds, for a table: (kind, count), in first-seen order. Only YAML is read:
+/// any other file is one object of its kind by name (`Markdown`, `JSON`), whatever its bytes.
 pub fn describe(path: &str, bytes: &[u8]) -> Vec<(String, usize)> {
+    if !is_yaml(path) {
+        return vec![(file_kind(path).to_owned(), 1)];
+    }
     let mut out: Vec<(String, usize)> = Vec::new();
     for o in objects(path, bytes) {
         let kind = if o.kind == "file" {
@@ -59,6 +64,15 @@ pub fn describe(path: &str, bytes: &[u8]) -> Vec<(String, usize)> {
     out
 }
 
+/// The kind of a YAML document that is neither a Kubernetes object nor a Compose project.
+pub(crate) const YAML_DOCUMENT: &str = "YAML document";
+
+/// Whether the file at `path` is read as YAML (by its extension).
+pub(crate) fn is_yaml(path: &str) -> bool {
+    path.ends_with(".yaml") || path.ends_with(".yml")
+}
+
+/// What a file that is not read as objects is, by its name.
 fn file_kind(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name.ends_with(".conf") {
@@ -88,7 +102,7 @@ fn yaml_objects(path: &str, index: usize, doc: Value, out: &mut Vec<Object>) {
     let Value::Object(mut map) = doc else {
         if !doc.is_null() {
             out.push(Object {
-                kind: "YAML document".into(),
+                kind: YAML_DOCUMENT.into(),
                 name: format!("{path}#{index}"),
                 body: Body::Tree(doc),
             });
@@ -139,7 +153,7 @@ fn yaml_objects(path: &str, index: usize, doc: Value, out: &mut Vec<Object>) {
         return;
     }
     out.push(Object {
-        kind: "YAML document".into(),
+        kind: YAML_DOCUMENT.into(),
         name: format!("{path}#{index}"),
         body: Body::Tree(Value::Object(map)),
     });
