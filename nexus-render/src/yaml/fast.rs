@@ -9,6 +9,8 @@
 //! - a string that is *evidently plain* ([`super::plain`]: a letter or `/` first, then letters,
 //!   digits and a few punctuation marks, at most 80 bytes, not a YAML 1.1 keyword) is
 //!   written as it is;
+//! - a string of several lines that a literal block can hold is written as one
+//!   ([`super::literal`]);
 //! - any other string is handed to the reference emitter alone, and its answer is used:
 //!   a single line (quoted or plain) as it is, a block scalar (`|`, `>`) with its lines
 //!   moved under the key or dash it belongs to;
@@ -26,6 +28,7 @@ use std::fmt::{self, Write as _};
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
+use super::literal;
 use super::plain::plain;
 
 /// This emitter does not write the value; the reference emitter will.
@@ -160,6 +163,9 @@ impl<'a> ValueSer<'a> {
         if plain(s, false) {
             return self.scalar(s);
         }
+        if let Some(header) = literal::header(s) {
+            return self.literal(header, s);
+        }
         styled(s, |reference| {
             let text = reference.strip_suffix('\n').ok_or(Unsupported)?;
             match text.split_once('\n') {
@@ -170,6 +176,19 @@ impl<'a> ValueSer<'a> {
                 _ => Err(Unsupported),
             }
         })
+    }
+
+    /// Writes `s` as a literal block scalar with `header` ([`literal`]), its lines two
+    /// columns past the key or dash.
+    fn literal(mut self, header: &str, s: &str) -> Result {
+        self.before_scalar()?;
+        let (Slot::MapValue(base) | Slot::SeqItem(base)) = self.slot else {
+            return Err(Unsupported);
+        };
+        self.out.push_str(header);
+        self.out.push('\n');
+        literal::body(self.out, s, &" ".repeat(base + 2));
+        Ok(())
     }
 
     /// Writes a block scalar the reference wrote as a document: its lines are indented by

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::error::RenderError;
 
 mod fast;
+mod literal;
 mod plain;
 #[cfg(test)]
 mod tests;

@@ -92,7 +92,18 @@ fn any_string() -> impl Strategy<Value = String> {
         1 => "[a-z ]{70,100}",
         1 => "[a-z/]{75,90}",
         1 => "[a-z #:\n'\"]{0,30}",
+        3 => multi_line_string(),
     ]
+}
+
+/// Strings of several lines: indented or not, with trailing line breaks or none, and now
+/// and then a character a literal block cannot hold.
+fn multi_line_string() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => "( {0,3}[a-z #:'\"\t{}-]{0,12}\n){1,4}[ a-z]{0,6}\n{0,3}",
+        1 => "(\n{0,2}[ -~é\u{85}\u{2028}\u{feff}\r]{0,8}){1,4}\n{0,2}",
+    ]
+    .boxed()
 }
 
 /// Mostly what manifests hold (names as keys, plain or singly quoted values), with any
@@ -160,6 +171,17 @@ proptest! {
     #[test]
     fn fast_emitter_writes_the_reference_bytes(
         doc in document(any_string().boxed(), any_string().boxed()),
+    ) {
+        if let Ok(fast) = fast::to_string(&doc) {
+            prop_assert_eq!(fast, reference(&doc).unwrap());
+        }
+    }
+
+    /// The same for multi-line strings under plain keys, which take the fast path's
+    /// literal blocks ([`super::literal`]) at every depth.
+    #[test]
+    fn fast_emitter_writes_the_reference_blocks(
+        doc in document(multi_line_string(), manifest_key()),
     ) {
         if let Ok(fast) = fast::to_string(&doc) {
             prop_assert_eq!(fast, reference(&doc).unwrap());
@@ -242,6 +264,54 @@ fn remembered_styles_write_the_reference_bytes() {
     let first = fast::to_string(&doc).expect("takes the fast path");
     assert_eq!(first, reference(&doc).unwrap());
     assert_eq!(fast::to_string(&doc).unwrap(), first);
+}
+
+/// Multi-line strings are written as literal blocks without asking the reference, with every
+/// header it would choose, under keys and dashes at any depth; strings a block cannot hold
+/// still come out as the reference writes them.
+#[test]
+fn literal_blocks_write_the_reference_bytes() {
+    let s = |v: &str| Value::Str(v.to_owned());
+    let strings = [
+        "#!/bin/sh\nexit 0\n",
+        "no trailing break\nhere",
+        "kept\n\n\n",
+        "\n\nleading breaks\n",
+        "  indented first line\nthen not\n",
+        "\n  indented after a break",
+        "  kept and indented\n\n",
+        "tabs\tand: colons # and quotes '\"\n- a dash\n",
+        "naïve\n",
+        "carriage\r\nreturn\n",
+        "byte order\u{feff}\n",
+        "\n\n",
+    ];
+    let inner = Value::Map(
+        strings
+            .iter()
+            .map(|t| (format!("k{}", t.len()), s(t)))
+            .collect(),
+    );
+    let doc = Value::Map(vec![
+        ("top".into(), s(strings[0])),
+        (
+            "items".into(),
+            Value::Seq(strings.iter().map(|t| s(t)).collect()),
+        ),
+        (
+            "nested".into(),
+            Value::Seq(vec![
+                inner.clone(),
+                Value::Map(vec![("deeper".into(), inner)]),
+            ]),
+        ),
+    ]);
+    let fast = fast::to_string(&doc).expect("takes the fast path");
+    assert_eq!(fast, reference(&doc).unwrap());
+    assert!(fast.contains("top: |\n  #!/bin/sh\n  exit 0\n"), "{fast}");
+    for header in ["|-", "|+", "|2", "|2-", "|2+"] {
+        assert!(fast.contains(&format!(" {header}\n")), "{header} in {fast}");
+    }
 }
 
 /// Shapes left to the reference: a sequence in a sequence, keys that need quotes, a
