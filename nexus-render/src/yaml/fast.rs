@@ -9,6 +9,9 @@
 //! - a string that is *evidently plain* ([`super::plain`]: a letter or `/` first, then letters,
 //!   digits and a few punctuation marks, at most 80 bytes, not a YAML 1.1 keyword) is
 //!   written as it is;
+//! - so is a one-line sentence or expression that the reference writes plain
+//!   ([`super::plain::plain_prose`]: a letter first, printable ASCII, nothing that would end
+//!   or retype the scalar);
 //! - a string of several lines that a literal block can hold is written as one
 //!   ([`super::literal`]);
 //! - any other string is handed to the reference emitter alone, and its answer is used:
@@ -29,7 +32,7 @@ use serde::Serialize;
 use serde::ser::{self, Impossible};
 
 use super::literal;
-use super::plain::plain;
+use super::plain::{plain, plain_prose};
 
 /// This emitter does not write the value; the reference emitter will.
 #[derive(Debug)]
@@ -160,7 +163,7 @@ impl<'a> ValueSer<'a> {
     }
 
     fn string(self, s: &str) -> Result {
-        if plain(s, false) {
+        if plain(s, false) || plain_prose(s) {
             return self.scalar(s);
         }
         if let Some(header) = literal::header(s) {

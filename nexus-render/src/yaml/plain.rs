@@ -57,3 +57,26 @@ fn keyword(s: &str) -> bool {
     ];
     s.len() <= 5 && WORDS.iter().any(|w| s.eq_ignore_ascii_case(w))
 }
+
+/// Sentences and expressions that the reference writes plain as block values, though they
+/// hold spaces and punctuation: an ASCII letter first (so not a number, a date or an
+/// indicator such as `-`, `&` or `{`), then printable ASCII, at most 80 bytes (longer ones
+/// may be folded), and none of what would end the scalar or retype it: a trailing space or
+/// colon, `: `, ` #`, a YAML 1.1 keyword. It mirrors serde-saphyr's `is_plain_value_safe`
+/// for these strings; `tests.rs` holds the two to the same bytes.
+///
+/// ```text
+/// plain: absent(up{job="minio"} == 1)  No replica of web answers.  rate(x[5m]) > 0.1
+/// not:   Yes  a: b  a #b  trailing:  "quoted"  81 bytes or more  é
+/// ```
+pub(crate) fn plain_prose(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.len() <= 80
+        && bytes.iter().all(|&b| matches!(b, 0x20..=0x7E))
+        && !matches!(bytes.last(), Some(b' ' | b':'))
+        && !bytes
+            .windows(2)
+            .any(|w| matches!(w, [b':', b' '] | [b' ', b'#']))
+        && !keyword(s)
+}

@@ -93,7 +93,21 @@ fn any_string() -> impl Strategy<Value = String> {
         1 => "[a-z/]{75,90}",
         1 => "[a-z #:\n'\"]{0,30}",
         3 => multi_line_string(),
+        3 => prose_string(),
     ]
+}
+
+/// One-line strings that start with a letter, as alert expressions and descriptions do,
+/// with the characters and lengths around what [`plain::plain_prose`] accepts.
+fn prose_string() -> BoxedStrategy<String> {
+    prop_oneof![
+        4 => "[A-Za-z][ -~]{0,84}",
+        2 => "[A-Za-z][a-z ]{0,6}[:#][ a-z:#]{0,4}",
+        1 => "[A-Za-z][a-z(){}\"=|.,\\$\\[\\] ]{70,84}",
+        1 => "[YyNnOoTtFf][a-zA-Z]{0,4}",
+        1 => "[A-Za-z][ -~é\t]{0,12}",
+    ]
+    .boxed()
 }
 
 /// Strings of several lines: indented or not, with trailing line breaks or none, and now
@@ -171,6 +185,16 @@ proptest! {
     #[test]
     fn fast_emitter_writes_the_reference_bytes(
         doc in document(any_string().boxed(), any_string().boxed()),
+    ) {
+        if let Ok(fast) = fast::to_string(&doc) {
+            prop_assert_eq!(fast, reference(&doc).unwrap());
+        }
+    }
+
+    /// The same for one-line sentences and expressions under plain keys.
+    #[test]
+    fn fast_emitter_writes_the_reference_prose(
+        doc in document(prose_string(), manifest_key()),
     ) {
         if let Ok(fast) = fast::to_string(&doc) {
             prop_assert_eq!(fast, reference(&doc).unwrap());
