@@ -184,25 +184,26 @@ impl<'a> ValueSer<'a> {
     /// Writes `s` as a literal block scalar with `header` ([`literal`]), its lines two
     /// columns past the key or dash.
     fn literal(mut self, header: &str, s: &str) -> Result {
+        let base = self.block_header(header)?;
+        literal::body(self.out, s, &" ".repeat(base + 2));
+        Ok(())
+    }
+
+    /// Writes a block scalar's header line in this slot; gives the key's or dash's column.
+    fn block_header(&mut self, header: &str) -> Result<usize> {
         self.before_scalar()?;
         let (Slot::MapValue(base) | Slot::SeqItem(base)) = self.slot else {
             return Err(Unsupported);
         };
         self.out.push_str(header);
         self.out.push('\n');
-        literal::body(self.out, s, &" ".repeat(base + 2));
-        Ok(())
+        Ok(base)
     }
 
     /// Writes a block scalar the reference wrote as a document: its lines are indented by
     /// two there, by two more than the key or dash here.
     fn block(mut self, header: &str, lines: &str) -> Result {
-        self.before_scalar()?;
-        let (Slot::MapValue(base) | Slot::SeqItem(base)) = self.slot else {
-            return Err(Unsupported);
-        };
-        self.out.push_str(header);
-        self.out.push('\n');
+        let base = self.block_header(header)?;
         for line in lines.split('\n') {
             if !line.is_empty() {
                 if !line.starts_with("  ") {
