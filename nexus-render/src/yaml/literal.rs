@@ -24,8 +24,7 @@
 /// when the reference is to decide: `s` has no line break, is nothing but line breaks, or
 /// holds a character a block scalar cannot.
 pub(super) fn header(s: &str) -> Option<&'static str> {
-    let printable_ascii = s.bytes().all(|b| matches!(b, b'\n' | b'\t' | 0x20..=0x7E));
-    if !printable_ascii && (s.is_ascii() || !s.chars().all(block_char)) {
+    if !printable_ascii(s) && (s.is_ascii() || !s.chars().all(block_char)) {
         return None;
     }
     let content = s.trim_end_matches('\n');
@@ -61,6 +60,21 @@ pub(super) fn body(out: &mut String, s: &str, indent: &str) {
     }
 }
 
+/// Whether `s` is nothing but printable ASCII, tabs and line breaks: the common case,
+/// tested without decoding characters. The test runs over 32 bytes at a time with no early
+/// exit inside them, which the compiler turns into vector instructions: these strings are
+/// whole embedded files, up to 16 MB each at 5,000 services.
+fn printable_ascii(s: &str) -> bool {
+    const fn plain(b: u8) -> bool {
+        matches!(b, b'\n' | b'\t' | 0x20..=0x7E)
+    }
+    let mut chunks = s.as_bytes().chunks_exact(32);
+    chunks
+        .by_ref()
+        .all(|c| c.iter().fold(true, |all, &b| all & plain(b)))
+        && chunks.remainder().iter().all(|&b| plain(b))
+}
+
 /// A character a block scalar can hold (serde-saphyr's `is_block_scalar_content_safe`).
 fn block_char(c: char) -> bool {
     match c {
@@ -78,4 +92,25 @@ fn first_line_leading_spaces(s: &str) -> usize {
     s.split('\n')
         .find(|line| !line.is_empty())
         .map_or(0, |line| line.len() - line.trim_start_matches(' ').len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable_ascii;
+
+    /// One byte outside the set is found wherever it falls: inside a 32-byte chunk, on a
+    /// chunk's edge, or in the remainder.
+    #[test]
+    fn printable_ascii_finds_one_odd_byte_anywhere() {
+        let clean: String = "key: value\twith a tab\n".repeat(5);
+        assert!(printable_ascii(&clean));
+        assert!(printable_ascii(""));
+        for odd in ['\r', '\u{7f}', '\u{1}', 'é', '\u{85}'] {
+            for at in 0..clean.len() {
+                let mut s = clean.clone();
+                s.insert(at, odd);
+                assert!(!printable_ascii(&s), "{odd:?} at {at} of {} bytes", s.len());
+            }
+        }
+    }
 }
