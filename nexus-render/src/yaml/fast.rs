@@ -93,7 +93,8 @@ enum Opening {
     AfterDash,
 }
 
-fn indent(out: &mut String, n: usize) {
+/// Writes `n` spaces.
+pub(super) fn indent(out: &mut String, n: usize) {
     const SPACES: &str = "                                                                ";
     let mut left = n;
     while left > 0 {
@@ -185,7 +186,7 @@ impl<'a> ValueSer<'a> {
     /// columns past the key or dash.
     fn literal(mut self, header: &str, s: &str) -> Result {
         let base = self.block_header(header)?;
-        literal::body(self.out, s, &" ".repeat(base + 2));
+        literal::body(self.out, s, base + 2);
         Ok(())
     }
 

@@ -20,6 +20,8 @@
 //! Strings this module declines (a character a block cannot hold, nothing but line
 //! breaks) are left to the reference. `tests.rs` holds both to the same bytes.
 
+use super::fast::indent;
+
 /// The header (`|`, `|-`, `|+`, `|2`, `|2-`, `|2+`) of `s` as a literal block; `None`
 /// when the reference is to decide: `s` has no line break, is nothing but line breaks, or
 /// holds a character a block scalar cannot.
@@ -43,14 +45,14 @@ pub(super) fn header(s: &str) -> Option<&'static str> {
 }
 
 /// Writes the body of `s` (of which [`header`] was `Some`): each non-empty line after
-/// `indent` spaces, then one empty line for each trailing line break past the first.
-pub(super) fn body(out: &mut String, s: &str, indent: &str) {
+/// `column` spaces, then one empty line for each trailing line break past the first.
+pub(super) fn body(out: &mut String, s: &str, column: usize) {
     let lines = s.bytes().filter(|&b| b == b'\n').count();
-    out.reserve(s.len() + lines * indent.len());
+    out.reserve(s.len() + lines * column);
     let content = s.trim_end_matches('\n');
     for line in content.split('\n') {
         if !line.is_empty() {
-            out.push_str(indent);
+            indent(out, column);
             out.push_str(line);
         }
         out.push('\n');
