@@ -3,7 +3,7 @@
 
 use nexus::ir::Platform;
 use nexus::render::RenderError;
-use nexus::{CompileOptions, OutputPlan, RenderTarget, Spec};
+use nexus::{CompileOptions, Generator, OutputPlan, RenderTarget, Spec};
 
 /// The generator: a pure function from one resolved environment to files.
 fn inventory(platform: &Platform) -> Result<OutputPlan, RenderError> {
@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut options = CompileOptions::default();
     options.targets.push(RenderTarget {
         folder: "inventory",
-        render: inventory,
+        render: Generator::Whole(inventory),
     });
     let compiled = nexus::compile(&spec, &options)?;
     let file = compiled

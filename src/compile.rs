@@ -9,12 +9,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use nexus_render::output::{self, Drift, OutputError, Scope, WriteReport};
-use nexus_render::readme::{README_NAME, environment_readme};
 use nexus_render::{OutputPlan, RenderError};
 use nexus_spec::ir::Platform;
 use nexus_spec::{Diagnostics, Spec};
-use rayon::prelude::*;
 
+use crate::environment::{render_environment, stream_environment};
 use crate::select;
 use crate::targets::{self, RenderTarget};
 
@@ -223,20 +222,15 @@ pub fn check_to(
     Ok(checker.finish()?)
 }
 
-/// Renders each environment under its folder and hands the files to `sink` one
-/// environment at a time, dropping each resolution and rendering once handed over.
+/// Renders each environment under its folder and hands its files to `sink` in parts as
+/// they are rendered, dropping each resolution once rendered.
 fn each_part(
     environments: Vec<(String, Platform)>,
     options: &CompileOptions,
     mut sink: impl FnMut(&OutputPlan) -> Result<(), OutputError>,
 ) -> Result<(), RenderToError> {
     for (prefix, platform) in environments {
-        let mut part = OutputPlan::new();
-        let files = render_environment(&platform, options)?;
-        drop(platform);
-        part.merge_under(&prefix, files)
-            .map_err(CompileError::from)?;
-        sink(&part)?;
+        stream_environment(&prefix, &platform, options, &mut sink)?;
     }
     Ok(())
 }
@@ -279,30 +273,4 @@ fn select_all(
         Scope::all()
     };
     Ok((environments, scope))
-}
-
-/// Every target of one environment, plus its README, relative to the environment's folder.
-fn render_environment(
-    platform: &Platform,
-    options: &CompileOptions,
-) -> Result<OutputPlan, CompileError> {
-    let rendered: Vec<Result<OutputPlan, RenderError>> = options
-        .targets
-        .par_iter()
-        .map(|t| (t.render)(platform))
-        .collect();
-    let mut env_plan = OutputPlan::new();
-    for (t, files) in options.targets.iter().zip(rendered) {
-        let files = files.map_err(|source| CompileError::Render {
-            target: t.folder.to_owned(),
-            environment: platform.environment.value.clone(),
-            source,
-        })?;
-        env_plan.merge_under(t.folder, files)?;
-    }
-    if options.readme {
-        let readme = environment_readme(platform, &env_plan);
-        env_plan.add(README_NAME, readme)?;
-    }
-    Ok(env_plan)
 }

@@ -60,6 +60,7 @@
 #![warn(missing_docs)]
 
 mod compile;
+mod environment;
 pub mod select;
 pub mod targets;
 mod workflows;
@@ -76,7 +77,7 @@ pub use nexus_render::output::{Drift, OutputError, Scope, Warning, WriteReport};
 pub use nexus_render::{OutputPlan, RenderError};
 pub use nexus_spec as spec;
 pub use nexus_spec::{Diagnostic, Diagnostics, Spec, ir};
-pub use targets::RenderTarget;
+pub use targets::{Generator, RenderTarget};
 /// The former name of [`RenderTarget`].
 #[deprecated(
     since = "0.1.1",

@@ -42,6 +42,11 @@ pub enum RenderError {
         #[source]
         source: minijinja::Error,
     },
+    /// The receiver of a streaming generator's parts stopped taking them (it failed on an
+    /// earlier part, and reports why); the generator ends without rendering the rest.
+    #[error("the rendered files are no longer taken: writing an earlier part failed")]
+    #[diagnostic(code(nexus::render::stopped))]
+    Stopped,
     /// The IR holds something the target cannot express safely.
     #[error("{0}")]
     #[diagnostic(code(nexus::render::unrenderable))]

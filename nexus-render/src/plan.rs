@@ -47,6 +47,36 @@ pub fn count_kinds<'a>(kinds: impl IntoIterator<Item = &'a str>) -> Contents {
     out
 }
 
+/// Where a streaming generator hands its files as it renders them, a part at a time (see
+/// [`k8s::render_parts`](crate::k8s::render_parts)). The receiver may stage each part and
+/// drop it, so a generator never needs to hold all its files. An error from the sink (the
+/// receiver stopped: another part failed) ends the generator with that error.
+///
+/// ```
+/// use nexus_render::{OutputPlan, RenderError, plan::Sink};
+/// fn two_parts(sink: &mut Sink<'_>) -> Result<(), RenderError> {
+///     for name in ["a.yaml", "b.yaml"] {
+///         let mut part = OutputPlan::new();
+///         part.add(name, "kind: ConfigMap\n")?;
+///         sink(part)?;
+///     }
+///     Ok(())
+/// }
+/// let plan = nexus_render::plan::collect(two_parts).unwrap();
+/// assert_eq!(plan.len(), 2);
+/// ```
+pub type Sink<'a> = dyn FnMut(OutputPlan) -> Result<(), RenderError> + 'a;
+
+/// Runs a streaming generator and gathers its parts into one plan (a path handed over
+/// twice is [`RenderError::DuplicatePath`]).
+pub fn collect(
+    render: impl FnOnce(&mut Sink<'_>) -> Result<(), RenderError>,
+) -> Result<OutputPlan, RenderError> {
+    let mut plan = OutputPlan::new();
+    render(&mut |part: OutputPlan| plan.merge_under("", part))?;
+    Ok(plan)
+}
+
 impl OutputPlan {
     /// An empty plan.
     pub fn new() -> Self {

@@ -2,13 +2,15 @@
 //! graph, and a table of every rendered file and what it holds. Deterministic: no
 //! timestamp, no spec path, no tool version.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use nexus_spec::ir::Platform;
 
+use crate::error::RenderError;
 use crate::graph::Graph;
 use crate::output::semantic::describe;
-use crate::plan::OutputPlan;
+use crate::plan::{Contents, OutputPlan};
 
 /// The README's file name.
 pub const README_NAME: &str = "README.md";
@@ -37,6 +39,75 @@ pub const README_NAME: &str = "README.md";
 /// assert!(readme.contains("| `k8s/web.yaml` | Deployment | 1 |"));
 /// ```
 pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
+    let mut table = FileTable::new();
+    // One plan has no path twice, so adding it cannot fail.
+    let _ = table.add("", files);
+    environment_readme_of(platform, &table)
+}
+
+/// What the README lists of an environment's files: each path (relative to the
+/// environment's folder) and what the file holds. It keeps no bytes, so a streaming render
+/// fills it part by part and drops each part's files.
+///
+/// ```
+/// use nexus_render::{OutputPlan, readme::FileTable};
+/// let mut part = OutputPlan::new();
+/// part.add("web.yaml", "kind: Deployment\nmetadata: { name: web }\n").unwrap();
+/// let mut table = FileTable::new();
+/// table.add("k8s", &part).unwrap();
+/// assert!(table.add("k8s", &part).is_err()); // a path listed twice
+/// assert_eq!(table.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileTable {
+    rows: BTreeMap<String, Contents>,
+}
+
+impl FileTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Lists every file of `files` under the folder `prefix` (`k8s`, or `""` for none),
+    /// with what its generator said it holds, or else what its bytes hold. A path listed
+    /// before is [`RenderError::DuplicatePath`].
+    pub fn add(&mut self, prefix: &str, files: &OutputPlan) -> Result<(), RenderError> {
+        for (path, bytes) in files.files() {
+            let full = if prefix.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{}/{path}", prefix.trim_end_matches('/'))
+            };
+            let kinds = match files.contents(path) {
+                Some(c) => c.to_vec(),
+                // By the full path: a `.conf` under `nginx/` is Nginx's.
+                None => describe(&full, bytes),
+            };
+            if self.rows.insert(full.clone(), kinds).is_some() {
+                return Err(RenderError::DuplicatePath(full));
+            }
+        }
+        Ok(())
+    }
+
+    /// How many files.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn paths(&self) -> impl Iterator<Item = &str> {
+        self.rows.keys().map(String::as_str)
+    }
+}
+
+/// [`environment_readme`] from the table of the environment's files.
+pub fn environment_readme_of(platform: &Platform, files: &FileTable) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", platform.namespace.value);
     let _ = writeln!(
@@ -62,14 +133,10 @@ pub fn environment_readme(platform: &Platform, files: &OutputPlan) -> String {
     out.push_str(&crate::destinations_runbook::destinations_runbook(platform));
     out.push_str(&crate::restore_runbook::restore_runbook(platform));
     out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
-    for (path, bytes) in files.files() {
+    for (path, kinds) in &files.rows {
         if path == README_NAME {
             continue;
         }
-        let kinds = match files.contents(path) {
-            Some(c) => c.to_vec(),
-            None => describe(path, bytes),
-        };
         let total: usize = kinds.iter().map(|(_, n)| n).sum();
         let what: Vec<String> = kinds
             .iter()
@@ -90,11 +157,11 @@ fn cell(s: &str) -> String {
 
 /// The Kubernetes folders in the order they apply on an empty cluster, each with the
 /// command that applies it; empty when the environment has no Kubernetes output.
-fn apply_order(platform: &Platform, files: &OutputPlan) -> String {
+fn apply_order(platform: &Platform, files: &FileTable) -> String {
     let mut steps: Vec<String> = Vec::new();
     let ns = &platform.namespace.value;
     let mut seen = std::collections::BTreeSet::new();
-    for (path, _) in files.files() {
+    for path in files.paths() {
         let Some(rest) = path.strip_prefix("k8s/") else {
             continue;
         };

@@ -17,6 +17,7 @@ mod render_atomic;
 mod render_cli;
 mod render_environments;
 mod render_generated;
+mod render_streaming;
 mod render_threads;
 mod resolve;
 mod schema;

@@ -36,7 +36,7 @@ fn a_failure_at_any_step_leaves_the_old_output_intact() {
     let mut o = options();
     o.targets.push(nexus::RenderTarget {
         folder: "extra/deeper",
-        render: render_support::inventory,
+        render: nexus::Generator::Whole(render_support::inventory),
     });
     let compiled = nexus::compile(&v2, &o).unwrap();
 
@@ -118,7 +118,7 @@ fn streaming_case(out: &std::path::Path) -> nexus::Compiled {
     let mut o = options();
     o.targets.push(nexus::RenderTarget {
         folder: "extra/deeper",
-        render: render_support::inventory,
+        render: nexus::Generator::Whole(render_support::inventory),
     });
     nexus::compile(&v2, &o).unwrap()
 }

@@ -37,7 +37,7 @@ fn a_crash_at_any_step_is_rolled_back_by_the_next_write() {
     let mut o = options();
     o.targets.push(nexus::RenderTarget {
         folder: "extra/deeper",
-        render: render_support::inventory,
+        render: nexus::Generator::Whole(render_support::inventory),
     });
     let v2 = nexus::compile(&Spec::from_str("shop.yaml", &text).unwrap(), &o).unwrap();
 

@@ -103,7 +103,7 @@ use nexus_spec::model::EdgeKind;
 use rayon::prelude::*;
 
 use crate::error::RenderError;
-use crate::plan::{OutputPlan, count_kinds};
+use crate::plan::{OutputPlan, Sink, count_kinds};
 use crate::yaml::to_yaml;
 use meta::Naming;
 use network::Flows;
@@ -237,56 +237,162 @@ fn edge(ctx: &Naming<'_>, g: &ir::Gateway) -> Result<(String, YamlStream), Rende
 
 /// Renders one resolved environment as Kubernetes manifests, with paths relative to the
 /// environment's `k8s/` folder (see the module documentation for the layout).
+///
+/// The same files as [`render_parts`], in one plan.
 pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
+    crate::plan::collect(|sink| render_parts(platform, sink))
+}
+
+/// How many workloads render (in parallel) before their files are handed to the sink: big
+/// enough to keep every core busy, small enough that a part is about a megabyte.
+const WORKLOADS_PER_PART: usize = 128;
+
+/// [`render`], handing the files to `sink` as they are rendered: the namespace, placement
+/// and secrets first, then the files of each group of [`WORKLOADS_PER_PART`] workloads,
+/// the edge, and last `kustomization.yaml`. Only the paths are kept between parts (for
+/// the kustomization), so memory does not grow with the number of workloads' files.
+///
+/// ```
+/// # let spec = nexus_spec::Spec::from_str("demo.yaml", r#"
+/// # apiVersion: nexus.dev/v1alpha1
+/// # kind: Platform
+/// # metadata: { name: demo, version: 1.0.0 }
+/// # spec:
+/// #   services:
+/// #     web:
+/// #       image: registry.example.com/demo/web:1.0.0
+/// #       ports: [{ name: http, port: 8080 }]
+/// #   environments:
+/// #     staging: {}
+/// # "#).unwrap();
+/// let platform = spec.resolve("staging").unwrap();
+/// let mut parts = Vec::new();
+/// nexus_render::k8s::render_parts(&platform, &mut |part| {
+///     parts.push(part);
+///     Ok(())
+/// })
+/// .unwrap();
+/// let last = parts.last().unwrap();
+/// assert!(last.get(nexus_render::k8s::KUSTOMIZATION).is_some());
+/// assert_eq!(
+///     parts.iter().map(|p| p.len()).sum::<usize>(),
+///     nexus_render::k8s::render(&platform).unwrap().len()
+/// );
+/// ```
+pub fn render_parts(platform: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderError> {
     let ctx = Naming::new(platform);
     let flows = Flows::new(platform);
-    let mut files: Vec<(String, YamlStream)> = vec![
-        ("00-namespace.yaml".into(), namespace::render(&ctx)?),
-        ("05-placement.yaml".into(), placement::render(&ctx)?),
-    ];
     let mut secrets = YamlStream::new();
     for s in &platform.secrets {
         if let Some(x) = secrets::external_secret(&ctx, s) {
             secrets.push(&x)?;
         }
     }
-    files.push(("10-secrets.yaml".into(), secrets));
-    // Each workload's files render in parallel; they are put in place below in workload
-    // order, section by section, so the bytes do not depend on the number of threads.
-    let rendered: Vec<Result<WorkloadFiles, RenderError>> = platform
+    let mut resources = Resources::default();
+    let head = vec![
+        ("00-namespace.yaml".into(), namespace::render(&ctx)?),
+        ("05-placement.yaml".into(), placement::render(&ctx)?),
+        ("10-secrets.yaml".into(), secrets),
+    ];
+    sink(resources.part(head.into_iter().map(|f| (None, f)))?)?;
+    // Each group's workloads render in parallel; their files are handed over in workload
+    // order, so the bytes do not depend on the number of threads. Prometheus and Grafana
+    // go last: they embed the environment's alerting rules and dashboards, its largest
+    // files, and by then every other file (and the other targets', rendering beside this
+    // one) has been handed over and can be dropped, so the largest buffers are not all
+    // alive at once.
+    let (last, first): (Vec<_>, Vec<_>) = platform
         .workloads
-        .par_iter()
-        .map(|w| render_workload(&ctx, w, &flows))
-        .collect();
-    let mut sections: [Vec<(String, YamlStream)>; 6] = Default::default();
-    for r in rendered {
-        let w = r?;
-        for (section, file) in w.files {
-            sections[section as usize].push(file);
-        }
-    }
-    files.extend(sections.into_iter().flatten());
-    if let Some(g) = &platform.gateway {
-        files.push(edge(&ctx, g)?);
-    }
-    files.retain(|(_, d)| !d.is_empty());
-    let mut plan = OutputPlan::new();
-    let on_demand = format!("{}/", restore::DIR);
-    let resources = files
         .iter()
-        .map(|(p, _)| p.clone())
-        .filter(|p| !p.starts_with(&on_demand))
-        .collect();
-    for (path, docs) in files {
-        let (bytes, contents) = docs.into_parts();
-        plan.add_with_contents(path, bytes, contents)?;
+        .enumerate()
+        .partition(|(_, w)| embeds_the_environment(w.kind));
+    for group in first
+        .chunks(WORKLOADS_PER_PART)
+        .chain(last.chunks(WORKLOADS_PER_PART))
+    {
+        let rendered: Vec<Result<WorkloadFiles, RenderError>> = group
+            .par_iter()
+            .map(|(_, w)| render_workload(&ctx, w, &flows))
+            .collect();
+        let mut files = Vec::new();
+        for ((index, _), r) in group.iter().zip(rendered) {
+            files.extend(r?.files.into_iter().map(|(s, f)| (Some((s, *index)), f)));
+        }
+        sink(resources.part(files)?)?;
     }
-    let k = kustomize::kustomization(resources);
+    if let Some(g) = &platform.gateway {
+        sink(resources.part([(None, edge(&ctx, g)?)])?)?;
+    }
+    let k = kustomize::kustomization(resources.in_apply_order());
+    let mut last = OutputPlan::new();
     // A Kustomization has no `metadata.name`: the README calls it a YAML document.
-    plan.add_with_contents(
+    last.add_with_contents(
         KUSTOMIZATION,
         to_yaml(&k, "kustomization")?.into_bytes(),
         count_kinds([crate::output::semantic::YAML_DOCUMENT]),
     )?;
-    Ok(plan)
+    sink(last)
+}
+
+/// Whether a workload's files hold the whole environment's rules or dashboards.
+fn embeds_the_environment(kind: WorkloadKind) -> bool {
+    matches!(kind, WorkloadKind::Prometheus | WorkloadKind::Grafana)
+}
+
+/// The paths handed over so far, for `kustomization.yaml`: the files before the workloads
+/// (`head`), each section's workload files with the workload's index, and the files
+/// after them (`tail`).
+#[derive(Default)]
+struct Resources {
+    head: Vec<String>,
+    sections: [Vec<(usize, String)>; 6],
+    tail: Vec<String>,
+    /// Whether a workload's file has been seen (the files after come last).
+    workloads_seen: bool,
+}
+
+impl Resources {
+    /// A part of these files (empty ones left out), noting each path in its place.
+    fn part(
+        &mut self,
+        files: impl IntoIterator<Item = (Option<(Section, usize)>, (String, YamlStream))>,
+    ) -> Result<OutputPlan, RenderError> {
+        let mut plan = OutputPlan::new();
+        for (section, (path, docs)) in files {
+            if docs.is_empty() {
+                continue;
+            }
+            match section {
+                Some((s, index)) => {
+                    self.workloads_seen = true;
+                    self.sections[s as usize].push((index, path.clone()));
+                }
+                None if self.workloads_seen => self.tail.push(path.clone()),
+                None => self.head.push(path.clone()),
+            }
+            let (bytes, contents) = docs.into_parts();
+            plan.add_with_contents(path, bytes, contents)?;
+        }
+        Ok(plan)
+    }
+
+    /// Every path in apply order (in a section, by workload, and a workload's files in
+    /// the order rendered); files applied on demand (restores) left out.
+    fn in_apply_order(self) -> Vec<String> {
+        let on_demand = Section::Restore as usize;
+        let sections = self
+            .sections
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i != on_demand)
+            .flat_map(|(_, mut paths)| {
+                paths.sort_by_key(|(index, _)| *index);
+                paths.into_iter().map(|(_, path)| path)
+            });
+        self.head
+            .into_iter()
+            .chain(sections)
+            .chain(self.tail)
+            .collect()
+    }
 }

@@ -54,7 +54,7 @@ pub fn options() -> CompileOptions {
     let mut o = CompileOptions::default();
     o.targets.push(RenderTarget {
         folder: "inventory",
-        render: inventory,
+        render: nexus::Generator::Whole(inventory),
     });
     o
 }
