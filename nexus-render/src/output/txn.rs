@@ -33,6 +33,9 @@ pub(crate) struct Txn {
     /// Folders already looked at, and every temporary and backup name given out.
     known: HashSet<String>,
     taken: HashSet<PathBuf>,
+    /// Folders this write creates: nothing is in them but what it puts, so no name in
+    /// them needs looking up on disk.
+    created: HashSet<String>,
     fault: Option<Fault>,
     step: usize,
     /// This process's id, part of every temporary's name (asked once, not per file).
@@ -58,6 +61,7 @@ impl Txn {
             made_dirs: 0,
             known: HashSet::new(),
             taken: HashSet::new(),
+            created: HashSet::new(),
             fault,
             step: 0,
             pid: std::process::id(),
@@ -135,17 +139,14 @@ impl Txn {
         for (rel, _) in puts {
             let (dir, name) = split(rel);
             self.plan_dirs(dir)?;
-            let temp = free_name(&self.root, dir, name, "tmp", self.pid, &mut self.taken)?;
-            let backup = match fs::symlink_metadata(self.root.join(rel)) {
-                Ok(_) => Some(free_name(
-                    &self.root,
-                    dir,
-                    name,
-                    "old",
-                    self.pid,
-                    &mut self.taken,
-                )?),
-                Err(_) => None,
+            // In a folder this write creates, the file is new and every name is free: a
+            // fresh render looks nothing up.
+            let look = !self.created.contains(dir);
+            let temp = self.free_name(dir, name, "tmp", look)?;
+            let backup = if look && fs::symlink_metadata(self.root.join(rel)).is_ok() {
+                Some(self.free_name(dir, name, "old", true)?)
+            } else {
+                None
             };
             self.journal.puts.push(Put {
                 path: rel.clone(),
@@ -161,7 +162,7 @@ impl Txn {
     pub(crate) fn plan_removals(&mut self, removals: &[String]) -> Result<(), OutputError> {
         for rel in removals {
             let (dir, name) = split(rel);
-            let backup = free_name(&self.root, dir, name, "old", self.pid, &mut self.taken)?;
+            let backup = self.free_name(dir, name, "old", true)?;
             self.journal.removals.push(Removal {
                 path: rel.clone(),
                 backup,
@@ -169,6 +170,34 @@ impl Txn {
             self.dirty = true;
         }
         Ok(())
+    }
+
+    /// A name for `name`'s temporary or backup (`what`) beside it in `dir`, not given out
+    /// before; with `look`, also not on disk (a leftover, or someone else's file).
+    fn free_name(
+        &mut self,
+        dir: &str,
+        name: &str,
+        what: &str,
+        look: bool,
+    ) -> Result<String, OutputError> {
+        for n in 0..64 {
+            let file = format!(".{name}.nexus-{what}-{}-{n}", self.pid);
+            let rel = if dir.is_empty() {
+                file
+            } else {
+                format!("{dir}/{file}")
+            };
+            let path = self.root.join(&rel);
+            if (!look || fs::symlink_metadata(&path).is_err()) && self.taken.insert(path) {
+                return Ok(rel);
+            }
+        }
+        Err(OutputError::io(
+            "find a free temporary name in",
+            self.root.join(dir),
+            std::io::Error::other("64 names taken"),
+        ))
     }
 
     /// Notes which folders on the way to `rel` must be created; refuses a link or a file
@@ -196,6 +225,7 @@ impl Txn {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     self.journal.dirs.push(sub.to_owned());
+                    self.created.insert(sub.to_owned());
                 }
                 Err(e) => return Err(OutputError::io("read", &dir, e)),
             }
@@ -388,34 +418,6 @@ impl Txn {
         }
         warnings
     }
-}
-
-/// A name `.NAME.nexus-WHAT-PID-N` in folder `dir` (relative) that nothing uses yet.
-fn free_name(
-    root: &Path,
-    dir: &str,
-    name: &str,
-    what: &str,
-    pid: u32,
-    taken: &mut HashSet<PathBuf>,
-) -> Result<String, OutputError> {
-    for n in 0..64 {
-        let file = format!(".{name}.nexus-{what}-{pid}-{n}");
-        let rel = if dir.is_empty() {
-            file
-        } else {
-            format!("{dir}/{file}")
-        };
-        let path = root.join(&rel);
-        if fs::symlink_metadata(&path).is_err() && taken.insert(path) {
-            return Ok(rel);
-        }
-    }
-    Err(OutputError::io(
-        "find a free temporary name in",
-        root.join(dir),
-        std::io::Error::other("64 names taken"),
-    ))
 }
 
 /// Creates `path`, exclusively: never an existing file, never through a link.
