@@ -75,7 +75,7 @@ const BUILTIN: [RenderTarget; 3] = [
     },
     RenderTarget {
         folder: "compose",
-        render: Generator::Whole(nexus_render::compose::render),
+        render: Generator::Streaming(nexus_render::compose::render_parts),
     },
     RenderTarget {
         folder: "nginx",

@@ -51,7 +51,7 @@ use nexus_spec::model::Slot;
 
 use crate::error::RenderError;
 use crate::output::semantic;
-use crate::plan::{OutputPlan, count_kinds};
+use crate::plan::{OutputPlan, Sink, count_kinds};
 use interpolate::{Interpolator, argument, literal};
 use model::{DependsOn, Mount, Project, SecretSource, Service, Volume};
 use network::Topology;
@@ -66,12 +66,22 @@ pub const PREVIEW_PROFILE: &str = "preview";
 
 /// Renders the Compose project of one environment.
 pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
+    crate::plan::collect(|sink| render_parts(p, sink))
+}
+
+/// [`render`], handing each file beside the project (configuration, scripts, the alerting
+/// rules and dashboards: at 5,000 services the largest files of the environment) to `sink`
+/// as soon as it is rendered, and the project and `.env.example` last.
+pub fn render_parts(p: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderError> {
     let interp = Interpolator::new(p);
     let labels = platform_labels(p);
     let topology = Topology::new(p, p.gateway.as_ref().map(|_| gateway::NAME));
     let mut services = BTreeMap::new();
     let mut vars: BTreeMap<String, dotenv::Variable> = BTreeMap::new();
-    let mut extra_files: Vec<(String, String)> = Vec::new();
+    let mut extra_files = ExtraFiles {
+        sink,
+        seen: BTreeSet::new(),
+    };
     let mut backup_volumes = Vec::new();
     for w in &p.workloads {
         let name = &w.name.value;
@@ -79,8 +89,8 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         svc.depends_on = depends_on(p, w);
         set_networks(&mut svc, topology.of(name));
         if w.kind == WorkloadKind::Prometheus {
-            extra_files.push((prometheus::PATH.to_owned(), prometheus::render(p, w)?));
-            extra_files.push((prometheus::RULES_PATH.to_owned(), prometheus::rules(p)?));
+            extra_files.add(prometheus::PATH.to_owned(), prometheus::render(p, w)?)?;
+            extra_files.add(prometheus::RULES_PATH.to_owned(), prometheus::rules(p)?)?;
             for (path, target) in [
                 (prometheus::PATH, prometheus::TARGET),
                 (prometheus::RULES_PATH, prometheus::RULES_TARGET),
@@ -96,10 +106,10 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         if w.kind == WorkloadKind::Alertmanager
             && let Some(a) = &p.alerting
         {
-            extra_files.push((
+            extra_files.add(
                 ALERTMANAGER_PATH.to_owned(),
                 crate::alerts::alertmanager::render(a)?,
-            ));
+            )?;
             svc.volumes.push(Mount {
                 kind: "bind".into(),
                 source: format!("./{ALERTMANAGER_PATH}"),
@@ -113,12 +123,12 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         if w.kind == WorkloadKind::Grafana {
             let dashboards = crate::dashboards::dashboards(p)?;
             if !dashboards.is_empty() {
-                extra_files.push((
+                extra_files.add(
                     grafana::PROVIDER_PATH.to_owned(),
                     crate::dashboards::provider()?,
-                ));
+                )?;
                 for (file, text) in dashboards {
-                    extra_files.push((format!("{}/{file}", grafana::DASHBOARDS_PATH), text));
+                    extra_files.add(format!("{}/{file}", grafana::DASHBOARDS_PATH), text)?;
                 }
                 for (source, target) in [
                     (
@@ -142,7 +152,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         if w.kind == WorkloadKind::Grafana
             && let Some(text) = grafana::render(p)?
         {
-            extra_files.push((grafana::PATH.to_owned(), text));
+            extra_files.add(grafana::PATH.to_owned(), text)?;
             svc.volumes.push(Mount {
                 kind: "bind".into(),
                 source: format!("./{}", grafana::PATH),
@@ -159,14 +169,14 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
             for s in used.iter().filter_map(|s| p.secret(s)) {
                 note_secret(&mut vars, s, &setup_name);
             }
-            extra_files.extend(files);
+            extra_files.extend(files)?;
             companions.push((setup_name, setup));
         }
         if let Some((ship_name, ship, files, used)) = archive::render(p, w, &mut svc, &topology)? {
             for s in used.iter().filter_map(|s| p.secret(s)) {
                 note_secret(&mut vars, s, &ship_name);
             }
-            extra_files.extend(files);
+            extra_files.extend(files)?;
             companions.push((ship_name, ship));
         }
         let backups = backup::render(p, w, &svc, &topology)?;
@@ -181,8 +191,8 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         }
         for (path, text) in backups.files {
             // The WAL shipper brings some of the same scripts.
-            if !extra_files.iter().any(|(p, _)| *p == path) {
-                extra_files.push((path, text));
+            if !extra_files.seen.contains(&path) {
+                extra_files.add(path, text)?;
             }
         }
         backup_volumes.extend(backups.volumes.into_iter().map(|v| (v, w)));
@@ -193,7 +203,7 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
                     note_secret(&mut vars, s, user);
                 }
             }
-            extra_files.extend(snapshots.files);
+            extra_files.extend(snapshots.files)?;
             companions.extend(snapshots.services);
         }
         if let Some(m) = &w.migration {
@@ -351,16 +361,38 @@ pub fn render(p: &ir::Platform) -> Result<OutputPlan, RenderError> {
         p.namespace.value, p.name.value, p.environment.value
     );
     plan.add(".env.example", dotenv::render(&title, &vars))?;
-    for (path, text) in extra_files {
+    (extra_files.sink)(plan)
+}
+
+/// The files beside the project, each handed to the sink as it is rendered.
+struct ExtraFiles<'a, 's> {
+    sink: &'a mut Sink<'s>,
+    /// Every path handed over so far.
+    seen: BTreeSet<String>,
+}
+
+impl ExtraFiles<'_, '_> {
+    /// Hands one file over; a path handed over before is [`RenderError::DuplicatePath`].
+    fn add(&mut self, path: String, text: String) -> Result<(), RenderError> {
+        if !self.seen.insert(path.clone()) {
+            return Err(RenderError::DuplicatePath(path));
+        }
+        let mut part = OutputPlan::new();
         // A YAML file besides the project is one document of another tool's configuration
         // (Prometheus, Alertmanager, Grafana): the README need not parse it to say so.
         if semantic::is_yaml(&path) {
-            plan.add_with_contents(path, text, count_kinds([semantic::YAML_DOCUMENT]))?;
+            part.add_with_contents(path, text, count_kinds([semantic::YAML_DOCUMENT]))?;
         } else {
-            plan.add(path, text)?;
+            part.add(path, text)?;
         }
+        (self.sink)(part)
     }
-    Ok(plan)
+
+    fn extend(&mut self, files: Vec<(String, String)>) -> Result<(), RenderError> {
+        files
+            .into_iter()
+            .try_for_each(|(path, text)| self.add(path, text))
+    }
 }
 
 /// The platform's labels, values escaped for Compose, plus nexus's own.

@@ -248,7 +248,7 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
 const WORKLOADS_PER_PART: usize = 128;
 
 /// [`render`], handing the files to `sink` as they are rendered: the namespace, placement
-/// and secrets first, then the files of each group of [`WORKLOADS_PER_PART`] workloads,
+/// and secrets first, then the files of each group of 128 workloads (Prometheus and Grafana last),
 /// the edge, and last `kustomization.yaml`. Only the paths are kept between parts (for
 /// the kustomization), so memory does not grow with the number of workloads' files.
 ///
