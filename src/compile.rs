@@ -175,8 +175,10 @@ pub enum RenderToError {
 }
 
 /// [`compile_all`] and [`Compiled::write_waiting`] in one, streaming: each environment's
-/// files are staged in `dir` as soon as they are rendered and dropped from memory, so only
-/// one environment's bytes are held at a time. The write is all-or-nothing as
+/// files are staged in `dir` in parts while its targets render (a
+/// [`Generator::Streaming`](crate::Generator::Streaming)
+/// target hands its files over as it renders them) and dropped from memory, so a write
+/// never holds a whole environment's bytes. The write is all-or-nothing as
 /// [`Compiled::write`]'s: nothing is put in place before every environment is rendered, and
 /// a spec that fails to render leaves `dir` as it was. Every spec is validated before `dir`
 /// is touched; the specs are dropped once resolved (rendering needs only the resolutions).
