@@ -105,6 +105,7 @@ use rayon::prelude::*;
 use crate::error::RenderError;
 use crate::plan::{OutputPlan, Sink, count_kinds};
 use crate::yaml::to_yaml;
+use kustomize::Resources;
 use meta::Naming;
 use network::Flows;
 use yaml_stream::YamlStream;
@@ -248,8 +249,8 @@ pub fn render(platform: &ir::Platform) -> Result<OutputPlan, RenderError> {
 const WORKLOADS_PER_PART: usize = 128;
 
 /// [`render`], handing the files to `sink` as they are rendered: the namespace, placement
-/// and secrets first, then the files of each group of 128 workloads (Prometheus and Grafana last),
-/// the edge, and last `kustomization.yaml`. Only the paths are kept between parts (for
+/// and secrets first, then the files of each group of 128 workloads (Prometheus and
+/// Grafana last), the edge, and last `kustomization.yaml`. Only the paths are kept between parts (for
 /// the kustomization), so memory does not grow with the number of workloads' files.
 ///
 /// ```
@@ -337,62 +338,4 @@ pub fn render_parts(platform: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), 
 /// Whether a workload's files hold the whole environment's rules or dashboards.
 fn embeds_the_environment(kind: WorkloadKind) -> bool {
     matches!(kind, WorkloadKind::Prometheus | WorkloadKind::Grafana)
-}
-
-/// The paths handed over so far, for `kustomization.yaml`: the files before the workloads
-/// (`head`), each section's workload files with the workload's index, and the files
-/// after them (`tail`).
-#[derive(Default)]
-struct Resources {
-    head: Vec<String>,
-    sections: [Vec<(usize, String)>; 6],
-    tail: Vec<String>,
-    /// Whether a workload's file has been seen (the files after come last).
-    workloads_seen: bool,
-}
-
-impl Resources {
-    /// A part of these files (empty ones left out), noting each path in its place.
-    fn part(
-        &mut self,
-        files: impl IntoIterator<Item = (Option<(Section, usize)>, (String, YamlStream))>,
-    ) -> Result<OutputPlan, RenderError> {
-        let mut plan = OutputPlan::new();
-        for (section, (path, docs)) in files {
-            if docs.is_empty() {
-                continue;
-            }
-            match section {
-                Some((s, index)) => {
-                    self.workloads_seen = true;
-                    self.sections[s as usize].push((index, path.clone()));
-                }
-                None if self.workloads_seen => self.tail.push(path.clone()),
-                None => self.head.push(path.clone()),
-            }
-            let (bytes, contents) = docs.into_parts();
-            plan.add_with_contents(path, bytes, contents)?;
-        }
-        Ok(plan)
-    }
-
-    /// Every path in apply order (in a section, by workload, and a workload's files in
-    /// the order rendered); files applied on demand (restores) left out.
-    fn in_apply_order(self) -> Vec<String> {
-        let on_demand = Section::Restore as usize;
-        let sections = self
-            .sections
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| *i != on_demand)
-            .flat_map(|(_, mut paths)| {
-                paths.sort_by_key(|(index, _)| *index);
-                paths.into_iter().map(|(_, path)| path)
-            });
-        self.head
-            .into_iter()
-            .chain(sections)
-            .chain(self.tail)
-            .collect()
-    }
 }
