@@ -32,10 +32,13 @@ impl Cursor<'_> {
         let start = self.pos;
         self.pos += 1;
         self.skip_spaces();
-        let mut items = Vec::new();
+        // On the cursor's stack, as block collections are, so the sequence is allocated
+        // once at its size.
+        let base = self.items.len();
         if self.peek() != b']' {
             loop {
-                items.push(self.flow_node(depth + 1)?);
+                let item = self.flow_node(depth + 1)?;
+                self.items.push(item);
                 self.skip_spaces();
                 if !self.flow_separator(b']')? {
                     break;
@@ -43,6 +46,7 @@ impl Cursor<'_> {
             }
         }
         self.pos += 1;
+        let items = self.items.drain(base..).collect();
         Some(Node::new(self.span(start, self.pos), NodeKind::Seq(items)))
     }
 
@@ -52,7 +56,7 @@ impl Cursor<'_> {
         let start = self.pos;
         self.pos += 1;
         self.skip_spaces();
-        let mut entries: Vec<(Spanned<String>, Node)> = Vec::new();
+        let base = self.entries.len();
         if self.peek() != b'}' {
             loop {
                 let (key, span) = match self.peek() {
@@ -63,7 +67,7 @@ impl Cursor<'_> {
                     }
                 };
                 self.count()?;
-                if key == "<<" || entries.iter().any(|(k, _)| k.value == key) {
+                if key == "<<" || self.entries[base..].iter().any(|(k, _)| k.value == key) {
                     return None;
                 }
                 if self.peek() != b':' || self.at(self.pos + 1) != b' ' {
@@ -72,7 +76,7 @@ impl Cursor<'_> {
                 self.pos += 1;
                 self.skip_spaces();
                 let value = self.flow_node(depth + 1)?;
-                entries.push((Spanned::new(key, span), value));
+                self.entries.push((Spanned::new(key, span), value));
                 self.skip_spaces();
                 if !self.flow_separator(b'}')? {
                     break;
@@ -80,6 +84,7 @@ impl Cursor<'_> {
             }
         }
         self.pos += 1;
+        let entries = self.entries.drain(base..).collect();
         Some(Node::new(
             self.span(start, self.pos),
             NodeKind::Map(entries),
