@@ -1,13 +1,14 @@
 //! [`Spec`]: one loaded spec file, ready to validate and resolve.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceMap};
 use crate::ir;
 use crate::load::{self, Limits};
 use crate::model::PlatformFile;
-use crate::span::Span;
+use crate::span::{FileId, Span};
 
 /// A loaded spec file: its typed content and its source text (for diagnostics).
 ///
@@ -46,24 +47,68 @@ impl Spec {
 
     /// Loads a spec from bytes with explicit limits.
     pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> Result<Spec, Diagnostics> {
+        let (sources, id) = Self::register(name, bytes, limits)?;
+        Self::parse_registered(name, sources, id, limits)
+    }
+
+    /// Loads a spec from bytes the caller gives up, with explicit limits: the same result
+    /// as [`Spec::load`], with one copy of the text fewer alive while it is parsed. The
+    /// bytes are freed as soon as the text kept for diagnostics is made from them.
+    ///
+    /// ```
+    /// let bytes = std::fs::read("../specs/nexus.yaml").unwrap();
+    /// let limits = nexus_spec::Limits::default();
+    /// let spec = nexus_spec::Spec::load_owned("nexus.yaml", bytes, &limits).unwrap();
+    /// assert!(spec.environments().contains(&"production".to_string()));
+    /// ```
+    pub fn load_owned(name: &str, bytes: Vec<u8>, limits: &Limits) -> Result<Spec, Diagnostics> {
+        let (sources, id) = Self::register(name, &bytes, limits)?;
+        drop(bytes);
+        Self::parse_registered(name, sources, id, limits)
+    }
+
+    /// Registers the text for diagnostics (lossy if it is not UTF-8, so that every
+    /// diagnostic can show it), then checks its size and encoding.
+    fn register(
+        name: &str,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<(SourceMap, FileId), Diagnostics> {
         let mut sources = SourceMap::new();
-        // Register the text first (lossy for diagnostics if it is not UTF-8) so that every
-        // diagnostic can show it.
         let shown = &bytes[..bytes.len().min(limits.max_bytes)];
-        // Valid UTF-8 (nearly always) is copied as is: the lossy conversion costs several
-        // times the UTF-8 check on a large spec.
-        let shown = match std::str::from_utf8(shown) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(shown).into_owned(),
+        // Valid UTF-8 (nearly always) is copied once, straight into the shared text: the
+        // lossy conversion costs several times the UTF-8 check on a large spec.
+        let shown: Arc<str> = match std::str::from_utf8(shown) {
+            Ok(text) => Arc::from(text),
+            Err(_) => Arc::from(String::from_utf8_lossy(shown)),
         };
         let id = sources.add(name, shown);
+        match load::decode(bytes, id, limits) {
+            Ok(_) => Ok((sources, id)),
+            Err(mut d) => {
+                d.finish(&sources);
+                Err(d)
+            }
+        }
+    }
+
+    /// Parses and deserializes the registered text, which [`Spec::register`] checked: it
+    /// is the whole input, valid UTF-8, within the size limit.
+    fn parse_registered(
+        name: &str,
+        sources: SourceMap,
+        id: FileId,
+        limits: &Limits,
+    ) -> Result<Spec, Diagnostics> {
         let fail = |mut d: Diagnostics| {
             d.finish(&sources);
             d
         };
-        let text = load::decode(bytes, id, limits).map_err(fail)?;
-        let node = load::parse(text, id, limits).map_err(fail)?;
-        let file: PlatformFile = load::from_node_with_source(&node, text).map_err(fail)?;
+        let file: PlatformFile = {
+            let text = sources.get(id).map(|f| &*f.text).unwrap_or_default();
+            let node = load::parse(text, id, limits).map_err(fail)?;
+            load::from_node_with_source(&node, text).map_err(fail)?
+        };
         Ok(Spec {
             sources,
             file,
@@ -91,7 +136,7 @@ impl Spec {
             }
             Err(e) => return Err(Diagnostics(vec![io_error(path, "read", e)])),
         };
-        Self::load(&name, &bytes, &limits)
+        Self::load_owned(&name, bytes, &limits)
     }
 
     /// The file name diagnostics use.

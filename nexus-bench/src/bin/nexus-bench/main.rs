@@ -134,7 +134,7 @@ fn run(o: &Options) -> Result<(), String> {
         // In process, stage by stage.
         for stage in Stage::ALL {
             let mut times = Vec::with_capacity(o.runs);
-            let input = stage.prepare(text.as_bytes(), &dir)?;
+            let input = stage.prepare(text.clone().into_bytes(), &dir)?;
             for _ in 0..o.runs {
                 let start = Instant::now();
                 std::hint::black_box(stage.run(&input)?);
@@ -332,8 +332,8 @@ fn child(args: &[String]) -> ExitCode {
     };
     let result = std::fs::read(file)
         .map_err(|e| e.to_string())
-        .and_then(|bytes| stage.prepare(&bytes, Path::new(dir)))
-        .and_then(|input| stage.run(&input).map(drop));
+        .and_then(|bytes| stage.prepare(bytes, Path::new(dir)))
+        .and_then(|input| stage.run_once(input).map(drop));
     if let Err(e) = result {
         eprintln!("{e}");
         return ExitCode::FAILURE;

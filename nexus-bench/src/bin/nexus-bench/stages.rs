@@ -67,14 +67,24 @@ impl Stage {
         }
     }
 
-    pub(crate) fn prepare(self, bytes: &[u8], _dir: &Path) -> Result<Input, String> {
+    pub(crate) fn prepare(self, bytes: Vec<u8>, _dir: &Path) -> Result<Input, String> {
         Ok(match self {
-            Stage::Parse | Stage::ParseGeneral | Stage::Load => Input::Bytes(bytes.to_vec()),
-            Stage::Validate | Stage::Resolve => Input::Spec(Box::new(load(bytes)?)),
+            Stage::Parse | Stage::ParseGeneral | Stage::Load => Input::Bytes(bytes),
+            Stage::Validate | Stage::Resolve => Input::Spec(Box::new(load_owned(bytes)?)),
             Stage::Lint | Stage::RenderK8s | Stage::RenderCompose | Stage::RenderNginx => {
-                Input::Platforms(resolve(&load(bytes)?)?)
+                Input::Platforms(resolve(&load_owned(bytes)?)?)
             }
         })
+    }
+
+    /// Runs the stage once on an input it may consume, as a program would: the peak
+    /// memory child's path. Loading takes the file's bytes over, as `Spec::from_path`
+    /// does, so no second copy of the spec is alive while it is parsed.
+    pub(crate) fn run_once(self, input: Input) -> Result<usize, String> {
+        match (self, input) {
+            (Stage::Load, Input::Bytes(b)) => load_owned(b).map(|s| s.environments().len()),
+            (stage, input) => stage.run(&input),
+        }
     }
 
     /// Runs the stage; returns a figure of its output (bytes rendered, findings) so that
@@ -150,6 +160,11 @@ fn parse(bytes: &[u8], f: ParseFn) -> Result<usize, String> {
 
 fn load(bytes: &[u8]) -> Result<Spec, String> {
     Spec::load("synth.yaml", bytes, &Limits::default())
+        .map_err(|d| format!("synthetic spec does not load: {:?}", d.iter().next()))
+}
+
+fn load_owned(bytes: Vec<u8>) -> Result<Spec, String> {
+    Spec::load_owned("synth.yaml", bytes, &Limits::default())
         .map_err(|d| format!("synthetic spec does not load: {:?}", d.iter().next()))
 }
 
