@@ -13,6 +13,7 @@ mod edge;
 mod environment;
 mod gateway;
 mod monitoring;
+mod refill;
 mod secret;
 mod service;
 mod waiver;
@@ -96,10 +97,18 @@ pub struct PlatformSpec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub secrets: BTreeMap<Name, Secret>,
     /// Application services (stateless workloads built by the platform's team), by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "refill::deserialize"
+    )]
     pub services: BTreeMap<Name, Service>,
     /// Typed backing services (databases, caches, queues, object storage), by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "refill::deserialize"
+    )]
     pub backing_services: BTreeMap<Name, BackingService>,
     /// Object stores backups are copied to, by name (`backup.destinations` names them).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -115,7 +124,11 @@ pub struct PlatformSpec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub registries: BTreeMap<Name, Registry>,
     /// Environments (at least one), each a typed overlay on this spec.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "refill::deserialize"
+    )]
     pub environments: BTreeMap<Name, Environment>,
     /// Lint findings accepted on purpose, each with a reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
