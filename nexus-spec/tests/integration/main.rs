@@ -2,4 +2,5 @@
 //! link once.
 
 mod backup_destinations;
+mod loading;
 mod observability;
