@@ -221,3 +221,72 @@ fn a_streaming_write_dropped_before_finishing_changes_nothing() {
     drop(writer);
     assert_eq!(tree(&out), before);
 }
+
+/// Into a folder that does not exist yet, every environment is a new folder, staged whole
+/// under a temporary name and renamed into place at the commit. Killed at any step, the
+/// write shows each environment folder whole or not at all (a reader never sees half of
+/// one), and recovery leaves the folder empty or the new output; finished, the output is
+/// the same as a write in one go.
+#[test]
+fn a_fresh_streaming_write_shows_each_environment_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    let spec = Spec::from_str("shop.yaml", &shop()).unwrap();
+    let compiled = nexus::compile(&spec, &options()).unwrap();
+    compiled.write(&whole).unwrap();
+    let whole_tree = tree(&whole);
+    let parts = parts(&compiled.plan);
+    assert_eq!(parts.len(), 2);
+    let under = |t: &std::collections::BTreeMap<String, Vec<u8>>, env: &str| {
+        t.iter()
+            .filter(|(k, _)| k.starts_with(&format!("{env}/")))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+
+    let out = dir.path().join("generated");
+    let (mut staged_seen, mut emptied) = (0, 0);
+    for step in 0.. {
+        let _ = std::fs::remove_dir_all(&out);
+        let mut writer =
+            output::Writer::begin_with_fault(&out, compiled.scope.clone(), step, true).unwrap();
+        let mut crashed = false;
+        for part in &parts {
+            if writer.stage(part).is_err() {
+                crashed = true;
+                break;
+            }
+        }
+        if !crashed && writer.finish().is_ok() {
+            break;
+        }
+        let found = tree(&out);
+        for env in ["production", "staging"] {
+            let visible = under(&found, env);
+            assert!(
+                visible.is_empty() || visible == under(&whole_tree, env),
+                "step {step}: {env} is visible, but not whole"
+            );
+        }
+        staged_seen += usize::from(
+            found
+                .keys()
+                .any(|n| n.contains(".nexus-tmp-") && n.ends_with('/')),
+        );
+        output::recover(&out, output::DEFAULT_LOCK_WAIT).unwrap();
+        if tree(&out).is_empty() {
+            emptied += 1;
+        } else {
+            assert!(compiled.check(&out).unwrap().is_clean(), "step {step}");
+        }
+    }
+    assert!(
+        staged_seen > 3,
+        "only {staged_seen} crashes left a staged folder"
+    );
+    assert!(
+        emptied > 3,
+        "only {emptied} crashes were rolled back to nothing"
+    );
+    assert_eq!(tree(&out), whole_tree);
+}

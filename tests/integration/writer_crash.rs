@@ -90,6 +90,36 @@ fn check_reports_leftovers_and_render_removes_them() {
     assert_eq!(run(&["render", "shop.yaml", "--check"]).0, 0);
 }
 
+/// A folder left staged by an interrupted write (a new environment, say, under its
+/// temporary name) is one leftover: `--check` lists it without looking inside, and the
+/// next `render` removes it whole.
+#[test]
+fn a_leftover_staged_folder_is_reported_and_removed_whole() {
+    let dir = render_support::spec_dir(&shop());
+    let run = |args: &[&str]| render_support_run(dir.path(), args);
+    assert_eq!(run(&["render", "shop.yaml"]).0, 0);
+    let staged = dir.path().join("generated/.qa.nexus-tmp-999999-0");
+    std::fs::create_dir_all(staged.join("k8s/50-services")).unwrap();
+    std::fs::write(
+        staged.join("k8s/50-services/api.yaml"),
+        "kind: Deployment\n",
+    )
+    .unwrap();
+    std::fs::write(staged.join("README.md"), "half a write\n").unwrap();
+
+    let (code, stdout, stderr) = run(&["render", "shop.yaml", "--check"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains(".qa.nexus-tmp-999999-0"), "{stdout}");
+    assert!(!stdout.contains("api.yaml"), "{stdout}");
+    assert!(stderr.contains("1 leftover"), "{stderr}");
+
+    let (code, _, stderr) = run(&["render", "shop.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(!staged.exists());
+    assert_eq!(run(&["render", "shop.yaml", "--check"]).0, 0);
+}
+
 fn render_support_run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_nexus"))
         .args(args)

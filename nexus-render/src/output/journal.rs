@@ -2,19 +2,22 @@
 //! in place, so that whatever stops it (an error, `kill -9`, a power cut) the folder can be
 //! put back exactly as it was.
 //!
-//! `<out>/.nexus-journal` lists the folders the write creates, and for every file it puts
-//! or removes: the temporary holding the new bytes and the backup name the old bytes get.
+//! `<out>/.nexus-journal` lists the folders the write creates, each staged whole under a
+//! temporary name beside it, and for every other file it puts or removes: the temporary
+//! holding the new bytes and the backup name the old bytes get.
 //! The write's commit point is the renaming of the journal to `.nexus-committed` (after
 //! the renames are durable); clean-up then deletes the backups, and the folders removed
 //! files left empty, and last the committed journal:
 //!
 //! - `.nexus-journal` present: the write did not finish. [`Journal::roll_back`] restores
 //!   every backup, removes every temporary and every file the write created, and the
-//!   folders it created: the folder is exactly the old output.
+//!   folders it created (staged or renamed into place): the folder is exactly the old
+//!   output.
 //! - `.nexus-committed` present: every rename is done; [`Journal::clean_up`] finishes the
 //!   clean-up: exactly the new output.
-//! - neither: `.nexus-old-*` backups and `.nexus-tmp-*` temporaries still around are
-//!   garbage ([`is_leftover`]), and removing them changes no output.
+//! - neither: `.nexus-old-*` backups and `.nexus-tmp-*` temporaries (files, or staged
+//!   folders) still around are garbage ([`is_leftover`]), and removing them changes no
+//!   output.
 //!
 //! Every step of the roll-back looks at what is on disk and is safe to repeat, so a
 //! roll-back stopped half-way is finished by the next one.
@@ -33,7 +36,10 @@ pub const JOURNAL_NAME: &str = ".nexus-journal";
 /// The journal's name once the write has committed, until clean-up is done.
 pub(super) const COMMITTED_NAME: &str = ".nexus-committed";
 
-const FORMAT: &str = "nexus-journal/v1";
+/// The format written. Version 2 adds staged folders; a version 1 journal (an earlier
+/// nexus's, left by an interrupted write) is still read.
+const FORMAT: &str = "nexus-journal/v2";
+const FORMAT_V1: &str = "nexus-journal/v1";
 
 /// Largest journal read back (a write of 100,000 files takes about 20 MB).
 const MAX_JOURNAL: u64 = 256 << 20;
@@ -58,13 +64,29 @@ pub(crate) struct Removal {
     pub(crate) backup: String,
 }
 
+/// A folder the write creates, staged whole: its files are written, under their own names,
+/// into `temp` (beside it), and `temp` is renamed to `path` at the commit. One rename puts
+/// a whole new environment in place.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Staged {
+    pub(crate) path: String,
+    pub(crate) temp: String,
+}
+
 /// What a write is about to do (all paths relative to the output folder).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Journal {
     format: String,
-    /// Folders the write creates, outermost first.
+    /// Folders the write creates one by one, outermost first (version 1 only: version 2
+    /// stages every new folder whole).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) dirs: Vec<String>,
+    /// Folders the write creates, each staged whole, in the order staged.
+    #[serde(default)]
+    pub(crate) staged: Vec<Staged>,
+    /// Files put in folders that exist.
     pub(crate) puts: Vec<Put>,
     pub(crate) removals: Vec<Removal>,
 }
@@ -82,6 +104,7 @@ impl Journal {
         Journal {
             format: FORMAT.to_owned(),
             dirs: Vec::new(),
+            staged: Vec::new(),
             puts: Vec::new(),
             removals: Vec::new(),
         }
@@ -118,7 +141,7 @@ impl Journal {
             return Err(bad(format!("it is larger than {MAX_JOURNAL} bytes")));
         }
         let j: Journal = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        if j.format != FORMAT {
+        if j.format != FORMAT && j.format != FORMAT_V1 {
             return Err(bad(format!("unknown format `{}`", j.format)));
         }
         j.validate().map_err(bad)?;
@@ -139,6 +162,10 @@ impl Journal {
         };
         for d in &self.dirs {
             safe(d)?;
+        }
+        for d in &self.staged {
+            safe(&d.path)?;
+            beside(&d.path, &d.temp)?;
         }
         for p in &self.puts {
             safe(&p.path)?;
@@ -194,6 +221,16 @@ impl Journal {
                 note("remove", &temp, std::fs::remove_file(&temp));
             }
         }
+        for d in self.staged.iter().rev() {
+            let (target, temp) = (root.join(&d.path), root.join(&d.temp));
+            if exists(&temp) {
+                note("remove", &temp, std::fs::remove_dir_all(&temp));
+            } else if exists(&target) {
+                // The folder did not exist when the write began, and the lock kept other
+                // writers out: present without its temporary means it was renamed in.
+                note("remove", &target, std::fs::remove_dir_all(&target));
+            }
+        }
         for d in self.dirs.iter().rev() {
             // A folder someone else put a file in since is left (not ours to empty).
             let _ = std::fs::remove_dir(root.join(d));
@@ -229,11 +266,18 @@ impl Journal {
     }
 }
 
-/// Removes leftover files (relative paths) and the folders they leave empty.
+/// Removes leftover files and staged folders (relative paths), and the folders they leave
+/// empty.
 pub(crate) fn sweep(root: &Path, leftovers: &[String]) -> Result<(), OutputError> {
     for rel in leftovers {
         let path = root.join(rel);
-        match std::fs::remove_file(&path) {
+        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_dir());
+        let removed = if is_dir {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        match removed {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(OutputError::io("remove the leftover", &path, e));
             }
@@ -273,11 +317,23 @@ mod tests {
             r#"{"format":"nexus-journal/v1","dirs":[],"puts":[{"path":"a","temp":"b","backup":null}],"removals":[]}"#,
             r#"{"format":"nexus-journal/v1","dirs":[],"puts":[],"removals":[{"path":"a/x","backup":".x.nexus-old-1-0"}]}"#,
             r#"{"format":"nexus-journal/v9","dirs":[],"puts":[],"removals":[]}"#,
+            r#"{"format":"nexus-journal/v2","staged":[{"path":"../x","temp":".x.nexus-tmp-1-0"}],"puts":[],"removals":[]}"#,
+            r#"{"format":"nexus-journal/v2","staged":[{"path":"a/x","temp":"b/.x.nexus-tmp-1-0"}],"puts":[],"removals":[]}"#,
+            r#"{"format":"nexus-journal/v2","staged":[{"path":"x","temp":"y"}],"puts":[],"removals":[]}"#,
             "{",
         ];
         for b in bad {
             std::fs::write(dir.path().join(JOURNAL_NAME), b).unwrap();
             assert!(Journal::load(dir.path(), JOURNAL_NAME).is_err(), "{b}");
         }
+    }
+
+    #[test]
+    fn reads_the_journals_of_earlier_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let v1 = r#"{"format":"nexus-journal/v1","dirs":["a"],"puts":[{"path":"a/x","temp":"a/.x.nexus-tmp-1-0","backup":null}],"removals":[]}"#;
+        std::fs::write(dir.path().join(JOURNAL_NAME), v1).unwrap();
+        let j = Journal::load(dir.path(), JOURNAL_NAME).unwrap().unwrap();
+        assert_eq!((j.dirs.len(), j.staged.len(), j.puts.len()), (1, 0, 1));
     }
 }

@@ -10,8 +10,10 @@
 //!   spec is the source of truth) and kept, disowned, when it is not.
 //! - **Atomicity.** Everything is compared first; then every name the write will use is
 //!   journaled; every new file is written to a temporary sibling (created exclusively; all
-//!   made durable before the first rename); each target is hard-linked to a backup and the
-//!   temporary renamed over it; the journal is marked committed; backups are deleted. A
+//!   made durable before the first rename), or, in a folder the write creates, into that
+//!   folder staged whole under a temporary name; each target is hard-linked to a backup and
+//!   the temporary renamed over it, and each staged folder renamed into place; the journal
+//!   is marked committed; backups are deleted. A
 //!   failure at any step before the commit point undoes the steps taken, so the folder is
 //!   byte-for-byte as before; a crash there is undone by the next write ([`recover`]).
 //! - **Exclusion.** A write holds the folder's lock ([`LOCK_NAME`]) from its first read to

@@ -44,7 +44,8 @@ pub(crate) struct Disk {
     root: PathBuf,
     entries: BTreeMap<String, Kind>,
     /// Regular files named like a temporary, backup or journal of an interrupted write,
-    /// sorted (not in `entries`).
+    /// and folders named like a staged folder, sorted (not in `entries`; nothing inside a
+    /// staged folder is listed).
     leftovers: Vec<String>,
     manifest: Manifest,
     manifest_bytes: Option<Vec<u8>>,
@@ -78,7 +79,7 @@ impl Disk {
         disk.entries.remove(LOCK_NAME);
         disk.entries.retain(|rel, kind| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
-            if *kind == Kind::File && is_leftover(name) {
+            if matches!(kind, Kind::File | Kind::Dir) && is_leftover(name) {
                 disk.leftovers.push(rel.clone());
                 false
             } else {
@@ -178,6 +179,7 @@ fn walk(
             .file_type()
             .map_err(|e| OutputError::io("read", entry.path(), e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
+        let leftover = is_leftover(&name);
         let rel = if prefix.is_empty() {
             name
         } else {
@@ -192,7 +194,8 @@ fn walk(
         } else {
             Kind::Other
         };
-        if kind == Kind::Dir {
+        // A folder left staged by an interrupted write is a leftover as a whole.
+        if kind == Kind::Dir && !leftover {
             walk(&entry.path(), &rel, depth + 1, out)?;
         }
         out.insert(rel, kind);

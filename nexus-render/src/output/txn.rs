@@ -2,14 +2,19 @@
 //! temporaries (in one go, or part by part as a streaming write renders them), commit by
 //! backup-and-rename, and either remove the journal (the commit point) and clean up, or
 //! roll back from the journal.
+//!
+//! A folder the write creates is staged whole: created under a temporary name beside
+//! its place, its files written into it under their own names, and renamed into place
+//! at the commit. A fresh render of an environment is one rename, not one per file, and
+//! its files are not journaled one by one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::error::OutputError;
-use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal};
+use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal, Staged};
 use super::warning::Warning;
 
 /// A failure injected by a test: at the `at`-th file-system change, fail (and roll back),
@@ -28,14 +33,18 @@ pub(crate) struct Txn {
     journal_temp: Option<PathBuf>,
     /// Whether the journal lists names that its copy on disk does not.
     dirty: bool,
-    /// How many of the journal's folders exist (created, or staged to be).
+    /// Folders to create, as they are on disk until the commit (inside a staged folder),
+    /// outermost first; and how many of them exist.
+    to_make: Vec<String>,
     made_dirs: usize,
     /// Folders already looked at, and every temporary and backup name given out.
     known: HashSet<String>,
     taken: HashSet<PathBuf>,
-    /// Folders this write creates: nothing is in them but what it puts, so no name in
-    /// them needs looking up on disk.
-    created: HashSet<String>,
+    /// Each folder this write creates, with where it is until the commit: the staged
+    /// folder, or a folder inside one. Nothing is in them but what this write puts, so
+    /// no name in them is looked up on disk, and their files are written under their
+    /// own names.
+    created: HashMap<String, String>,
     fault: Option<Fault>,
     step: usize,
     /// This process's id, part of every temporary's name (asked once, not per file).
@@ -58,10 +67,11 @@ impl Txn {
             journal: Journal::new(),
             journal_temp: None,
             dirty: false,
+            to_make: Vec::new(),
             made_dirs: 0,
             known: HashSet::new(),
             taken: HashSet::new(),
-            created: HashSet::new(),
+            created: HashMap::new(),
             fault,
             step: 0,
             pid: std::process::id(),
@@ -70,21 +80,25 @@ impl Txn {
 
     /// Whether anything was staged or planned.
     pub(crate) fn has_work(&self) -> bool {
-        !self.journal.puts.is_empty() || !self.journal.removals.is_empty()
+        !self.journal.puts.is_empty()
+            || !self.journal.removals.is_empty()
+            || !self.journal.staged.is_empty()
     }
 
-    /// Stages `puts`: names them, journals the names (durably), creates the folders they
-    /// need and writes each to its temporary. Nothing is put in place; on an error the
-    /// caller [`fail`](Txn::fail)s the transaction.
+    /// Stages `puts`: names them, journals the names (durably) when there are new ones,
+    /// creates the folders they need and writes each to its temporary, or into its staged
+    /// folder. Nothing is put in place; on an error the caller [`fail`](Txn::fail)s the
+    /// transaction.
     pub(crate) fn stage(&mut self, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
         if puts.is_empty() {
             return Ok(());
         }
-        let first = self.journal.puts.len();
-        self.plan(puts)?;
-        self.persist_journal()?;
+        let targets = self.plan(puts)?;
+        if self.dirty {
+            self.persist_journal()?;
+        }
         self.make_dirs()?;
-        self.write_temps(first, puts)
+        self.write_temps(&targets, puts)
     }
 
     /// Commits what was staged, and the planned removals: sync, rename into place, sync,
@@ -134,28 +148,34 @@ impl Txn {
     }
 
     /// Decides every name the puts will use (folders to create, temporaries, backups)
-    /// before anything changes, so the journal can list them.
-    fn plan(&mut self, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
+    /// before anything changes, so the journal can list them. Returns where each put is
+    /// written until the commit.
+    fn plan(&mut self, puts: &[(String, &[u8])]) -> Result<Vec<String>, OutputError> {
+        let mut targets = Vec::with_capacity(puts.len());
         for (rel, _) in puts {
             let (dir, name) = split(rel);
             self.plan_dirs(dir)?;
-            // In a folder this write creates, the file is new and every name is free: a
-            // fresh render looks nothing up.
-            let look = !self.created.contains(dir);
-            let temp = self.free_name(dir, name, "tmp", look)?;
-            let backup = if look && fs::symlink_metadata(self.root.join(rel)).is_ok() {
+            // In a folder this write creates, the file is new: it is written under its
+            // own name into the staged folder, which the commit renames whole.
+            if let Some(staged) = self.created.get(dir) {
+                targets.push(format!("{staged}/{name}"));
+                continue;
+            }
+            let temp = self.free_name(dir, name, "tmp", true)?;
+            let backup = if fs::symlink_metadata(self.root.join(rel)).is_ok() {
                 Some(self.free_name(dir, name, "old", true)?)
             } else {
                 None
             };
+            targets.push(temp.clone());
             self.journal.puts.push(Put {
                 path: rel.clone(),
                 temp,
                 backup,
             });
+            self.dirty = true;
         }
-        self.dirty = true;
-        Ok(())
+        Ok(targets)
     }
 
     /// Decides the backup names of the stale files to remove at the commit.
@@ -201,7 +221,8 @@ impl Txn {
     }
 
     /// Notes which folders on the way to `rel` must be created; refuses a link or a file
-    /// where a folder must be.
+    /// where a folder must be. The outermost missing one is staged under a temporary
+    /// name (journaled); those inside it are created inside the staged folder.
     fn plan_dirs(&mut self, rel: &str) -> Result<(), OutputError> {
         let mut end = 0;
         let segments = rel.split('/').filter(|s| !s.is_empty());
@@ -209,6 +230,13 @@ impl Txn {
             end += seg.len() + usize::from(end > 0);
             let sub = &rel[..end];
             if !self.known.insert(sub.to_owned()) {
+                continue;
+            }
+            let (parent, name) = split(sub);
+            if let Some(inside) = self.created.get(parent) {
+                let staged = format!("{inside}/{name}");
+                self.to_make.push(staged.clone());
+                self.created.insert(sub.to_owned(), staged);
                 continue;
             }
             let dir = self.root.join(sub);
@@ -224,8 +252,14 @@ impl Txn {
                     });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    self.journal.dirs.push(sub.to_owned());
-                    self.created.insert(sub.to_owned());
+                    let temp = self.free_name(parent, name, "tmp", true)?;
+                    self.journal.staged.push(Staged {
+                        path: sub.to_owned(),
+                        temp: temp.clone(),
+                    });
+                    self.dirty = true;
+                    self.to_make.push(temp.clone());
+                    self.created.insert(sub.to_owned(), temp);
                 }
                 Err(e) => return Err(OutputError::io("read", &dir, e)),
             }
@@ -253,10 +287,11 @@ impl Txn {
         Ok(())
     }
 
-    /// Creates the journaled folders not created yet, outermost first.
+    /// Creates the staged folders, and the folders inside them, not created yet,
+    /// outermost first.
     fn make_dirs(&mut self) -> Result<(), OutputError> {
-        while self.made_dirs < self.journal.dirs.len() {
-            let dir = self.root.join(&self.journal.dirs[self.made_dirs]);
+        while self.made_dirs < self.to_make.len() {
+            let dir = self.root.join(&self.to_make[self.made_dirs]);
             self.tick(&dir)?;
             fs::create_dir(&dir).map_err(|e| OutputError::io("create the folder", &dir, e))?;
             self.made_dirs += 1;
@@ -264,15 +299,19 @@ impl Txn {
         Ok(())
     }
 
-    /// Writes `puts`, journaled from index `first` on, to their temporaries. This thread
+    /// Writes `puts` to `targets`, their temporaries or places in staged folders. This thread
     /// creates the files, in order, while a second one fills them: creating is serialized
     /// by the folder's lock in the kernel anyway (two threads creating in one folder only
     /// spin on it), but filling can run beside it. With a test's fault injected the files
     /// are written one by one, so that the failing step is always the same file.
-    fn write_temps(&mut self, first: usize, puts: &[(String, &[u8])]) -> Result<(), OutputError> {
+    fn write_temps(
+        &mut self,
+        targets: &[String],
+        puts: &[(String, &[u8])],
+    ) -> Result<(), OutputError> {
         if self.fault.is_some() {
-            for (i, (_, bytes)) in puts.iter().enumerate() {
-                let temp = self.root.join(&self.journal.puts[first + i].temp);
+            for (target, (_, bytes)) in targets.iter().zip(puts) {
+                let temp = self.root.join(target);
                 self.tick(&temp)?;
                 let mut file = create_new(&temp)?;
                 file.write_all(bytes)
@@ -280,7 +319,6 @@ impl Txn {
             }
             return Ok(());
         }
-        let journaled = &self.journal.puts[first..];
         let root = &self.root;
         std::thread::scope(|scope| {
             let (files, created) = std::sync::mpsc::sync_channel::<(File, &[u8], PathBuf)>(64);
@@ -298,9 +336,9 @@ impl Txn {
             });
             let creating = puts
                 .iter()
-                .zip(journaled)
-                .try_for_each(|((_, bytes), put)| {
-                    let path = root.join(&put.temp);
+                .zip(targets)
+                .try_for_each(|((_, bytes), target)| {
+                    let path = root.join(target);
                     let file = create_new(&path)?;
                     // The filler stops taking files only once this side is done.
                     let _ = files.send((file, bytes, path));
@@ -343,11 +381,28 @@ impl Txn {
                 }
                 sync_dir(&self.root.join(split(&p.path).0));
             }
+            // A staged folder, before or after its rename: every file and folder in it,
+            // and the folder that holds it.
+            for d in &self.journal.staged {
+                for rel in [&d.temp, &d.path] {
+                    let dir = self.root.join(rel);
+                    if dir.is_dir() {
+                        sync_tree(&dir).map_err(|e| OutputError::io("sync", &dir, e))?;
+                    }
+                }
+                sync_dir(&self.root.join(split(&d.path).0));
+            }
             Ok(())
         }
     }
 
     fn rename_all(&mut self) -> Result<(), OutputError> {
+        for d in self.journal.staged.clone() {
+            let target = self.root.join(&d.path);
+            self.tick(&target)?;
+            fs::rename(self.root.join(&d.temp), &target)
+                .map_err(|e| OutputError::io("move into place", &target, e))?;
+        }
         for p in self.journal.puts.clone() {
             let target = self.root.join(&p.path);
             if let Some(b) = &p.backup {
@@ -427,6 +482,22 @@ fn create_new(path: &Path) -> Result<File, OutputError> {
         .create_new(true)
         .open(path)
         .map_err(|e| OutputError::io("create", path, e))
+}
+
+/// Makes every file in `dir` durable, and the folders' entries (best effort for those).
+#[cfg(not(target_os = "linux"))]
+fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            sync_tree(&entry.path())?;
+        } else if ty.is_file() {
+            File::open(entry.path())?.sync_all()?;
+        }
+    }
+    sync_dir(dir);
+    Ok(())
 }
 
 /// Makes a folder's entries durable; best effort (not every platform can sync a folder).

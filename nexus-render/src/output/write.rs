@@ -7,17 +7,21 @@
 //!    journal back and remove its leftovers ([`super::journal`]).
 //! 1. Compare the plan with the folder (`reconcile.rs`); any blocker (a foreign file
 //!    or a link in the way, an unreadable manifest) stops here, before anything is touched.
-//! 2. Journal: every folder, temporary and backup name the write will use, made durable.
-//! 3. Stage: create missing folders, write every new or changed file (and the new manifest)
-//!    to a temporary sibling created exclusively (`O_EXCL`, so no link or existing file is
-//!    ever opened), and sync.
-//! 4. Commit: for a file that exists, hard-link it to its backup name first (exclusive too),
-//!    then rename the temporary over it; a stale owned file is hard-linked to a backup and
-//!    unlinked. The manifest goes last. Sync, then remove the journal: the commit point.
+//! 2. Journal: every staged folder, temporary and backup name the write will use, made
+//!    durable.
+//! 3. Stage: create each missing folder under a temporary name beside it (the outermost
+//!    missing one; the folders inside it within), write every new or changed file (and the
+//!    new manifest) to a temporary sibling created exclusively (`O_EXCL`, so no link or
+//!    existing file is ever opened), or under its own name into its staged folder, and sync.
+//! 4. Commit: rename each staged folder into place (one rename for a whole new
+//!    environment); for a file that exists, hard-link it to its backup name first
+//!    (exclusive too), then rename the temporary over it; a stale owned file is
+//!    hard-linked to a backup and unlinked. The manifest goes last. Sync, then remove the
+//!    journal: the commit point.
 //! 5. Clean up: delete backups, remove folders that stale files left empty; unlock.
 //!
 //! A failure in steps 2 to 4 undoes, from the journal, every step taken: backups are
-//! renamed back, new files and temporaries removed, created folders removed. The folder is
+//! renamed back, new files, temporaries and staged folders removed. The folder is
 //! then byte-for-byte what it was. A crash in those steps leaves the journal, and the next
 //! write does the same roll-back first.
 

@@ -212,8 +212,9 @@ fn a_failure_while_staging_removes_every_temporary_and_new_folder() {
     output::write(&v1(), dir.path()).unwrap();
     let before = tree(dir.path());
     // A name of 250 bytes is fine, but its temporary sibling's name is too long for the
-    // file system: the failure comes after other temporaries and folders were created.
-    let long = format!("zz/{}", "x".repeat(250));
+    // file system: the failure comes after other temporaries and the new folder (staged
+    // whole, its file under its own name) were created.
+    let long = format!("k8s/{}", "x".repeat(250));
     let mut p = plan(&[
         ("staging/k8s/web.yaml", "kind: Deployment\nchanged: true\n"),
         ("staging/new/a.yaml", "a\n"),
