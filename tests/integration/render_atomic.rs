@@ -168,6 +168,24 @@ fn a_streaming_write_failing_at_any_step_of_any_part_leaves_the_old_output_intac
     assert_eq!(tree(&out)["staging/notes.md"], b"a foreign file\n");
 }
 
+/// Writes `parts` into `out` as a streaming write killed at file-system change `step`
+/// would; true when the write finished before that step.
+fn streams_crashing_at(
+    out: &std::path::Path,
+    compiled: &nexus::Compiled,
+    parts: &[nexus::OutputPlan],
+    step: usize,
+) -> bool {
+    let mut writer =
+        output::Writer::begin_with_fault(out, compiled.scope.clone(), step, true).unwrap();
+    for part in parts {
+        if writer.stage(part).is_err() {
+            return false;
+        }
+    }
+    writer.finish().is_ok()
+}
+
 #[test]
 fn a_streaming_write_killed_at_any_step_is_recovered_to_the_old_or_the_new_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -176,18 +194,9 @@ fn a_streaming_write_killed_at_any_step_is_recovered_to_the_old_or_the_new_outpu
     let before = tree(&out);
     let parts = parts(&compiled.plan);
     let (mut old, mut new) = (0, 0);
-    'steps: for step in 0.. {
-        let mut writer =
-            output::Writer::begin_with_fault(&out, compiled.scope.clone(), step, true).unwrap();
-        let mut crashed = false;
-        for part in &parts {
-            if writer.stage(part).is_err() {
-                crashed = true;
-                break;
-            }
-        }
-        if !crashed && writer.finish().is_ok() {
-            break 'steps;
+    for step in 0.. {
+        if streams_crashing_at(&out, &compiled, &parts, step) {
+            break;
         }
         output::recover(&out, output::DEFAULT_LOCK_WAIT).unwrap();
         if tree(&out) == before {
@@ -248,16 +257,7 @@ fn a_fresh_streaming_write_shows_each_environment_whole_or_not_at_all() {
     let (mut staged_seen, mut emptied) = (0, 0);
     for step in 0.. {
         let _ = std::fs::remove_dir_all(&out);
-        let mut writer =
-            output::Writer::begin_with_fault(&out, compiled.scope.clone(), step, true).unwrap();
-        let mut crashed = false;
-        for part in &parts {
-            if writer.stage(part).is_err() {
-                crashed = true;
-                break;
-            }
-        }
-        if !crashed && writer.finish().is_ok() {
+        if streams_crashing_at(&out, &compiled, &parts, step) {
             break;
         }
         let found = tree(&out);
