@@ -136,7 +136,7 @@ fn render_workload(
     let mut files = Vec::new();
     match w.kind {
         WorkloadKind::Backing(_) => {
-            let docs = workload::render(ctx, w, flows, &[])?;
+            let docs = workload::render(ctx, w, flows, Vec::new())?;
             files.push((Section::Data, (format!("20-data/{name}.yaml"), docs)));
             if let Some(docs) = minio_setup::render(ctx, w, flows)? {
                 files.push((Section::Data, (format!("20-data/{name}-setup.yaml"), docs)));
@@ -155,7 +155,7 @@ fn render_workload(
                 }
                 _ => Vec::new(),
             };
-            let docs = workload::render(ctx, w, flows, &extra)?;
+            let docs = workload::render(ctx, w, flows, extra)?;
             files.push((
                 Section::Monitoring,
                 (format!("30-monitoring/{name}.yaml"), docs),
@@ -171,7 +171,7 @@ fn render_workload(
         ));
     }
     if w.kind == WorkloadKind::Service {
-        let docs = workload::render(ctx, w, flows, &[])?;
+        let docs = workload::render(ctx, w, flows, Vec::new())?;
         files.push((
             Section::Services,
             (format!("50-services/{name}.yaml"), docs),

@@ -24,6 +24,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use nexus_spec::catalog;
 use nexus_spec::ir::{self, ImageRef, Rollout, WorkloadKind};
 use nexus_spec::model::Slot;
+use sha2::{Digest, Sha256};
 
 use super::archive;
 use super::backup;
@@ -36,7 +37,7 @@ use super::placement;
 use super::pod::{self, Mounts};
 use super::scaling;
 use super::services::{self, SLOTS, slot_selector};
-use super::yaml_stream::{YamlStream, sha256_hex};
+use super::yaml_stream::{YamlStream, finish_hex};
 use crate::error::RenderError;
 
 /// Extra configuration a workload reads from files (Prometheus' scrape configuration,
@@ -155,7 +156,7 @@ pub(crate) fn render(
     ctx: &Naming<'_>,
     w: &ir::Workload,
     flows: &Flows,
-    extra: &[MountedConfig],
+    extra: Vec<MountedConfig>,
 ) -> Result<YamlStream, RenderError> {
     let name = &w.name.value;
     let labels = ctx.labels(name, w.tier.as_str());
@@ -163,20 +164,23 @@ pub(crate) fn render(
     docs.push(&service_account(ctx, name, labels.clone()))?;
     let env_cm = nexus_spec::names::derived(name, nexus_spec::names::ENV);
     let env = env::build(ctx, &w.env, &env_cm)?;
-    let mut config_bytes = String::new();
+    // The pods' checksum covers every ConfigMap they mount, hashed as each is written:
+    // Prometheus's rules and Grafana's dashboards are tens of MB at 5,000 services, and
+    // are neither copied nor gathered again.
+    let mut config_hash: Option<Sha256> = None;
     if !env.config.is_empty() {
         let cm = config_map(ctx, &env_cm, labels.clone(), env.config.clone());
-        config_bytes.push_str(docs.push(&cm)?);
+        let yaml = docs.push(&cm)?;
+        config_hash.get_or_insert_with(Sha256::new).update(yaml);
     }
     let mut mounts = Mounts::default();
     let additions = archive::additions(ctx, w);
-    let configs: Vec<&MountedConfig> = extra
-        .iter()
-        .chain(additions.as_ref().map(|a| &a.config))
-        .collect();
+    let mut configs = extra;
+    configs.extend(additions.as_ref().map(|a| a.config.clone()));
     for (i, x) in configs.into_iter().enumerate() {
-        let cm = config_map(ctx, &x.name, labels.clone(), x.data.clone());
-        config_bytes.push_str(docs.push(&cm)?);
+        let cm = config_map(ctx, &x.name, labels.clone(), x.data);
+        let yaml = docs.push(&cm)?;
+        config_hash.get_or_insert_with(Sha256::new).update(yaml);
         let volume = match i {
             0 => "config".to_owned(),
             _ => format!("config-{}", i + 1),
@@ -215,7 +219,7 @@ pub(crate) fn render(
         w,
         env: env_vars,
         snapshot_volume,
-        checksum: (!config_bytes.is_empty()).then(|| sha256_hex(config_bytes.as_bytes())),
+        checksum: config_hash.map(finish_hex),
         mounts,
         init,
         additions,

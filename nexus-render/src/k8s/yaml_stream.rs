@@ -51,7 +51,16 @@ impl YamlStream {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
+    let mut h = Sha256::new();
+    h.update(bytes);
+    finish_hex(h)
+}
+
+/// Lower-case hex of what `hasher` was fed: the same as [`sha256_hex`] of all of it,
+/// without gathering it in one buffer.
+pub(crate) fn finish_hex(hasher: Sha256) -> String {
+    hasher
+        .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -93,6 +102,13 @@ mod tests {
         assert_eq!(
             sha256_hex(b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        let mut h = Sha256::new();
+        h.update(b"kind: ConfigMap\n");
+        h.update(b"kind: Secret\n");
+        assert_eq!(
+            finish_hex(h),
+            sha256_hex(b"kind: ConfigMap\nkind: Secret\n")
         );
     }
 }
