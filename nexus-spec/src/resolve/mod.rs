@@ -18,6 +18,8 @@ mod workloads;
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use ctx::Resolver;
 use placeholders::{Directory, Entry};
 
@@ -44,15 +46,14 @@ pub fn resolve(file: &PlatformFile, environment: &str) -> Result<ir::Platform, D
 /// once (a problem in the base spec shows up in every environment but is reported once).
 pub fn validate(file: &PlatformFile) -> Diagnostics {
     // Each resolved environment is dropped as soon as it is made.
-    check_all(file, drop)
+    check_all(file, drop).1
 }
 
 /// Validates a spec file and resolves every environment in the same pass: the resolved
 /// environments in sorted order when there is no error, else every problem (as
 /// [`validate`] reports them). Costs one resolution per environment, not two.
 pub fn validate_resolve(file: &PlatformFile) -> Result<Vec<ir::Platform>, Diagnostics> {
-    let mut platforms = Vec::with_capacity(file.spec.environments.len());
-    let diags = check_all(file, |p| platforms.push(p));
+    let (platforms, diags) = check_all(file, |p| p);
     if diags.has_errors() {
         Err(diags)
     } else {
@@ -71,9 +72,13 @@ pub const MAX_ENVIRONMENTS: usize = 64;
 /// services in 64 environments took 14 GB before it was bounded.
 pub const MAX_WORKLOAD_ENVIRONMENTS: usize = 50_000;
 
-/// Resolves every environment, hands each that resolves to `resolved`, and returns every
-/// problem found, each once.
-fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Diagnostics {
+/// Resolves every environment, on the rayon pool, and returns what `keep` makes of each
+/// that resolves (in sorted order) and every problem found, each once (in the order of the
+/// environments, as when they resolved one after the other).
+fn check_all<T: Send>(
+    file: &PlatformFile,
+    keep: impl Fn(ir::Platform) -> T + Sync,
+) -> (Vec<T>, Diagnostics) {
     if let Some((first_over, _)) = file.spec.environments.iter().nth(MAX_ENVIRONMENTS) {
         let mut ctx = Resolver::new();
         ctx.error(
@@ -86,7 +91,7 @@ fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Dia
             "one environment too many",
             "split the platform into several specs, or share settings between environments in the base spec",
         );
-        return ctx.diags;
+        return (Vec::new(), ctx.diags);
     }
     let workloads = file.spec.services.len() + file.spec.backing_services.len();
     let environments = file.spec.environments.len().max(1);
@@ -108,7 +113,7 @@ fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Dia
             "environments start here",
             "split the platform into several specs (by team or domain), or declare fewer environments in each",
         );
-        return ctx.diags;
+        return (Vec::new(), ctx.diags);
     }
     let mut all = Diagnostics::new();
     let mut seen = BTreeSet::new();
@@ -121,11 +126,19 @@ fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Dia
     if envs.is_empty() {
         let mut ctx = Resolver::new();
         resolve_in(&mut ctx, file, "");
-        return ctx.diags;
+        return (Vec::new(), ctx.diags);
     }
-    for env in envs {
-        match resolve(file, &env) {
-            Ok(p) => resolved(p),
+    // Environments resolve independently: in parallel, collected in order, so the result
+    // is the same on any number of threads. `keep` runs on the worker, so validation drops
+    // each resolution there and holds at most one per thread.
+    let results: Vec<Result<T, Diagnostics>> = envs
+        .par_iter()
+        .map(|env| resolve(file, env).map(&keep))
+        .collect();
+    let mut kept = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(p) => kept.push(p),
             Err(diags) => {
                 for d in diags {
                     let span = d.primary_span().unwrap_or(Span::DETACHED);
@@ -136,7 +149,7 @@ fn check_all(file: &PlatformFile, mut resolved: impl FnMut(ir::Platform)) -> Dia
             }
         }
     }
-    all
+    (kept, all)
 }
 
 fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Option<ir::Platform> {

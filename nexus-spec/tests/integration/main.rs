@@ -2,5 +2,6 @@
 //! link once.
 
 mod backup_destinations;
+mod environments;
 mod loading;
 mod observability;
