@@ -35,6 +35,7 @@
 mod check;
 mod check_stream;
 mod error;
+mod flush;
 mod journal;
 mod lock;
 pub mod manifest;

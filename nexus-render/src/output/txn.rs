@@ -14,6 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::error::OutputError;
+use super::flush::Flusher;
 use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal, Staged};
 use super::warning::Warning;
 
@@ -49,6 +50,8 @@ pub(crate) struct Txn {
     step: usize,
     /// This process's id, part of every temporary's name (asked once, not per file).
     pid: u32,
+    /// Writes the staged files to disk while the next parts render.
+    flusher: Flusher,
 }
 
 /// Why a transaction stopped.
@@ -75,6 +78,7 @@ impl Txn {
             fault,
             step: 0,
             pid: std::process::id(),
+            flusher: Flusher::default(),
         }
     }
 
@@ -98,12 +102,16 @@ impl Txn {
             self.persist_journal()?;
         }
         self.make_dirs()?;
-        self.write_temps(&targets, puts)
+        self.write_temps(&targets, puts)?;
+        let bytes = puts.iter().map(|(_, b)| b.len()).sum();
+        self.flusher.staged(&self.root, bytes);
+        Ok(())
     }
 
     /// Commits what was staged, and the planned removals: sync, rename into place, sync,
     /// the commit point, clean-up. Returns what clean-up could not do.
     pub(crate) fn commit(mut self) -> Result<Vec<Warning>, Stop> {
+        self.flusher.stop();
         let result = (if self.dirty {
             self.persist_journal()
         } else {
@@ -122,6 +130,7 @@ impl Txn {
     /// Stops the transaction because of `cause`: rolls back every step taken (or, for a
     /// test's simulated crash, nothing).
     pub(crate) fn fail(mut self, cause: OutputError) -> Stop {
+        self.flusher.stop();
         if self.fault.is_some_and(|f| f.crash) {
             return Stop::Crashed(cause);
         }
