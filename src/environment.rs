@@ -3,9 +3,10 @@
 //! streaming writer or checker never holds all of an environment's files.
 
 use std::sync::mpsc;
+use std::thread::ScopedJoinHandle;
 
 use nexus_render::output::OutputError;
-use nexus_render::readme::{FileTable, README_NAME, environment_readme, environment_readme_of};
+use nexus_render::readme::{FileTable, README_NAME, ReadmeProse, environment_readme};
 use nexus_render::{OutputPlan, RenderError};
 use nexus_spec::ir::Platform;
 use rayon::prelude::*;
@@ -82,7 +83,11 @@ pub(crate) fn stream_environment(
             })
             .collect();
         drop(parts);
-        let taken = take_parts(prefix, platform, options, received, sink);
+        // The README's prose needs no file: it is written while the files render.
+        let prose = options
+            .readme
+            .then(|| scope.spawn(|| ReadmeProse::of(platform)));
+        let taken = take_parts(prefix, platform, options, received, sink, prose);
         for (t, generator) in options.targets.iter().zip(generators) {
             let rendered = generator
                 .join()
@@ -98,13 +103,15 @@ pub(crate) fn stream_environment(
 }
 
 /// Takes every part the generators send, in parts of about [`PART_BYTES`] to `sink`, then
-/// the README; returns at the first error (which closes the channel).
+/// the README (from `prose`, when there is one); returns at the first error (which closes
+/// the channel).
 fn take_parts(
     prefix: &str,
     platform: &Platform,
     options: &CompileOptions,
     received: mpsc::Receiver<(usize, OutputPlan)>,
     sink: &mut dyn FnMut(&OutputPlan) -> Result<(), OutputError>,
+    prose: Option<ScopedJoinHandle<'_, ReadmeProse>>,
 ) -> Result<(), RenderToError> {
     let mut table = FileTable::new();
     let mut pending = OutputPlan::new();
@@ -122,8 +129,11 @@ fn take_parts(
             pending_bytes = 0;
         }
     }
-    if options.readme {
-        let readme = environment_readme_of(platform, &table);
+    if let Some(prose) = prose {
+        let prose = prose
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let readme = prose.with_files(platform, &table);
         pending
             .add(format!("{prefix}/{README_NAME}"), readme)
             .map_err(CompileError::from)?;

@@ -108,46 +108,91 @@ impl FileTable {
 
 /// [`environment_readme`] from the table of the environment's files.
 pub fn environment_readme_of(platform: &Platform, files: &FileTable) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", platform.namespace.value);
-    let _ = writeln!(
-        out,
-        "The `{}` environment of the platform **{}** {}, rendered by `nexus render` from its spec.",
-        platform.environment.value, platform.name.value, platform.version.value
-    );
-    out.push_str(
-        "Do not edit these files: change the spec and render again. nexus overwrites hand edits,\n\
-         and CI fails when this folder is not what `nexus render` produces.\n\n",
-    );
-    out.push_str("## Topology\n\n```mermaid\n");
-    out.push_str(&Graph::from_platform(platform).mermaid());
-    out.push_str("```\n\n");
-    out.push_str(
-        "Thick arrow: traffic from the internet; arrows from the gateway: its routes; other\n\
-         solid arrows: `dependsOn` (started after, and connected to); dashed from the internet:\n\
-         public without a gateway route; other dashed arrows: `talksTo` (connected to, no start\n\
-         order).\n\n",
-    );
-    out.push_str(&apply_order(platform, files));
-    out.push_str(&crate::runbook::release_runbook(platform));
-    out.push_str(&crate::destinations_runbook::destinations_runbook(platform));
-    out.push_str(&crate::restore_runbook::restore_runbook(platform));
-    out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
-    for (path, kinds) in &files.rows {
-        if path == README_NAME {
-            continue;
-        }
-        let total: usize = kinds.iter().map(|(_, n)| n).sum();
-        let what: Vec<String> = kinds
-            .iter()
-            .map(|(kind, n)| match n {
-                1 => cell(kind),
-                n => format!("{} ×{n}", cell(kind)),
-            })
-            .collect();
-        let _ = writeln!(out, "| `{path}` | {} | {total} |", what.join(", "));
+    ReadmeProse::of(platform).with_files(platform, files)
+}
+
+/// The parts of an environment's README that come from the platform alone: its title,
+/// topology and runbooks. A streaming render makes them while the files render, and adds
+/// the parts that list the files at the end ([`ReadmeProse::with_files`]).
+///
+/// ```
+/// # let spec = nexus_spec::Spec::from_str("demo.yaml", r#"
+/// # apiVersion: nexus.dev/v1alpha1
+/// # kind: Platform
+/// # metadata: { name: demo, version: 1.0.0 }
+/// # spec:
+/// #   services:
+/// #     web:
+/// #       image: registry.example.com/demo/web:1.0.0
+/// #   environments:
+/// #     staging: {}
+/// # "#).unwrap();
+/// use nexus_render::readme::{FileTable, ReadmeProse, environment_readme_of};
+/// let platform = spec.resolve("staging").unwrap();
+/// let prose = ReadmeProse::of(&platform);
+/// let table = FileTable::new();
+/// assert_eq!(prose.with_files(&platform, &table), environment_readme_of(&platform, &table));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadmeProse {
+    /// Title, introduction and topology.
+    head: String,
+    /// The release, backup destination and restore runbooks.
+    runbooks: String,
+}
+
+impl ReadmeProse {
+    /// The platform's parts of its environment's README.
+    pub fn of(platform: &Platform) -> Self {
+        let mut head = String::new();
+        let _ = writeln!(head, "# {}\n", platform.namespace.value);
+        let _ = writeln!(
+            head,
+            "The `{}` environment of the platform **{}** {}, rendered by `nexus render` from its spec.",
+            platform.environment.value, platform.name.value, platform.version.value
+        );
+        head.push_str(
+            "Do not edit these files: change the spec and render again. nexus overwrites hand edits,\n\
+             and CI fails when this folder is not what `nexus render` produces.\n\n",
+        );
+        head.push_str("## Topology\n\n```mermaid\n");
+        head.push_str(&Graph::from_platform(platform).mermaid());
+        head.push_str("```\n\n");
+        head.push_str(
+            "Thick arrow: traffic from the internet; arrows from the gateway: its routes; other\n\
+             solid arrows: `dependsOn` (started after, and connected to); dashed from the internet:\n\
+             public without a gateway route; other dashed arrows: `talksTo` (connected to, no start\n\
+             order).\n\n",
+        );
+        let mut runbooks = crate::runbook::release_runbook(platform);
+        runbooks.push_str(&crate::destinations_runbook::destinations_runbook(platform));
+        runbooks.push_str(&crate::restore_runbook::restore_runbook(platform));
+        ReadmeProse { head, runbooks }
     }
-    out
+
+    /// The whole README: these parts, with the order to apply `files` in and their table.
+    /// `platform` is the one these parts were made of.
+    pub fn with_files(self, platform: &Platform, files: &FileTable) -> String {
+        let mut out = self.head;
+        out.push_str(&apply_order(platform, files));
+        out.push_str(&self.runbooks);
+        out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
+        for (path, kinds) in &files.rows {
+            if path == README_NAME {
+                continue;
+            }
+            let total: usize = kinds.iter().map(|(_, n)| n).sum();
+            let what: Vec<String> = kinds
+                .iter()
+                .map(|(kind, n)| match n {
+                    1 => cell(kind),
+                    n => format!("{} ×{n}", cell(kind)),
+                })
+                .collect();
+            let _ = writeln!(out, "| `{path}` | {} | {total} |", what.join(", "));
+        }
+        out
+    }
 }
 
 /// A Markdown table cell: pipes escaped, one line.
