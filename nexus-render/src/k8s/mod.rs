@@ -250,7 +250,7 @@ const WORKLOADS_PER_PART: usize = 128;
 
 /// [`render`], handing the files to `sink` as they are rendered: the namespace, placement
 /// and secrets first, then the files of each group of 128 workloads (Prometheus and
-/// Grafana last), the edge, and last `kustomization.yaml`. Only the paths are kept between parts (for
+/// Grafana first), the edge, and last `kustomization.yaml`. Only the paths are kept between parts (for
 /// the kustomization), so memory does not grow with the number of workloads' files.
 ///
 /// ```
@@ -298,18 +298,19 @@ pub fn render_parts(platform: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), 
     sink(resources.part(head.into_iter().map(|f| (None, f)))?)?;
     // Each group's workloads render in parallel; their files are handed over in workload
     // order, so the bytes do not depend on the number of threads. Prometheus and Grafana
-    // go last: they embed the environment's alerting rules and dashboards, its largest
-    // files, and by then every other file (and the other targets', rendering beside this
-    // one) has been handed over and can be dropped, so the largest buffers are not all
-    // alive at once.
-    let (last, first): (Vec<_>, Vec<_>) = platform
+    // go first: they embed the environment's alerting rules and dashboards, its largest
+    // files, and are handed over and dropped before Compose, rendering beside this target,
+    // builds its project, its own largest buffer, at its end. Last, the two overlapped
+    // whenever the threads ran at the same pace (heap peak at 5,000 services 187–222 MB
+    // against 180–186 MB first).
+    let (first, rest): (Vec<_>, Vec<_>) = platform
         .workloads
         .iter()
         .enumerate()
         .partition(|(_, w)| embeds_the_environment(w.kind));
     for group in first
         .chunks(WORKLOADS_PER_PART)
-        .chain(last.chunks(WORKLOADS_PER_PART))
+        .chain(rest.chunks(WORKLOADS_PER_PART))
     {
         let rendered: Vec<Result<WorkloadFiles, RenderError>> = group
             .par_iter()
