@@ -39,6 +39,7 @@ mod nginx_tls_floor;
 mod object_store_iam;
 mod output_check;
 mod output_check_stream;
+mod output_large_write;
 mod output_semantic;
 mod output_write;
 mod support;
