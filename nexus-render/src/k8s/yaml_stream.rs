@@ -59,11 +59,9 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 /// Lower-case hex of what `hasher` was fed: the same as [`sha256_hex`] of all of it,
 /// without gathering it in one buffer.
 pub(crate) fn finish_hex(hasher: Sha256) -> String {
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut out = String::with_capacity(64);
+    crate::output::manifest::push_hex(&mut out, &hasher.finalize());
+    out
 }
 
 #[cfg(test)]

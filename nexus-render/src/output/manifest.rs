@@ -112,14 +112,18 @@ impl Manifest {
 
 /// `sha256:<64 lower-case hex digits>` of `bytes`.
 pub fn hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
-    for b in digest {
+    push_hex(&mut out, &Sha256::digest(bytes));
+    out
+}
+
+/// Appends `bytes` to `out` in lower-case hex, two digits a byte.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
-    out
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
