@@ -77,6 +77,7 @@ mod network;
 mod objects;
 mod placement;
 mod pod;
+mod ports;
 mod restore;
 mod scaling;
 mod secrets;

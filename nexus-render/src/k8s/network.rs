@@ -27,7 +27,7 @@
 //! Pod groups are told apart by `app.kubernetes.io/name`: `<workload>` for its servers,
 //! `<workload>-migrate` for its migration, `<workload>-backup` for its backups.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
@@ -141,7 +141,7 @@ pub(crate) fn edge_proxy_policy(ctx: &Naming<'_>, g: &ir::Gateway) -> Option<Net
 /// nodes live in.
 const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-pub(crate) type Ports = BTreeSet<(u16, &'static str)>;
+pub(crate) use super::ports::Ports;
 type Rules = BTreeMap<String, BTreeMap<Peer, Ports>>;
 
 /// Every allowed flow of a platform, by pod group.
