@@ -336,6 +336,7 @@ pub fn render_parts(p: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderE
             );
         }
     }
+    let labels = std::sync::Arc::new(labels);
     let project = Project {
         name: p.namespace.value.clone(),
         services,

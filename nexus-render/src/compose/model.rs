@@ -7,6 +7,7 @@
 //! `${VAR:?message}` interpolations.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -222,14 +223,80 @@ pub(super) struct Mount {
 }
 
 /// A network.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(super) struct Network {
     /// No route outside the network.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
     /// Labels.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "NetworkLabels::is_empty")]
+    pub labels: NetworkLabels,
+}
+
+/// A network's labels: the platform's, shared by every network, and for the network of one
+/// edge its two ends (`nexus.dev/from`, `nexus.dev/to`). A platform of 5,000 services has
+/// about 14,000 edges; a copy of the platform's labels in each took about 14 MB.
+#[derive(Debug, Clone)]
+pub(super) struct NetworkLabels {
+    platform: Arc<BTreeMap<String, String>>,
+    edge: Option<[(&'static str, String); 2]>,
+}
+
+impl NetworkLabels {
+    /// The platform's labels only.
+    pub(super) fn platform(labels: &Arc<BTreeMap<String, String>>) -> Self {
+        NetworkLabels {
+            platform: Arc::clone(labels),
+            edge: None,
+        }
+    }
+
+    /// The platform's labels, and the ends of the edge from `client` to `server`.
+    pub(super) fn edge(labels: &Arc<BTreeMap<String, String>>, client: &str, server: &str) -> Self {
+        NetworkLabels {
+            platform: Arc::clone(labels),
+            edge: Some([
+                ("nexus.dev/from", client.to_owned()),
+                ("nexus.dev/to", server.to_owned()),
+            ]),
+        }
+    }
+
+    /// Whether there is no label at all.
+    pub(super) fn is_empty(&self) -> bool {
+        self.platform.is_empty() && self.edge.is_none()
+    }
+
+    /// Every label in key order; an edge's end replaces a platform label of the same key.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut ends = self
+            .edge
+            .iter()
+            .flatten()
+            .map(|(k, v)| (*k, v.as_str()))
+            .peekable();
+        let mut platform = self
+            .platform
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .peekable();
+        std::iter::from_fn(move || match (platform.peek(), ends.peek()) {
+            (Some(p), Some(e)) if p.0 < e.0 => platform.next(),
+            (Some(p), Some(e)) if p.0 == e.0 => {
+                platform.next();
+                ends.next()
+            }
+            (_, Some(_)) => ends.next(),
+            (Some(_), None) => platform.next(),
+            (None, None) => None,
+        })
+    }
+}
+
+impl Serialize for NetworkLabels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 /// A named volume.
@@ -238,4 +305,50 @@ pub(super) struct Volume {
     /// Labels.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the labels were before they were shared: a copy with the ends inserted.
+    fn copied(platform: &BTreeMap<String, String>, c: &str, s: &str) -> Vec<(String, String)> {
+        let mut l = platform.clone();
+        l.insert("nexus.dev/from".into(), c.into());
+        l.insert("nexus.dev/to".into(), s.into());
+        l.into_iter().collect()
+    }
+
+    #[test]
+    fn an_edge_s_labels_are_the_platform_s_with_its_ends_in_key_order() {
+        let cases: [&[(&str, &str)]; 4] = [
+            &[],
+            &[("a", "1"), ("nexus.dev/platform", "p"), ("z", "2")],
+            &[("nexus.dev/from", "user"), ("nexus.dev/too", "x")],
+            &[("nexus.dev/to", "user"), ("nexus.dev/fro", "x"), ("~", "y")],
+        ];
+        for case in cases {
+            let platform: BTreeMap<String, String> = case
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            let shared = Arc::new(platform.clone());
+            let edge: Vec<(String, String)> = NetworkLabels::edge(&shared, "web", "db")
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            assert_eq!(edge, copied(&platform, "web", "db"), "{case:?}");
+            let platform_only = NetworkLabels::platform(&shared);
+            let only: Vec<(&str, &str)> = platform_only.iter().collect();
+            assert_eq!(
+                only,
+                case.iter()
+                    .copied()
+                    .collect::<BTreeMap<_, _>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+            );
+            assert_eq!(NetworkLabels::platform(&shared).is_empty(), case.is_empty());
+        }
+    }
 }

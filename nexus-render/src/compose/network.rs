@@ -23,10 +23,11 @@
 //! hosts running several projects may need a larger `default-address-pools` in `daemon.json`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use nexus_spec::ir::{self, WorkloadKind};
 
-use super::model::Network;
+use super::model::{Network, NetworkLabels};
 
 /// The one network with a route outside, joined by the gateway only.
 pub(super) const PUBLIC: &str = "public";
@@ -38,7 +39,7 @@ pub(super) const OUTBOUND: &str = "outbound";
 /// `networks` with [`OUTBOUND`] declared when some service joins it.
 pub(super) fn with_outbound(
     mut networks: BTreeMap<String, Network>,
-    labels: &BTreeMap<String, String>,
+    labels: &Arc<BTreeMap<String, String>>,
     joined: bool,
 ) -> BTreeMap<String, Network> {
     if joined {
@@ -46,7 +47,7 @@ pub(super) fn with_outbound(
             OUTBOUND.to_owned(),
             Network {
                 internal: false,
-                labels: labels.clone(),
+                labels: NetworkLabels::platform(labels),
             },
         );
     }
@@ -178,21 +179,18 @@ impl Topology {
     /// The top-level `networks` section; `labels` go on every network.
     pub(super) fn networks(
         &self,
-        labels: &BTreeMap<String, String>,
+        labels: &Arc<BTreeMap<String, String>>,
         with_public: bool,
     ) -> BTreeMap<String, Network> {
         let mut out: BTreeMap<String, Network> = self
             .edges
             .iter()
             .map(|(c, s)| {
-                let mut l = labels.clone();
-                l.insert("nexus.dev/from".into(), c.clone());
-                l.insert("nexus.dev/to".into(), s.clone());
                 (
                     Self::network_name(c, s),
                     Network {
                         internal: true,
-                        labels: l,
+                        labels: NetworkLabels::edge(labels, c, s),
                     },
                 )
             })
@@ -202,7 +200,7 @@ impl Topology {
                 PUBLIC.to_owned(),
                 Network {
                     internal: false,
-                    labels: labels.clone(),
+                    labels: NetworkLabels::platform(labels),
                 },
             );
         }
