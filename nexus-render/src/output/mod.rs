@@ -32,6 +32,7 @@
 //! assert!(output::check(&plan, dir.path()).unwrap().is_clean());
 //! ```
 
+mod batch;
 mod check;
 mod check_stream;
 mod error;

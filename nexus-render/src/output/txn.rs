@@ -343,7 +343,7 @@ impl Txn {
                 }
                 failed.map_or(Ok(()), Err)
             });
-            let mut batch = Batch::<Created<'_>>::default();
+            let mut batch = super::batch::Batch::<Created<'_>>::default();
             let creating = puts
                 .iter()
                 .zip(targets)
@@ -530,54 +530,3 @@ fn split(rel: &str) -> (&str, &str) {
 
 /// A created file, the bytes to fill it with, and its path for errors.
 type Created<'a> = (File, &'a [u8], PathBuf);
-
-/// Created files gathered for the filling thread, handed over some at a time: one file per
-/// message woke the filler (and the channel's lock) once per file, about 4,000 context
-/// switches in a render of 5,000 files; in batches, about 500.
-struct Batch<T> {
-    files: Vec<T>,
-    bytes: usize,
-}
-
-impl<T> Default for Batch<T> {
-    fn default() -> Self {
-        Batch {
-            files: Vec::new(),
-            bytes: 0,
-        }
-    }
-}
-
-impl<T> Batch<T> {
-    /// How many files a batch holds at most.
-    const FILES: usize = 32;
-    /// How many bytes a batch holds at most (its last file may take it past).
-    const BYTES: usize = 256 << 10;
-
-    /// Adds a file of `bytes` bytes; gives back the batch when this file filled it.
-    fn push(&mut self, file: T, bytes: usize) -> Option<Vec<T>> {
-        self.bytes += bytes;
-        self.files.push(file);
-        (self.files.len() >= Self::FILES || self.bytes >= Self::BYTES).then(|| {
-            self.bytes = 0;
-            std::mem::take(&mut self.files)
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Batch;
-
-    #[test]
-    fn a_batch_is_handed_over_at_32_files_or_256_kb() {
-        let mut b = Batch::default();
-        let full: Vec<_> = (0..64).filter_map(|i| b.push(i, 10)).collect();
-        assert_eq!(full, [(0..32).collect::<Vec<_>>(), (32..64).collect()]);
-        assert!(b.files.is_empty());
-        assert_eq!(b.push(0, 100 << 10), None);
-        assert_eq!(b.push(1, 200 << 10), Some(vec![0, 1]));
-        assert_eq!(b.push(2, 1), None, "a new batch starts empty");
-        assert_eq!(b.files, [2]);
-    }
-}
