@@ -7,6 +7,8 @@ use std::fs;
 use nexus_render::OutputPlan;
 use nexus_render::output::{self, DEFAULT_LOCK_WAIT, Scope, Writer};
 
+use crate::support::tree::tree;
+
 /// Part `n` of a large write: four files of 3 MB, each filled with its own byte.
 fn part(env: &str, n: u8) -> OutputPlan {
     let mut p = OutputPlan::new();
@@ -44,31 +46,11 @@ fn a_large_write_leaves_every_staged_byte() {
 fn a_large_write_dropped_before_its_commit_leaves_the_folder_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     output::write(&part("staging", 9), dir.path()).unwrap();
-    let before = listing(dir.path());
+    let before = tree(dir.path());
     let mut writer = Writer::begin(dir.path(), Scope::all(), DEFAULT_LOCK_WAIT).unwrap();
     for n in 0..3 {
         writer.stage(&part("production", n)).unwrap();
     }
     drop(writer);
-    assert_eq!(listing(dir.path()), before);
-}
-
-/// Every file under `root`, with its length, sorted.
-fn listing(root: &std::path::Path) -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let m = e.metadata().unwrap();
-            if m.is_dir() {
-                stack.push(e.path());
-            } else {
-                let rel = e.path().strip_prefix(root).unwrap().display().to_string();
-                out.push((rel, m.len()));
-            }
-        }
-    }
-    out.sort();
-    out
+    assert_eq!(tree(dir.path()), before);
 }

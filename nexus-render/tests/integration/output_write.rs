@@ -1,35 +1,12 @@
 //! The writer's guarantees: ownership, foreign files, links, scope, and failures that leave
 //! the folder as it was.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
 use nexus_render::OutputPlan;
 use nexus_render::output::{self, MANIFEST_NAME, OutputError, Scope, Warning};
 
-/// Every entry under `root`, links as `-> target`, files as their bytes.
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
-            let ty = e.file_type().unwrap();
-            if ty.is_symlink() {
-                let t = fs::read_link(e.path()).unwrap();
-                out.insert(name, format!("-> {}", t.display()).into_bytes());
-            } else if ty.is_dir() {
-                out.insert(format!("{name}/"), Vec::new());
-                walk(&e.path(), &format!("{name}/"), out);
-            } else {
-                out.insert(name, fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, "", &mut out);
-    out
-}
+use crate::support::tree::tree;
 
 fn plan(files: &[(&str, &str)]) -> OutputPlan {
     let mut p = OutputPlan::new();

@@ -5,3 +5,4 @@ pub mod compose_nginx;
 pub mod engine;
 pub mod k8s;
 pub mod keda;
+pub mod tree;
