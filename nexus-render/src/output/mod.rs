@@ -40,6 +40,7 @@ mod flush;
 mod journal;
 mod lock;
 pub mod manifest;
+mod readback;
 mod reconcile;
 mod scan;
 mod scope;

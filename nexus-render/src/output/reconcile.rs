@@ -91,13 +91,13 @@ pub(crate) fn on_disk(
     Ok(match disk.kind(path) {
         None => OnDisk::Absent,
         Some(Kind::File) => {
-            let before = disk.read(path)?;
             let owned = old.get(path);
-            if before == bytes {
-                OnDisk::Same {
+            let Some(before) = disk.differing(path, bytes)? else {
+                return Ok(OnDisk::Same {
                     adopted: owned.is_none(),
-                }
-            } else if owned.is_none() {
+                });
+            };
+            if owned.is_none() {
                 OnDisk::Foreign(before)
             } else if owned == Some(hash(&before).as_str()) {
                 OnDisk::Owned(before)

@@ -1,18 +1,16 @@
 //! Reading an output folder as it is, without following any symbolic link.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::OutputError;
 use super::journal::is_leftover;
 use super::lock::LOCK_NAME;
 use super::manifest::{MANIFEST_NAME, Manifest};
+use super::readback;
 
 /// Deepest folder nesting walked; deeper trees are an error rather than a stack risk.
 const MAX_DEPTH: usize = 64;
-/// Largest file nexus reads back to compare (rendered files are far smaller).
-const MAX_READ: u64 = 256 << 20;
 
 /// What a path in the output folder is, as `lstat` sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,23 +138,21 @@ impl Disk {
             .map(|(p, k)| (p.as_str(), *k))
     }
 
-    /// The bytes of the regular file at `rel` (checked again with `lstat`, so a link that
-    /// appeared since the scan is not followed).
+    /// The bytes of the regular file at `rel` (never through a link, even one that appeared
+    /// since the scan).
     pub(crate) fn read(&self, rel: &str) -> Result<Vec<u8>, OutputError> {
-        let path = self.root.join(rel);
-        let meta =
-            std::fs::symlink_metadata(&path).map_err(|e| OutputError::io("read", &path, e))?;
-        if !meta.file_type().is_file() {
-            return Err(OutputError::InTheWay {
-                path,
-                what: "it stopped being a regular file while nexus worked".into(),
-            });
-        }
-        let mut bytes = Vec::new();
-        std::fs::File::open(&path)
-            .and_then(|f| f.take(MAX_READ).read_to_end(&mut bytes))
-            .map_err(|e| OutputError::io("read", &path, e))?;
-        Ok(bytes)
+        readback::read(&self.root.join(rel))
+    }
+
+    /// `None` when the regular file at `rel` holds exactly `bytes`; otherwise its bytes, as
+    /// [`read`](Disk::read) gives them. A matching file is compared a slice at a time, never
+    /// held whole.
+    pub(crate) fn differing(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+    ) -> Result<Option<Vec<u8>>, OutputError> {
+        readback::differing(&self.root.join(rel), bytes)
     }
 }
 
