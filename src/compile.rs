@@ -6,6 +6,7 @@
 //! are refused.
 
 use std::path::Path;
+use std::thread::Scope as ThreadScope;
 use std::time::Duration;
 
 use nexus_render::output::{self, Drift, OutputError, Scope, WriteReport};
@@ -189,10 +190,13 @@ pub fn render_to(
     wait: Duration,
 ) -> Result<WriteReport, RenderToError> {
     let (environments, scope) = select_all(&specs, options)?;
+    // Freed before rendering starts, so that rendering reuses its memory.
     drop(specs);
-    let mut writer = output::Writer::begin(dir, scope, wait)?;
-    each_part(environments, options, |part| writer.stage(part))?;
-    Ok(writer.finish()?)
+    std::thread::scope(|threads| {
+        let mut writer = output::Writer::begin(dir, scope, wait)?;
+        each_part(environments, options, threads, |part| writer.stage(part))?;
+        Ok(writer.finish()?)
+    })
 }
 
 /// [`compile_all`] and [`Compiled::check_waiting`] in one, streaming: each environment's
@@ -219,22 +223,38 @@ pub fn check_to(
 ) -> Result<Drift, RenderToError> {
     let (environments, scope) = select_all(&specs, options)?;
     drop(specs);
-    let mut checker = output::Checker::begin(dir, scope, wait)?;
-    each_part(environments, options, |part| checker.compare(part))?;
-    Ok(checker.finish()?)
+    std::thread::scope(|threads| {
+        let mut checker = output::Checker::begin(dir, scope, wait)?;
+        each_part(environments, options, threads, |part| checker.compare(part))?;
+        Ok(checker.finish()?)
+    })
 }
 
 /// Renders each environment under its folder and hands its files to `sink` in parts as
-/// they are rendered, dropping each resolution once rendered.
-fn each_part(
+/// they are rendered; each resolution is freed once rendered, beside the next.
+fn each_part<'scope>(
     environments: Vec<(String, Platform)>,
     options: &CompileOptions,
+    threads: &'scope ThreadScope<'scope, '_>,
     mut sink: impl FnMut(&OutputPlan) -> Result<(), OutputError>,
 ) -> Result<(), RenderToError> {
     for (prefix, platform) in environments {
         stream_environment(&prefix, &platform, options, &mut sink)?;
+        free_beside(threads, platform);
     }
     Ok(())
+}
+
+/// Frees `value` on a thread of its own, beside the work that follows rather than in its
+/// way: a resolved environment of thousands of services is a tree of millions of
+/// allocations, milliseconds to free, and neither the next environment's rendering nor
+/// the end of the write waits for anything it holds. The thread is joined when `threads`
+/// ends. Where no thread can be made, `value` is freed here.
+fn free_beside<'scope, T: Send + 'scope>(threads: &'scope ThreadScope<'scope, '_>, value: T) {
+    // A failed spawn drops the closure, and `value` with it.
+    let _ = std::thread::Builder::new()
+        .name("nexus-free".into())
+        .spawn_scoped(threads, move || drop(value));
 }
 
 /// Validates and resolves every spec and picks the environments to render, each with its
