@@ -181,23 +181,39 @@ impl ReadmeProse {
             if path == README_NAME {
                 continue;
             }
+            // Written in place: this table has a row per file, thousands of them.
+            let _ = write!(out, "| `{path}` | ");
+            for (i, (kind, n)) in kinds.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_cell(&mut out, kind);
+                if *n != 1 {
+                    let _ = write!(out, " ×{n}");
+                }
+            }
             let total: usize = kinds.iter().map(|(_, n)| n).sum();
-            let what: Vec<String> = kinds
-                .iter()
-                .map(|(kind, n)| match n {
-                    1 => cell(kind),
-                    n => format!("{} ×{n}", cell(kind)),
-                })
-                .collect();
-            let _ = writeln!(out, "| `{path}` | {} | {total} |", what.join(", "));
+            let _ = writeln!(out, " | {total} |");
         }
         out
     }
 }
 
-/// A Markdown table cell: pipes escaped, one line.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+/// Appends `s` as a Markdown table cell: pipes escaped, one line.
+fn push_cell(out: &mut String, s: &str) {
+    for piece in s.split_inclusive(['|', '\n', '\r']) {
+        match piece.as_bytes().last() {
+            Some(b'|') => {
+                out.push_str(&piece[..piece.len() - 1]);
+                out.push_str("\\|");
+            }
+            Some(b'\n' | b'\r') => {
+                out.push_str(&piece[..piece.len() - 1]);
+                out.push(' ');
+            }
+            _ => out.push_str(piece),
+        }
+    }
 }
 
 /// The Kubernetes folders in the order they apply on an empty cluster, each with the
@@ -249,4 +265,28 @@ fn apply_order(platform: &Platform, files: &FileTable) -> String {
          GitOps tools); the migration's init containers then do the waiting.\n\n",
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_cell;
+
+    #[test]
+    fn cells_escape_pipes_and_stay_on_one_line() {
+        for s in [
+            "",
+            "Deployment",
+            "a|b",
+            "|",
+            "||x|",
+            "two\nlines",
+            "a\r\nb|",
+            "é|ü\n",
+        ] {
+            let mut out = String::from("| ");
+            push_cell(&mut out, s);
+            let expected = s.replace('|', "\\|").replace(['\n', '\r'], " ");
+            assert_eq!(out, format!("| {expected}"), "{s:?}");
+        }
+    }
 }
