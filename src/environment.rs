@@ -7,6 +7,7 @@ use std::thread::ScopedJoinHandle;
 
 use nexus_render::output::OutputError;
 use nexus_render::readme::{FileTable, README_NAME, ReadmeProse, environment_readme};
+use nexus_render::shared;
 use nexus_render::{OutputPlan, RenderError};
 use nexus_spec::ir::Platform;
 use rayon::prelude::*;
@@ -28,11 +29,14 @@ pub(crate) fn render_environment(
     platform: &Platform,
     options: &CompileOptions,
 ) -> Result<OutputPlan, CompileError> {
-    let rendered: Vec<Result<OutputPlan, RenderError>> = options
-        .targets
-        .par_iter()
-        .map(|t| t.render.render(platform))
-        .collect();
+    // The targets share what they both derive from the platform (rules, dashboards).
+    let rendered: Vec<Result<OutputPlan, RenderError>> = shared::scope(platform, || {
+        options
+            .targets
+            .par_iter()
+            .map(|t| t.render.render(platform))
+            .collect()
+    });
     let mut env_plan = OutputPlan::new();
     for (t, files) in options.targets.iter().zip(rendered) {
         let files = files.map_err(|source| failed(t, platform, source))?;
@@ -68,37 +72,40 @@ pub(crate) fn stream_environment(
         return Ok(sink(&part)?);
     }
     let (parts, received) = mpsc::sync_channel::<(usize, OutputPlan)>(PARTS_IN_FLIGHT);
-    std::thread::scope(|scope| {
-        let generators: Vec<_> = options
-            .targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let parts = parts.clone();
-                scope.spawn(move || {
-                    t.render.render_parts(platform, &mut |part| {
-                        parts.send((i, part)).map_err(|_| RenderError::Stopped)
+    // The targets share what they both derive from the platform (rules, dashboards).
+    shared::scope(platform, || {
+        std::thread::scope(|scope| {
+            let generators: Vec<_> = options
+                .targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let parts = parts.clone();
+                    scope.spawn(move || {
+                        t.render.render_parts(platform, &mut |part| {
+                            parts.send((i, part)).map_err(|_| RenderError::Stopped)
+                        })
                     })
                 })
-            })
-            .collect();
-        drop(parts);
-        // The README's prose needs no file: it is written while the files render.
-        let prose = options
-            .readme
-            .then(|| scope.spawn(|| ReadmeProse::of(platform)));
-        let taken = take_parts(prefix, platform, options, received, sink, prose);
-        for (t, generator) in options.targets.iter().zip(generators) {
-            let rendered = generator
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            match rendered {
-                Err(RenderError::Stopped) if taken.is_err() => {}
-                Err(source) => return Err(failed(t, platform, source).into()),
-                Ok(()) => {}
+                .collect();
+            drop(parts);
+            // The README's prose needs no file: it is written while the files render.
+            let prose = options
+                .readme
+                .then(|| scope.spawn(|| ReadmeProse::of(platform)));
+            let taken = take_parts(prefix, platform, options, received, sink, prose);
+            for (t, generator) in options.targets.iter().zip(generators) {
+                let rendered = generator
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                match rendered {
+                    Err(RenderError::Stopped) if taken.is_err() => {}
+                    Err(source) => return Err(failed(t, platform, source).into()),
+                    Ok(()) => {}
+                }
             }
-        }
-        taken
+            taken
+        })
     })
 }
 

@@ -341,8 +341,17 @@ fn engine_jobs(p: &ir::Platform) -> BTreeMap<&'static str, (Engine, Vec<String>)
 }
 
 /// The dashboard files, by file name (`platform.json`, `postgres.json`, ...), when the
-/// platform runs Prometheus.
+/// platform runs Prometheus. Made once when both targets render the environment inside
+/// [`crate::shared::scope`].
 pub(crate) fn dashboards(p: &ir::Platform) -> Result<BTreeMap<String, String>, RenderError> {
+    match crate::shared::derived(p) {
+        Some(d) => d.dashboards.take(|| render(p)).map(crate::shared::owned),
+        None => render(p),
+    }
+}
+
+/// [`dashboards`], rendered.
+fn render(p: &ir::Platform) -> Result<BTreeMap<String, String>, RenderError> {
     let mut out = BTreeMap::new();
     if !p
         .workloads

@@ -25,6 +25,7 @@ pub mod plan;
 pub mod readme;
 mod restore_runbook;
 mod runbook;
+pub mod shared;
 pub mod yaml;
 
 pub use error::RenderError;

@@ -83,7 +83,7 @@ mod scaling;
 mod secrets;
 mod services;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod workload;
 mod yaml_stream;
 

@@ -22,7 +22,10 @@ use nexus_spec::ir::{self, WorkloadKind};
 use nexus_spec::model::{Engine, Exposure, Severity};
 
 use super::duration;
-use crate::error::RenderError;
+
+mod file;
+pub(crate) use file::Shared;
+pub use file::render;
 
 /// The alert of a workload none of whose targets answers.
 pub const DOWN: &str = "WorkloadDown";
@@ -54,40 +57,6 @@ pub struct Cluster<'a> {
     pub backed_up: Vec<&'a ir::Workload>,
     /// cert-manager Certificates (named after their Secret).
     pub certificates: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct File<'a> {
-    groups: Vec<Group<'a>>,
-}
-
-#[derive(Serialize)]
-struct Group<'a> {
-    name: &'static str,
-    rules: Rules<'a>,
-}
-
-/// A group's rules, made as they are written: a platform of 5,000 services has about
-/// 20,000, whose model took about 60 MB beside their 25 MB of YAML. Each rule is
-/// dropped once written. Making them again (the reference emitter writes a document the
-/// fast one gives up on) gives the same rules: they are a function of the platform.
-struct Rules<'a>(Box<dyn Fn() -> Box<dyn Iterator<Item = Rule> + 'a> + 'a>);
-
-impl<'a> Rules<'a> {
-    fn new<I: Iterator<Item = Rule> + 'a>(make: impl Fn() -> I + 'a) -> Self {
-        Rules(Box::new(move || Box::new(make())))
-    }
-
-    fn is_empty(&self) -> bool {
-        (self.0)().next().is_none()
-    }
-}
-
-impl Serialize for Rules<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // As a `Vec` of the same rules serializes.
-        serializer.collect_seq((self.0)())
-    }
 }
 
 /// One alerting rule.
@@ -448,58 +417,6 @@ fn escalation(a: &ir::Alerting) -> Vec<Rule> {
             Some(x)
         })
         .collect()
-}
-
-/// The rule file of `p`; `cluster` is the Kubernetes target's additions.
-pub fn render(p: &ir::Platform, cluster: Option<&Cluster<'_>>) -> Result<String, RenderError> {
-    let interval = p.scrape_interval_seconds;
-    let scraped = move || p.workloads.iter().filter(|w| scraped(w));
-    let mut groups = vec![
-        Group {
-            name: "nexus-availability",
-            // Prometheus cannot report its own absence: that needs a watchdog outside it.
-            rules: Rules::new(move || {
-                scraped()
-                    .filter(|w| w.kind != WorkloadKind::Prometheus)
-                    .flat_map(move |w| availability(w, interval))
-            }),
-        },
-        Group {
-            name: "nexus-services",
-            rules: Rules::new(move || {
-                scraped()
-                    .filter(|w| w.kind == WorkloadKind::Service)
-                    .flat_map(service_health)
-            }),
-        },
-        Group {
-            name: "nexus-engines",
-            rules: Rules::new(move || p.workloads.iter().flat_map(move |x| through_exporter(p, x))),
-        },
-        Group {
-            name: "nexus-saturation",
-            rules: Rules::new(move || {
-                p.workloads
-                    .iter()
-                    .filter_map(move |w| volume(p, w))
-                    .chain(scraped().filter_map(queue))
-            }),
-        },
-    ];
-    if let Some(c) = cluster {
-        groups.push(Group {
-            name: "nexus-data-protection",
-            rules: Rules::new(move || backups(c).into_iter()),
-        });
-    }
-    if let Some(a) = &p.alerting {
-        groups.push(Group {
-            name: "nexus-escalation",
-            rules: Rules::new(move || escalation(a).into_iter()),
-        });
-    }
-    groups.retain(|g| !g.rules.is_empty());
-    crate::yaml::to_yaml(&File { groups }, "Prometheus rules")
 }
 
 /// Whether Prometheus scrapes `w` under a job named after it.
