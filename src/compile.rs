@@ -246,7 +246,7 @@ fn each_part<'scope>(
 }
 
 /// Frees `value` on a thread of its own, beside the work that follows rather than in its
-/// way: a resolved environment of thousands of services is a tree of millions of
+/// way: a resolved environment of thousands of services is a large tree of small
 /// allocations, milliseconds to free, and neither the next environment's rendering nor
 /// the end of the write waits for anything it holds. The thread is joined when `threads`
 /// ends. Where no thread can be made, `value` is freed here.

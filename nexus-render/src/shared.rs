@@ -4,7 +4,7 @@
 //! Both targets ship the environment's alerting rules and Grafana dashboards: the
 //! Kubernetes target in ConfigMaps, Compose as files. At 5,000 services these are the
 //! largest texts of an environment (13 MB of rules, 11 MB of dashboards), and rendering
-//! them was about a tenth of a render's CPU time, done twice. Inside [`scope`] the first
+//! both copies took about 13% of a check's CPU time. Inside [`scope`] the first
 //! target to need one renders it and the second takes the same text; outside it, each
 //! target renders its own. The bytes are the same either way: the shared texts are a
 //! function of the platform alone.
