@@ -1,4 +1,5 @@
-//! What a folder holds, for comparing a folder before and after a write.
+//! What a folder holds, for comparing a folder before and after a write. The root crate's
+//! tests include this file too (`tests/integration/support/render/mod.rs`).
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,37 +1,15 @@
 //! Helpers of the render and graph tests: a folder as a map, a test-only target, fixtures.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use nexus::{CompileOptions, OutputPlan, RenderError, RenderTarget, ir};
 
-/// Every entry under `root`: files as their bytes, folders as `name/`, links as `-> target`.
-pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries {
-            let e = e.unwrap();
-            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
-            let ty = e.file_type().unwrap();
-            if ty.is_symlink() {
-                let t = fs::read_link(e.path()).unwrap();
-                out.insert(name, format!("-> {}", t.display()).into_bytes());
-            } else if ty.is_dir() {
-                out.insert(format!("{name}/"), Vec::new());
-                walk(&e.path(), &format!("{name}/"), out);
-            } else {
-                out.insert(name, fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, "", &mut out);
-    out
-}
+// One folder walker for the tests of both crates: nexus-render's integration tests hold it.
+#[path = "../../../../nexus-render/tests/integration/support/tree.rs"]
+mod tree;
+pub use tree::tree;
 
 /// A test-only generator: one YAML object per workload with its image and replicas, so the
 /// workflow is exercised independently of the real generators.
