@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 
 use super::ctx::Resolver;
+use super::overlay::Overlaid;
 use crate::codes;
 use crate::ir::{self, WorkloadKind};
-use crate::model::{self, BackupDestination, Engine};
+use crate::model::{BackupDestination, Engine};
 use crate::span::Spanned;
 use crate::values;
 
@@ -18,7 +19,7 @@ pub(super) const MAX_PER_BACKUP: usize = 2;
 /// a backup names directly.
 pub(crate) fn destinations(
     ctx: &mut Resolver,
-    spec: &model::PlatformSpec,
+    spec: &Overlaid<'_>,
     workloads: &[ir::Workload],
     secrets: &[ir::Secret],
 ) -> Vec<ir::Destination> {
@@ -29,7 +30,7 @@ pub(crate) fn destinations(
         .collect();
     let mut out = Vec::new();
     let mut owners = BTreeSet::new();
-    for (name, d) in &spec.backup_destinations {
+    for (name, d) in spec.backup_destinations() {
         ctx.name(name, "backup destination name", values::name::dns1123_label);
         if let Some(mut dest) = declared(ctx, name, d, &minios, secrets) {
             dest.snapshot_users = snapshot_users(ctx, d, workloads, secrets);
@@ -49,7 +50,7 @@ pub(crate) fn destinations(
         let Some(b) = &w.backup else { continue };
         check_names(ctx, b, spec, &minios);
         for n in &b.destinations {
-            let declared = spec.backup_destinations.contains_key(n.value.as_str());
+            let declared = spec.backup_destinations().contains_key(n.value.as_str());
             if declared || out.iter().any(|d| d.name.value == n.value) {
                 continue;
             }
@@ -154,7 +155,7 @@ fn needs_snapshot_user(ctx: &mut Resolver, w: &ir::Workload, dests: &[ir::Destin
 }
 
 /// Checks the names of one backup's destinations.
-fn check_names(ctx: &mut Resolver, b: &ir::Backup, spec: &model::PlatformSpec, minios: &[&str]) {
+fn check_names(ctx: &mut Resolver, b: &ir::Backup, spec: &Overlaid<'_>, minios: &[&str]) {
     let mut seen = BTreeSet::new();
     for n in &b.destinations {
         if !seen.insert(n.value.as_str()) {
@@ -165,11 +166,11 @@ fn check_names(ctx: &mut Resolver, b: &ir::Backup, spec: &model::PlatformSpec, m
                 "named already",
                 "name each destination once",
             );
-        } else if !spec.backup_destinations.contains_key(n.value.as_str())
+        } else if !spec.backup_destinations().contains_key(n.value.as_str())
             && !minios.contains(&n.value.as_str())
         {
             let candidates = spec
-                .backup_destinations
+                .backup_destinations()
                 .keys()
                 .map(|k| k.value.as_str())
                 .chain(minios.iter().copied());

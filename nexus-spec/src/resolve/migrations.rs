@@ -4,18 +4,19 @@
 use std::collections::BTreeMap;
 
 use super::ctx::Resolver;
+use super::overlay::Overlaid;
 use crate::catalog;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, WorkloadKind};
-use crate::model::{Engine, PlatformSpec};
+use crate::model::Engine;
 use crate::values::{Segment, Template};
 
 /// Engines a migration connects to unless the spec says otherwise: the relational ones.
 const MIGRATED_ENGINES: &[Engine] = &[Engine::Postgres];
 
 /// Fills each migration's `depends_on` and `waits`.
-pub(crate) fn link(ctx: &mut Resolver, spec: &PlatformSpec, workloads: &mut [ir::Workload]) {
+pub(crate) fn link(ctx: &mut Resolver, spec: &Overlaid<'_>, workloads: &mut [ir::Workload]) {
     let known: BTreeMap<String, (WorkloadKind, ir::ImageRef, Option<u16>)> = workloads
         .iter()
         .map(|w| {
@@ -28,8 +29,7 @@ pub(crate) fn link(ctx: &mut Resolver, spec: &PlatformSpec, workloads: &mut [ir:
             continue;
         };
         let declared = spec
-            .services
-            .get(&w.name)
+            .service(&w.name.value)
             .and_then(|s| s.migrations.as_ref())
             .and_then(|m| m.depends_on.as_ref());
         match declared {

@@ -21,13 +21,14 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use ctx::Resolver;
+use overlay::Overlaid;
 use placeholders::{Directory, Entry};
 
 use crate::catalog::{self, Component};
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{self, WorkloadKind};
-use crate::model::{self, PlatformFile, PlatformSpec};
+use crate::model::{self, PlatformFile};
 use crate::span::{Span, Spanned};
 use crate::values::{self, Template};
 
@@ -210,10 +211,11 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
             (Spanned::detached(environment.to_owned()), None)
         }
     };
-    let spec = match env {
+    let overlaid = match env {
         Some(e) => overlay::apply(ctx, &file.spec, e),
-        None => std::borrow::Cow::Borrowed(&file.spec),
+        None => overlay::Overlaid::base(&file.spec),
     };
+    let spec = &overlaid;
     let namespace = match env.and_then(|e| e.namespace.clone()) {
         Some(ns) => {
             ctx.name(&ns, "namespace", values::name::dns1123_label);
@@ -221,15 +223,15 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
         }
         None => Spanned::detached(format!("{}-{}", meta.name.value, env_name.value)),
     };
-    let secrets = secrets::secrets(ctx, &spec, &env_name.value, &environment_names(file));
-    let dir = directory(&spec, &secrets);
-    let mut uses = Vec::with_capacity(spec.services.len());
+    let secrets = secrets::secrets(ctx, spec, &env_name.value, &environment_names(file));
+    let dir = directory(spec, &secrets);
+    let mut uses = Vec::with_capacity(spec.service_count());
     // Sized up front: a workload is kilobytes, and growing by doubling left up to half of
     // 5,000 of them unused for as long as the resolution lives. Backing services may each
     // bring an exporter, and monitoring a handful of components.
     let mut workloads =
-        Vec::with_capacity(spec.services.len() + 2 * spec.backing_services.len() + 16);
-    for (name, s) in &spec.services {
+        Vec::with_capacity(spec.service_count() + 2 * spec.backing_service_count() + 16);
+    for (name, s) in spec.services() {
         ctx.name(name, "service name", values::name::dns1123_label);
         let mut hosts = Vec::new();
         if let Some(w) = workloads::service(ctx, &dir, name, s, &mut hosts) {
@@ -237,20 +239,19 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
         }
         uses.push((name.value.clone(), hosts));
     }
-    for (name, b) in &spec.backing_services {
+    for (name, b) in spec.backing_services() {
         ctx.name(name, "backing service name", values::name::dns1123_label);
         if let Some(w) = workloads::backing(ctx, name, b) {
             workloads.push(w);
         }
     }
-    let scrape_interval_seconds = monitoring(ctx, &spec, &mut workloads);
+    let scrape_interval_seconds = monitoring(ctx, spec, &mut workloads);
     exporters::exporters(ctx, &mut workloads);
     let alerting = spec
-        .monitoring
-        .as_ref()
+        .monitoring()
         .and_then(|m| alerting::alertmanager(ctx, m, &secrets, &mut workloads));
     unique_names(ctx, &mut workloads);
-    migrations::link(ctx, &spec, &mut workloads);
+    migrations::link(ctx, spec, &mut workloads);
     for d in crate::names::check(&workloads) {
         ctx.push(d);
     }
@@ -268,13 +269,12 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
             );
         }
     }
-    let backup_destinations = destinations::destinations(ctx, &spec, &workloads, &secrets);
+    let backup_destinations = destinations::destinations(ctx, spec, &workloads, &secrets);
     graph::check(ctx, &workloads, &uses);
     let gateway = spec
-        .gateway
-        .as_ref()
+        .gateway()
         .and_then(|g| gateway::gateway(ctx, &meta.name.value, g, &workloads));
-    let waivers = waivers(ctx, &spec, &env_name.value);
+    let waivers = waivers(ctx, spec, &env_name.value);
     Some(ir::Platform {
         name: meta.name.clone(),
         version: version?,
@@ -297,7 +297,7 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
         gateway,
         scrape_interval_seconds,
         alerting,
-        pull_secrets: registries(ctx, &spec),
+        pull_secrets: registries(ctx, spec),
         waivers,
         quota: env
             .and_then(|e| e.quota.as_ref())
@@ -336,10 +336,10 @@ fn quota(ctx: &mut Resolver, q: &model::Quota) -> ir::Quota {
 /// Pull secrets by registry host, each name checked.
 fn registries(
     ctx: &mut Resolver,
-    spec: &PlatformSpec,
+    spec: &Overlaid<'_>,
 ) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
-    for (host, r) in &spec.registries {
+    for (host, r) in spec.registries() {
         let host_ok = ctx.checked(host, "registry host", values::name::registry_host);
         let secret_ok = ctx.name(
             &r.pull_secret,
@@ -416,12 +416,12 @@ fn entry(c: &Component, user: Option<String>, database: Option<String>) -> Entry
     }
 }
 
-fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
+fn directory(spec: &Overlaid<'_>, secrets: &[ir::Secret]) -> Directory {
     let mut dir = Directory {
         secrets: secrets.iter().map(|s| s.name.value.clone()).collect(),
         ..Directory::default()
     };
-    for (name, s) in &spec.services {
+    for (name, s) in spec.services() {
         let ports = s
             .ports
             .iter()
@@ -440,7 +440,7 @@ fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
             },
         );
     }
-    for (name, b) in &spec.backing_services {
+    for (name, b) in spec.backing_services() {
         let c = catalog::engine(b.engine.value);
         let user = b.credentials.as_ref().map(|cr| {
             cr.user.as_ref().map_or_else(
@@ -457,7 +457,7 @@ fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
             entry(c, user, b.database.as_ref().map(|d| d.value.clone())),
         );
     }
-    if let Some(m) = &spec.monitoring {
+    if let Some(m) = spec.monitoring() {
         if m.prometheus.is_some() {
             dir.workloads
                 .insert("prometheus".into(), entry(&catalog::PROMETHEUS, None, None));
@@ -482,8 +482,10 @@ fn directory(spec: &PlatformSpec, secrets: &[ir::Secret]) -> Directory {
     dir
 }
 
-fn monitoring(ctx: &mut Resolver, spec: &PlatformSpec, workloads: &mut Vec<ir::Workload>) -> u64 {
-    let Some(m) = &spec.monitoring else { return 30 };
+fn monitoring(ctx: &mut Resolver, spec: &Overlaid<'_>, workloads: &mut Vec<ir::Workload>) -> u64 {
+    let Some(m) = spec.monitoring() else {
+        return 30;
+    };
     let mut interval = 30;
     if let Some(p) = &m.prometheus {
         interval = p
@@ -528,11 +530,7 @@ fn monitoring(ctx: &mut Resolver, spec: &PlatformSpec, workloads: &mut Vec<ir::W
             // The address users reach Grafana at: through the gateway's first host when there
             // is one (links, redirects and OAuth callbacks are built from it), else Grafana's
             // own address.
-            let origin = match spec
-                .gateway
-                .as_ref()
-                .and_then(|g| g.hosts.first().map(|h| (g, h)))
-            {
+            let origin = match spec.gateway().and_then(|g| g.hosts.first().map(|h| (g, h))) {
                 Some((g, host)) => {
                     let scheme = if g.tls.is_some() { "https" } else { "http" };
                     format!("{scheme}://{}", host.value)
@@ -614,9 +612,9 @@ fn unique_names(ctx: &mut Resolver, workloads: &mut Vec<ir::Workload>) {
     }
 }
 
-fn waivers(ctx: &mut Resolver, spec: &PlatformSpec, env: &str) -> Vec<model::Waiver> {
+fn waivers(ctx: &mut Resolver, spec: &Overlaid<'_>, env: &str) -> Vec<model::Waiver> {
     let mut out = Vec::new();
-    for w in &spec.waivers {
+    for w in spec.waivers() {
         if w.reason.value.trim().is_empty() {
             ctx.error(
                 codes::INVALID_WAIVER,

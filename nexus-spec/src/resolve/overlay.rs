@@ -10,48 +10,126 @@ use std::collections::BTreeMap;
 use super::ctx::Resolver;
 use crate::codes;
 use crate::model::{
-    Environment, Name, PlatformSpec, ResourceFigures, Resources, Rollout, WorkloadOverlay,
+    BackingService, BackupDestination, Environment, Gateway, Monitoring, Name, PlatformSpec,
+    Registry, ResourceFigures, Resources, Rollout, Secret, Service, Waiver, WorkloadOverlay,
 };
 use crate::span::Spanned;
 
-/// The base spec with the environment's overlay applied. An environment that overrides
-/// nothing (only a namespace, description or quota) gets the base itself, not a copy: a
-/// copy of a 5,000-service spec per environment is a tenth of resolving it.
+/// The base spec seen through an environment's overlay: what resolution reads for one
+/// environment.
+///
+/// Only what the environment overrides is copied. A service or backing service it names
+/// is copied and changed; every other one is read from the base. Monitoring, the gateway
+/// and the registries are copied only when the environment overrides them. Copying a
+/// whole 5,000-service spec for an environment that overrides a fifth of its services
+/// and its gateway took that environment's resolution about 15 ms longer than the
+/// other's, on the path to the first rendered file.
+///
+/// There is no `&PlatformSpec` to read around it: every part resolution reads has its
+/// accessor here, so no reader can see a base value the environment overrides.
+#[derive(Debug)]
+pub(crate) struct Overlaid<'b> {
+    base: &'b PlatformSpec,
+    /// Copies of the services the environment overrides, overridden, by name.
+    services: BTreeMap<&'b str, Service>,
+    /// Copies of the backing services the environment overrides, overridden, by name.
+    backing_services: BTreeMap<&'b str, BackingService>,
+    monitoring: Cow<'b, Option<Monitoring>>,
+    gateway: Cow<'b, Option<Gateway>>,
+    registries: Cow<'b, BTreeMap<Name, Registry>>,
+}
+
+impl<'b> Overlaid<'b> {
+    /// The base spec as it is (no environment, or one that overrides nothing).
+    pub(crate) fn base(spec: &'b PlatformSpec) -> Self {
+        Overlaid {
+            base: spec,
+            services: BTreeMap::new(),
+            backing_services: BTreeMap::new(),
+            monitoring: Cow::Borrowed(&spec.monitoring),
+            gateway: Cow::Borrowed(&spec.gateway),
+            registries: Cow::Borrowed(&spec.registries),
+        }
+    }
+
+    /// Every service, overridden where the environment says so, in the base's order.
+    pub(crate) fn services(&self) -> impl Iterator<Item = (&Name, &Service)> {
+        self.base
+            .services
+            .iter()
+            .map(|(name, s)| (name, self.services.get(name.value.as_str()).unwrap_or(s)))
+    }
+
+    /// The service named `name`, overridden where the environment says so.
+    pub(crate) fn service(&self, name: &str) -> Option<&Service> {
+        self.services
+            .get(name)
+            .or_else(|| self.base.services.get(name))
+    }
+
+    /// How many services there are.
+    pub(crate) fn service_count(&self) -> usize {
+        self.base.services.len()
+    }
+
+    /// Every backing service, overridden where the environment says so, in the base's
+    /// order.
+    pub(crate) fn backing_services(&self) -> impl Iterator<Item = (&Name, &BackingService)> {
+        self.base.backing_services.iter().map(|(name, b)| {
+            (
+                name,
+                self.backing_services.get(name.value.as_str()).unwrap_or(b),
+            )
+        })
+    }
+
+    /// How many backing services there are.
+    pub(crate) fn backing_service_count(&self) -> usize {
+        self.base.backing_services.len()
+    }
+
+    /// The monitoring stack, overridden where the environment says so.
+    pub(crate) fn monitoring(&self) -> Option<&Monitoring> {
+        self.monitoring.as_ref().as_ref()
+    }
+
+    /// The gateway, overridden where the environment says so.
+    pub(crate) fn gateway(&self) -> Option<&Gateway> {
+        self.gateway.as_ref().as_ref()
+    }
+
+    /// The private registries, overridden where the environment says so.
+    pub(crate) fn registries(&self) -> &BTreeMap<Name, Registry> {
+        &self.registries
+    }
+
+    /// The secrets (no environment overrides them).
+    pub(crate) fn secrets(&self) -> &BTreeMap<Name, Secret> {
+        &self.base.secrets
+    }
+
+    /// The backup destinations (no environment overrides them).
+    pub(crate) fn backup_destinations(&self) -> &BTreeMap<Name, BackupDestination> {
+        &self.base.backup_destinations
+    }
+
+    /// The waivers (no environment overrides them).
+    pub(crate) fn waivers(&self) -> &[Waiver] {
+        &self.base.waivers
+    }
+}
+
+/// The base spec with the environment's overlay applied; problems with the overlay (a
+/// name the base lacks, a field that does not apply) are reported to `ctx`, in the order
+/// services, backing services, monitoring, registries, gateway.
 pub(crate) fn apply<'b>(
     ctx: &mut Resolver,
     base: &'b PlatformSpec,
     env: &Environment,
-) -> Cow<'b, PlatformSpec> {
-    if overrides_nothing(env) {
-        return Cow::Borrowed(base);
-    }
-    Cow::Owned(overlaid(ctx, base, env))
-}
-
-/// Whether `env` leaves the spec as it is: it names no service, backing service,
-/// registry, monitoring or gateway override (the parts [`overlaid`] reads).
-fn overrides_nothing(env: &Environment) -> bool {
-    let Environment {
-        namespace: _,
-        description: _,
-        services,
-        backing_services,
-        monitoring,
-        gateway,
-        registries,
-        quota: _,
-    } = env;
-    services.is_empty()
-        && backing_services.is_empty()
-        && monitoring.is_none()
-        && gateway.is_none()
-        && registries.is_empty()
-}
-
-fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> PlatformSpec {
-    let mut spec = base.clone();
+) -> Overlaid<'b> {
+    let mut services = BTreeMap::new();
     for (name, overlay) in &env.services {
-        let Some(service) = spec.services.get_mut(name.value.as_str()) else {
+        let Some((key, service)) = base.services.get_key_value(name.value.as_str()) else {
             ctx.unresolved(
                 codes::OVERLAY_UNKNOWN_TARGET,
                 name,
@@ -66,6 +144,7 @@ fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> Platf
             "a service",
             &[Field::Version, Field::Storage, Field::Backup],
         );
+        let mut service = service.clone();
         if let Some(image) = &overlay.image {
             service.image = image.clone();
         }
@@ -85,9 +164,11 @@ fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> Platf
         if let Some(r) = &overlay.rollout {
             merge_rollout(service.rollout.get_or_insert_with(Rollout::default), r);
         }
+        services.insert(key.value.as_str(), service);
     }
+    let mut backing_services = BTreeMap::new();
     for (name, overlay) in &env.backing_services {
-        let Some(backing) = spec.backing_services.get_mut(name.value.as_str()) else {
+        let Some((key, backing)) = base.backing_services.get_key_value(name.value.as_str()) else {
             ctx.unresolved(
                 codes::OVERLAY_UNKNOWN_TARGET,
                 name,
@@ -102,6 +183,7 @@ fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> Platf
             "a backing service",
             &[Field::Env, Field::Autoscaling, Field::Rollout],
         );
+        let mut backing = backing.clone();
         if let Some(image) = &overlay.image {
             backing.image = Some(image.clone());
         }
@@ -123,12 +205,15 @@ fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> Platf
         if let Some(d) = &overlay.disruption_budget {
             backing.disruption_budget = Some(d.clone());
         }
+        backing_services.insert(key.value.as_str(), backing);
     }
+    let mut monitoring = Cow::Borrowed(&base.monitoring);
     if let Some(m) = &env.monitoring {
-        apply_monitoring(ctx, &mut spec, m);
+        apply_monitoring(ctx, monitoring.to_mut(), m);
     }
+    let mut registries = Cow::Borrowed(&base.registries);
     for (host, registry) in &env.registries {
-        match spec.registries.get_mut(host.value.as_str()) {
+        match registries.to_mut().get_mut(host.value.as_str()) {
             Some(existing) => *existing = registry.clone(),
             None => ctx.unresolved(
                 codes::OVERLAY_UNKNOWN_TARGET,
@@ -138,8 +223,9 @@ fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> Platf
             ),
         }
     }
+    let mut gateway = Cow::Borrowed(&base.gateway);
     if let Some(g) = &env.gateway {
-        match spec.gateway.as_mut() {
+        match gateway.to_mut().as_mut() {
             None => ctx.error(
                 codes::OVERLAY_UNKNOWN_TARGET,
                 g.hosts
@@ -176,15 +262,22 @@ fn overlaid(ctx: &mut Resolver, base: &PlatformSpec, env: &Environment) -> Platf
             }
         }
     }
-    spec
+    Overlaid {
+        base,
+        services,
+        backing_services,
+        monitoring,
+        gateway,
+        registries,
+    }
 }
 
 fn apply_monitoring(
     ctx: &mut Resolver,
-    spec: &mut PlatformSpec,
+    monitoring: &mut Option<Monitoring>,
     m: &crate::model::MonitoringOverlay,
 ) {
-    let monitoring = spec.monitoring.get_or_insert_with(Default::default);
+    let monitoring = monitoring.get_or_insert_with(Default::default);
     let parts: [(&str, Option<&WorkloadOverlay>); 3] = [
         ("prometheus", m.prometheus.as_ref()),
         ("grafana", m.grafana.as_ref()),
@@ -380,5 +473,126 @@ fn merge_rollout(base: &mut Rollout, o: &Rollout) {
     }
     if let Some(s) = &o.max_unavailable {
         base.max_unavailable = Some(s.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Spec;
+
+    /// Three services and a cache; `staging` overrides the second service and the cache,
+    /// `edge` also a registry.
+    fn spec() -> Spec {
+        let text = "apiVersion: nexus.dev/v1alpha1
+kind: Platform
+metadata: { name: demo, version: 1.0.0 }
+spec:
+  services:
+    a: { image: registry.example.com/demo/a:1.0.0 }
+    b: { image: registry.example.com/demo/b:1.0.0, env: { LOG_LEVEL: info } }
+    c: { image: registry.example.com/demo/c:1.0.0 }
+  backingServices:
+    cache: { engine: redis, version: \"7\" }
+  registries:
+    registry.example.com: { pullSecret: old }
+  environments:
+    production: {}
+    staging:
+      services:
+        b: { replicas: 1, env: { LOG_LEVEL: debug } }
+      backingServices:
+        cache: { version: \"7.2\" }
+    edge:
+      services:
+        b: { replicas: 3 }
+      registries:
+        registry.example.com: { pullSecret: new }
+";
+        Spec::from_str("demo.yaml", text).expect("loads")
+    }
+
+    fn overlaid<'b>(base: &'b PlatformSpec, env: &str) -> Overlaid<'b> {
+        let mut ctx = Resolver::new();
+        let environment = base.environments.get(env).expect("an environment");
+        let o = apply(&mut ctx, base, environment);
+        assert!(ctx.diags.is_empty(), "{:?}", ctx.diags);
+        o
+    }
+
+    fn borrows_the_rest(o: &Overlaid<'_>) -> bool {
+        matches!(o.monitoring, Cow::Borrowed(_))
+            && matches!(o.gateway, Cow::Borrowed(_))
+            && matches!(o.registries, Cow::Borrowed(_))
+    }
+
+    #[test]
+    fn only_what_an_environment_overrides_is_copied() {
+        let spec = spec();
+        let base = &spec.file().spec;
+        let staging = overlaid(base, "staging");
+        // The rest of the spec, and every service it does not name, are the base's own.
+        assert!(borrows_the_rest(&staging));
+        let services: Vec<(&str, &Service)> = staging
+            .services()
+            .map(|(n, s)| (n.value.as_str(), s))
+            .collect();
+        let names: Vec<&str> = services.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(std::ptr::eq(services[0].1, &base.services["a"]));
+        assert!(std::ptr::eq(services[2].1, &base.services["c"]));
+        // The one it names is a copy, overridden; the base is left as it was.
+        let b = services[1].1;
+        assert!(!std::ptr::eq(b, &base.services["b"]));
+        assert_eq!(b.replicas.map(|r| r.value), Some(1));
+        assert_eq!(b.env["LOG_LEVEL"].value, "debug");
+        assert_eq!(base.services["b"].env["LOG_LEVEL"].value, "info");
+        assert!(std::ptr::eq(staging.service("b").expect("b"), b));
+        assert!(std::ptr::eq(
+            staging.service("a").expect("a"),
+            &base.services["a"]
+        ));
+        assert!(staging.service("d").is_none());
+        let (name, cache) = staging.backing_services().next().expect("the cache");
+        assert_eq!(name.value, "cache");
+        assert_eq!(cache.version.value, "7.2");
+        assert_eq!(base.backing_services["cache"].version.value, "7");
+    }
+
+    #[test]
+    fn an_environment_that_overrides_nothing_reads_the_base() {
+        let spec = spec();
+        let base = &spec.file().spec;
+        let production = overlaid(base, "production");
+        assert!(borrows_the_rest(&production));
+        for ((_, seen), original) in production.services().zip(base.services.values()) {
+            assert!(std::ptr::eq(seen, original));
+        }
+    }
+
+    #[test]
+    fn a_registry_override_copies_the_registries_only_and_still_overrides_services() {
+        let spec = spec();
+        let base = &spec.file().spec;
+        let edge = overlaid(base, "edge");
+        assert!(matches!(edge.registries, Cow::Owned(_)));
+        assert!(matches!(edge.gateway, Cow::Borrowed(_)));
+        assert!(matches!(edge.monitoring, Cow::Borrowed(_)));
+        assert_eq!(
+            edge.registries()["registry.example.com"].pull_secret.value,
+            "new"
+        );
+        assert_eq!(
+            base.registries["registry.example.com"].pull_secret.value,
+            "old"
+        );
+        let b = edge.service("b").expect("b");
+        assert_eq!(b.replicas.map(|r| r.value), Some(3));
+        assert_eq!(
+            edge.services()
+                .nth(1)
+                .map(|(_, s)| s.replicas.map(|r| r.value)),
+            Some(Some(3))
+        );
     }
 }

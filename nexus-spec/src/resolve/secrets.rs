@@ -7,9 +7,10 @@
 //! read the same store key, for lint rule NX-SEC-031.
 
 use super::ctx::Resolver;
+use super::overlay::Overlaid;
 use crate::codes;
 use crate::ir;
-use crate::model::{ExternalSecretRef, PlatformSpec};
+use crate::model::ExternalSecretRef;
 use crate::span::Spanned;
 use crate::values;
 
@@ -42,12 +43,12 @@ fn check_key(ctx: &mut Resolver, key: &Spanned<String>) {
 
 pub(super) fn secrets(
     ctx: &mut Resolver,
-    spec: &PlatformSpec,
+    spec: &Overlaid<'_>,
     environment: &str,
     environments: &[String],
 ) -> Vec<ir::Secret> {
     let mut out = Vec::new();
-    for (name, s) in &spec.secrets {
+    for (name, s) in spec.secrets() {
         ctx.name(name, "secret name", values::name::dns1123_label);
         let env_var = match &s.env {
             Some(e) => {
@@ -107,7 +108,7 @@ pub(super) fn secrets(
 /// is here (sorted). The property is not compared: stores grant access by key, so an
 /// environment allowed to read a key can read every property under it.
 fn shared_with(
-    spec: &PlatformSpec,
+    spec: &Overlaid<'_>,
     x: &ExternalSecretRef,
     key: &str,
     environment: &str,
@@ -117,7 +118,7 @@ fn shared_with(
         .iter()
         .filter(|other| other.as_str() != environment)
         .filter(|other| {
-            spec.secrets
+            spec.secrets()
                 .values()
                 .filter_map(|s| s.external.as_ref())
                 .any(|y| {
