@@ -221,10 +221,30 @@ pub fn check_to(
     dir: &Path,
     wait: Duration,
 ) -> Result<Drift, RenderToError> {
-    let (environments, scope) = select_all(&specs, options)?;
+    let (selected, read) = std::thread::scope(|threads| {
+        // The folder is locked and read beside validation, which keeps both cores busy
+        // only while the environments resolve together. Without waiting: a folder a
+        // writer holds is read after validation as before, so that an invalid spec is
+        // reported at once rather than after the wait.
+        let reading = std::thread::Builder::new()
+            .name("nexus-read".into())
+            .spawn_scoped(threads, || output::ReadFolder::read(dir, Duration::ZERO))
+            .ok();
+        let selected = select_all(&specs, options);
+        let read = reading.map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (selected, read)
+    });
+    // An invalid spec is reported as before; the folder read beside is let go.
+    let (environments, scope) = selected?;
     drop(specs);
     std::thread::scope(|threads| {
-        let mut checker = output::Checker::begin(dir, scope, wait)?;
+        let folder = match read {
+            Some(Ok(folder)) => folder,
+            // Held by a writer, unreadable, or no thread to read it on: read it now, as
+            // before, with the wait (and the error) the caller asked for.
+            _ => output::ReadFolder::read(dir, wait)?,
+        };
+        let mut checker = output::Checker::begin_read(folder, scope);
         each_part(environments, options, threads, |part| checker.compare(part))?;
         Ok(checker.finish()?)
     })

@@ -73,6 +73,37 @@ fn a_held_lock_makes_a_render_wait_then_refuse_naming_the_holder() {
         &["render", "a.yaml", "--out", "out", "--check", "--wait", "0"],
     );
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    // The folder is read beside validation only when no writer holds it: a held folder is
+    // still waited for, for as long as asked.
+    let start = std::time::Instant::now();
+    let run = nexus(
+        dir.path(),
+        &[
+            "render", "a.yaml", "--out", "out", "--check", "--wait", "0.5",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(start.elapsed() >= std::time::Duration::from_millis(500));
+    // And an invalid spec is reported at once, not after the wait.
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        spec(3, "1.0.0").replace("s1:", "S_1:"),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let run = nexus(
+        dir.path(),
+        &[
+            "render", "bad.yaml", "--out", "out", "--check", "--wait", "30",
+        ],
+    );
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("S_1"), "{stderr}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "{stderr}"
+    );
 
     drop(held);
     let run = nexus(dir.path(), &["render", "a.yaml", "--out", "out"]);

@@ -34,6 +34,26 @@ use super::scope::Scope;
 use super::warning::Warning;
 use crate::plan::OutputPlan;
 
+/// An output folder under a reader's lock, read as it is: where a check starts, before
+/// it knows which part of the folder it covers. The lock is held until the check that
+/// [`Checker::begin_read`] makes of it ends, or until this is dropped.
+#[derive(Debug)]
+pub struct ReadFolder {
+    lock: Option<Lock>,
+    disk: Disk,
+}
+
+impl ReadFolder {
+    /// Takes a reader's lock on `root` (waiting up to `wait` for a writer to finish; with
+    /// no wait, a folder a writer holds is an [`OutputError::Locked`] at once) and reads
+    /// the folder as it is.
+    pub fn read(root: &Path, wait: Duration) -> Result<ReadFolder, OutputError> {
+        let lock = Lock::shared(root, wait)?;
+        let disk = Disk::scan(root)?;
+        Ok(ReadFolder { lock, disk })
+    }
+}
+
 /// A check in progress: [`begin`](Checker::begin), [`compare`](Checker::compare) each part,
 /// [`finish`](Checker::finish).
 #[derive(Debug)]
@@ -56,22 +76,41 @@ impl Checker {
     /// reads the folder as it is. `scope` is the part of the folder the compared parts
     /// describe completely: an owned file in it that no part holds is stale.
     pub fn begin(root: &Path, scope: Scope, wait: Duration) -> Result<Checker, OutputError> {
-        let lock = Lock::shared(root, wait)?;
-        let disk = Disk::scan(root)?;
+        Ok(Checker::begin_read(ReadFolder::read(root, wait)?, scope))
+    }
+
+    /// [`begin`](Checker::begin) with the folder already locked and read, so that the
+    /// reading can overlap other work (`nexus::check_to` reads the folder while the specs
+    /// are validated, when no writer holds it).
+    ///
+    /// ```
+    /// use nexus_render::OutputPlan;
+    /// use nexus_render::output::{self, Checker, ReadFolder};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let folder = ReadFolder::read(dir.path(), std::time::Duration::ZERO).unwrap();
+    /// // ... work out which part of the folder the check covers ...
+    /// let mut checker = Checker::begin_read(folder, output::Scope::all());
+    /// let mut part = OutputPlan::new();
+    /// part.add("staging/k8s/web.yaml", "kind: Deployment\n").unwrap();
+    /// checker.compare(&part).unwrap();
+    /// assert_eq!(checker.finish().unwrap().paths(output::Change::New).count(), 1);
+    /// ```
+    pub fn begin_read(folder: ReadFolder, scope: Scope) -> Checker {
+        let ReadFolder { lock, disk } = folder;
         let mut manifest = Manifest::new();
         for (path, h) in disk.manifest().entries() {
             if !scope.contains(path) {
                 manifest.insert_hash(path, h);
             }
         }
-        Ok(Checker {
+        Checker {
             lock,
             disk,
             scope,
             changes: Vec::new(),
             noticed: Vec::new(),
             manifest,
-        })
+        }
     }
 
     /// Compares every file of `part` with the folder, keeping what differs. A path outside

@@ -52,7 +52,7 @@ mod warning;
 mod write;
 
 pub use check::{Change, Drift, FileChange, check, check_scoped, check_waiting};
-pub use check_stream::Checker;
+pub use check_stream::{Checker, ReadFolder};
 pub use error::OutputError;
 pub use journal::{JOURNAL_NAME, is_leftover};
 pub use lock::{DEFAULT_LOCK_WAIT, LOCK_NAME};
