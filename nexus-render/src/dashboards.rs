@@ -323,6 +323,25 @@ fn dashboard(uid: String, title: String, queries: Vec<Query>) -> Dashboard {
     }
 }
 
+impl Dashboard {
+    /// Bytes enough for the dashboard's JSON, generously: a panel is about 600 bytes
+    /// besides its texts.
+    fn size_estimate(&self) -> usize {
+        let texts: usize = self
+            .panels
+            .iter()
+            .map(|p| {
+                p.title.len()
+                    + p.targets
+                        .iter()
+                        .map(|t| t.expr.len() + t.legend_format.len())
+                        .sum::<usize>()
+            })
+            .sum();
+        4096 + 1024 * self.panels.len() + 2 * texts
+    }
+}
+
 /// The scrape jobs of each engine kind: the engine's own job, or its exporter's.
 fn engine_jobs(p: &ir::Platform) -> BTreeMap<&'static str, (Engine, Vec<String>)> {
     let mut out: BTreeMap<&'static str, (Engine, Vec<String>)> = BTreeMap::new();
@@ -384,9 +403,15 @@ fn render(p: &ir::Platform) -> Result<BTreeMap<String, String>, RenderError> {
         ));
     }
     for (name, d) in all {
-        let text = serde_json::to_string_pretty(&d)
+        // Sized up front (see `crate::yaml::to_yaml_sized`): the overview of 5,000
+        // services is 10 MB of JSON.
+        let mut text = Vec::with_capacity(d.size_estimate());
+        serde_json::to_writer_pretty(&mut text, &d)
             .map_err(|e| RenderError::Unrenderable(format!("dashboard {name}: {e}")))?;
-        out.insert(format!("{name}.json"), text + "\n");
+        text.push(b'\n');
+        let text = String::from_utf8(text)
+            .map_err(|e| RenderError::Unrenderable(format!("dashboard {name}: {e}")))?;
+        out.insert(format!("{name}.json"), text);
     }
     Ok(out)
 }

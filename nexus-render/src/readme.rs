@@ -174,7 +174,19 @@ impl ReadmeProse {
     /// `platform` is the one these parts were made of.
     pub fn with_files(self, platform: &Platform, files: &FileTable) -> String {
         let mut out = self.head;
-        out.push_str(&apply_order(platform, files));
+        let order = apply_order(platform, files);
+        // Room for the whole text up front: at 5,000 services the table is 3 MB, which
+        // growing by doubling would write about three times over.
+        out.reserve(
+            order.len()
+                + self.runbooks.len()
+                + files
+                    .rows
+                    .iter()
+                    .map(|(path, kinds)| 48 + path.len() + 40 * kinds.len())
+                    .sum::<usize>(),
+        );
+        out.push_str(&order);
         out.push_str(&self.runbooks);
         out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");
         for (path, kinds) in &files.rows {

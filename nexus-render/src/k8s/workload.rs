@@ -178,6 +178,9 @@ pub(crate) fn render(
     let mut configs = extra;
     configs.extend(additions.as_ref().map(|a| a.config.clone()));
     for (i, x) in configs.into_iter().enumerate() {
+        // Prometheus's rules and Grafana's dashboards are tens of MB: room for them up
+        // front, with each line's indent (see `crate::yaml::to_yaml_sized`).
+        docs.reserve(x.data.iter().map(|(k, v)| 64 + k.len() + 2 * v.len()).sum());
         let cm = config_map(ctx, &x.name, labels.clone(), x.data);
         let yaml = docs.push(&cm)?;
         config_hash.get_or_insert_with(Sha256::new).update(yaml);

@@ -9,6 +9,9 @@ use crate::error::RenderError;
 use crate::plan::{Contents, count_kinds};
 use crate::yaml::append_yaml;
 
+/// The room a new file starts with.
+const FILE_BYTES: usize = 16 * 1024;
+
 /// The documents of one output file, in the order they were pushed, written into one
 /// buffer (`---` lines between them) as they are pushed.
 #[derive(Debug, Default)]
@@ -18,9 +21,13 @@ pub(crate) struct YamlStream {
 }
 
 impl YamlStream {
-    /// An empty file.
+    /// An empty file, with room for most: the median file of a workload is about 10 KB,
+    /// and growing to it by doubling allocates and copies ten times.
     pub(super) fn new() -> Self {
-        Self::default()
+        YamlStream {
+            text: String::with_capacity(FILE_BYTES),
+            kinds: Vec::new(),
+        }
     }
 
     /// Serializes `obj` and appends it, counted under its type's kind; returns the
@@ -33,6 +40,12 @@ impl YamlStream {
         append_yaml(&mut self.text, obj, T::KIND)?;
         self.kinds.push(T::KIND);
         Ok(&self.text[start..])
+    }
+
+    /// Makes room for `additional` more bytes, for a document known to be large (see
+    /// `crate::yaml::to_yaml_sized`).
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.text.reserve(additional);
     }
 
     /// Whether nothing was pushed.

@@ -56,7 +56,7 @@ pub fn render(p: &ir::Platform, cluster: Option<&Cluster<'_>>) -> Result<String,
         Some(d) => d.rules.take(|| Shared::of(p))?,
         None => std::sync::Arc::new(Shared::of(p)?),
     };
-    let own = items(cluster.map(cluster_group).into_iter().collect())?;
+    let own = items(cluster.map(cluster_group).into_iter().collect(), 0)?;
     let pieces = [&shared.before, &own, &shared.after].map(|t| items_of(t));
     if pieces.iter().all(|p| p.is_empty()) {
         return crate::yaml::to_yaml(&File { groups: Vec::new() }, "Prometheus rules");
@@ -79,11 +79,18 @@ pub(crate) struct Shared {
 impl Shared {
     fn of(p: &ir::Platform) -> Result<Shared, RenderError> {
         Ok(Shared {
-            before: items(groups_before(p))?,
-            after: items(group_after(p).into_iter().collect())?,
+            before: items(
+                groups_before(p),
+                RULE_BYTES_PER_WORKLOAD * p.workloads.len(),
+            )?,
+            after: items(group_after(p).into_iter().collect(), 0)?,
         })
     }
 }
+
+/// Room for the rules of one workload, generously: the synthetic platform's 5,000 services
+/// make 13 MB of rules, about 2.6 KB each (see [`crate::yaml::to_yaml_sized`]).
+const RULE_BYTES_PER_WORKLOAD: usize = 8 * 1024;
 
 /// The groups before the Kubernetes target's own.
 fn groups_before(p: &ir::Platform) -> Vec<Group<'_>> {
@@ -144,12 +151,13 @@ const HEAD: &str = "groups:\n";
 
 /// `groups` without the empty ones, written as a rule file of their own (its
 /// [`HEAD`] and [`items_of`] it); empty when none has a rule.
-fn items(mut groups: Vec<Group<'_>>) -> Result<String, RenderError> {
+fn items(mut groups: Vec<Group<'_>>, capacity: usize) -> Result<String, RenderError> {
     groups.retain(|g| !g.rules.is_empty());
     if groups.is_empty() {
         return Ok(String::new());
     }
-    let text = crate::yaml::to_yaml(&File { groups }, "Prometheus rules")?;
+    let text =
+        crate::yaml::to_yaml_sized(&File { groups }, "Prometheus rules", capacity.max(1024))?;
     if !text.starts_with(HEAD) {
         return Err(RenderError::Unrenderable(
             "the rule file's groups were not written as a block list".into(),
