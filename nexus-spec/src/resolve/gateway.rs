@@ -1,5 +1,7 @@
 //! Resolving the gateway.
 
+use std::collections::BTreeMap;
+
 use super::ctx::Resolver;
 use super::parts;
 use crate::catalog;
@@ -303,9 +305,21 @@ fn routes(
     limits: &[ir::RateLimit],
 ) -> Vec<ir::Route> {
     let mut out: Vec<ir::Route> = Vec::new();
+    // Each path claimed so far, with where: a route per service made this check, and the
+    // search for each route's workload, quadratic in the number of services.
+    let mut claimed: BTreeMap<&str, Span> = BTreeMap::new();
+    debug_assert!(
+        workloads.is_sorted_by(|a, b| a.name.value <= b.name.value),
+        "routes are resolved after the workloads are sorted by name"
+    );
     for r in &g.routes {
         let path_ok = ctx.checked(&r.path, "route path", values::name::url_path);
-        let Some(w) = workloads.iter().find(|w| w.name.value == r.service.value) else {
+        // The workloads are sorted by name (see `unique_names`).
+        let found = workloads
+            .binary_search_by(|w| w.name.value.as_str().cmp(r.service.value.as_str()))
+            .ok()
+            .map(|i| &workloads[i]);
+        let Some(w) = found else {
             ctx.unresolved(
                 codes::UNRESOLVED_REFERENCE,
                 &r.service,
@@ -357,14 +371,14 @@ fn routes(
             .as_ref()
             .and_then(|t| ctx.duration(t, "route timeout"))
             .unwrap_or(DEFAULT_TIMEOUT);
-        if let Some(prev) = out.iter().find(|p| p.path.value == r.path.value) {
+        if let Some(first) = claimed.get(r.path.value.as_str()) {
             ctx.push(
                 crate::Diagnostic::error(
                     codes::ROUTE_CLASH,
                     format!("two routes claim the path `{}`", r.path.value),
                 )
                 .with_label(r.path.span, "claimed again here")
-                .with_label(prev.path.span, "first claimed here")
+                .with_label(*first, "first claimed here")
                 .with_help("give each route its own path"),
             );
             continue;
@@ -372,6 +386,7 @@ fn routes(
         let (Some(port), true) = (port, path_ok) else {
             continue;
         };
+        claimed.insert(r.path.value.as_str(), r.path.span);
         out.push(ir::Route {
             path: r.path.clone(),
             workload: r.service.clone(),
@@ -451,4 +466,88 @@ fn nginx(ctx: &mut Resolver, n: &model::NginxSettings) -> Option<ir::NginxGatewa
         resources: parts::resources(ctx, &n.resources),
         bind_address: bind,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Spec;
+
+    /// Services `a`, `b` and `c` (`c` without ports) behind a gateway with `routes`.
+    fn spec(routes: &str) -> Spec {
+        let text = format!(
+            "apiVersion: nexus.dev/v1alpha1
+kind: Platform
+metadata: {{ name: demo, version: 1.0.0 }}
+spec:
+  services:
+    a: {{ image: registry.example.com/demo/a:1.0.0, ports: [{{ name: http, port: 8080 }}] }}
+    b: {{ image: registry.example.com/demo/b:1.0.0, ports: [{{ name: http, port: 8080 }}] }}
+    c: {{ image: registry.example.com/demo/c:1.0.0 }}
+  gateway:
+    hosts: [demo.example.com]
+    routes:
+{routes}  environments:
+    staging: {{}}
+"
+        );
+        Spec::from_str("demo.yaml", &text).expect("loads")
+    }
+
+    /// Each problem as `code: message @ line of each label`.
+    fn problems(spec: &Spec) -> Vec<String> {
+        let diags = spec.validate();
+        diags
+            .iter()
+            .map(|d| {
+                let lines: Vec<String> = d.labels.iter().map(|l| l.span.line.to_string()).collect();
+                format!("{}: {} @ {}", d.code, d.message, lines.join(","))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_route_finds_its_workload_by_name() {
+        let s = spec(
+            "      - { path: /b, service: b }\n      - { path: /a, service: a }\n      - { path: /x, service: x }\n",
+        );
+        let problems = problems(&s);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0].starts_with("nexus::spec::unresolved_reference")
+                && problems[0].contains("`x`"),
+            "{problems:#?}"
+        );
+        let fixed = spec("      - { path: /b, service: b }\n      - { path: /a, service: a }\n");
+        let p = fixed.resolve("staging").expect("resolves");
+        let routes: Vec<(&str, &str)> = p
+            .gateway
+            .as_ref()
+            .expect("a gateway")
+            .routes
+            .iter()
+            .map(|r| (r.path.value.as_str(), r.workload.value.as_str()))
+            .collect();
+        assert_eq!(routes, [("/a", "a"), ("/b", "b")]);
+    }
+
+    #[test]
+    fn a_path_claimed_twice_names_both_claims() {
+        // Lines 12, 13 and 14 of the spec.
+        let s = spec(
+            "      - { path: /api, service: a }\n      - { path: /web, service: b }\n      - { path: /api, service: b }\n",
+        );
+        assert_eq!(
+            problems(&s),
+            ["nexus::spec::route_clash: two routes claim the path `/api` @ 14,12"]
+        );
+    }
+
+    #[test]
+    fn a_route_that_does_not_resolve_claims_no_path() {
+        // `c` has no port to route to: its route is refused, and the path stays free.
+        let s = spec("      - { path: /api, service: c }\n      - { path: /api, service: a }\n");
+        let problems = problems(&s);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains("has no ports"), "{problems:#?}");
+    }
 }
