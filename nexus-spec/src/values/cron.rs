@@ -136,36 +136,37 @@ impl Cron {
         let mut gap = 0u64;
         let mut day_index = 0u64;
         let mut weekday = 1u32; // the window starts on a Monday; the gaps do not depend on it
+        // The schedules that fire on the day at hand, kept across days (no allocation per day).
+        let mut today: Vec<&Cron> = Vec::with_capacity(schedules.len());
         'outer: for _year in 0..2 {
             for (m, &len) in MONTH_DAYS.iter().enumerate() {
                 for d in 1..=len {
                     if day_index >= 400 {
                         break 'outer;
                     }
-                    let today: Vec<&Cron> = schedules
-                        .iter()
-                        .copied()
-                        .filter(|c| c.fires_on_day(d, m as u32 + 1, weekday))
-                        .collect();
-                    if !today.is_empty() {
-                        for h in 0..24u64 {
-                            if today.iter().all(|c| c.hours & (1 << h) == 0) {
-                                continue;
+                    today.clear();
+                    today.extend(
+                        schedules
+                            .iter()
+                            .copied()
+                            .filter(|c| c.fires_on_day(d, m as u32 + 1, weekday)),
+                    );
+                    for h in 0..24u64 {
+                        // The minutes of this hour at which any of today's schedules fires,
+                        // visited in order, one set bit at a time.
+                        let mut minutes = today
+                            .iter()
+                            .filter(|c| c.hours & (1 << h) != 0)
+                            .fold(0u64, |all, c| all | c.minutes);
+                        while minutes != 0 {
+                            let min = u64::from(minutes.trailing_zeros());
+                            minutes &= minutes - 1;
+                            let t = day_index * 1440 + h * 60 + min;
+                            if let Some(prev) = last {
+                                gap = gap.max(t - prev);
                             }
-                            for min in 0..60u64 {
-                                if !today
-                                    .iter()
-                                    .any(|c| c.hours & (1 << h) != 0 && c.minutes & (1 << min) != 0)
-                                {
-                                    continue;
-                                }
-                                let t = day_index * 1440 + h * 60 + min;
-                                if let Some(prev) = last {
-                                    gap = gap.max(t - prev);
-                                }
-                                first.get_or_insert(t);
-                                last = Some(t);
-                            }
+                            first.get_or_insert(t);
+                            last = Some(t);
                         }
                     }
                     day_index += 1;
@@ -230,6 +231,72 @@ fn num(s: &str, name: &str, lo: u32, hi: u32) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::Cron;
+
+    /// The gap as measured before runs were visited by their set bits: minute by minute,
+    /// through every hour and minute of every day of the window.
+    fn minute_by_minute(schedules: &[&Cron]) -> u64 {
+        const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let (mut first, mut last, mut gap) = (None::<u64>, None::<u64>, 0u64);
+        let (mut day_index, mut weekday) = (0u64, 1u32);
+        'outer: for _year in 0..2 {
+            for (m, &len) in MONTH_DAYS.iter().enumerate() {
+                for d in 1..=len {
+                    if day_index >= 400 {
+                        break 'outer;
+                    }
+                    for h in 0..24u64 {
+                        for min in 0..60u64 {
+                            let fires = schedules.iter().any(|c| {
+                                c.fires_on_day(d, m as u32 + 1, weekday)
+                                    && c.hours & (1 << h) != 0
+                                    && c.minutes & (1 << min) != 0
+                            });
+                            if fires {
+                                let t = day_index * 1440 + h * 60 + min;
+                                if let Some(prev) = last {
+                                    gap = gap.max(t - prev);
+                                }
+                                first.get_or_insert(t);
+                                last = Some(t);
+                            }
+                        }
+                    }
+                    day_index += 1;
+                    weekday = (weekday + 1) % 7;
+                }
+            }
+        }
+        match (first, last) {
+            (Some(f), Some(l)) if f != l => gap,
+            _ => u64::MAX,
+        }
+    }
+
+    #[test]
+    fn gaps_are_those_measured_minute_by_minute() {
+        let texts = [
+            "*/15 * * * *",
+            "0 2 * * *",
+            "30 */6 * * 1-5",
+            "5,35 1,13 1,15 * *",
+            "0 0 29 2 *",
+            "0 0 31 * 0",
+            "59 23 * * 6",
+            "0 3 1 1 *",
+            "7 4 * 3-5 2",
+        ];
+        let all: Vec<Cron> = texts.iter().map(|t| Cron::parse(t).unwrap()).collect();
+        for a in &all {
+            assert_eq!(a.max_gap_minutes(), minute_by_minute(&[a]), "{a}");
+            for b in &all {
+                assert_eq!(
+                    Cron::max_gap_minutes_of(&[a, b]),
+                    minute_by_minute(&[a, b]),
+                    "{a} with {b}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn gaps() {
