@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::ctx::Resolver;
-use super::overlay::Overlaid;
+use super::overlaid::Overlaid;
 use crate::codes;
 use crate::ir::{self, WorkloadKind};
 use crate::model::{BackupDestination, Engine};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::ctx::Resolver;
-use super::overlay::Overlaid;
+use super::overlaid::Overlaid;
 use crate::catalog;
 use crate::codes;
 use crate::diagnostic::Diagnostic;

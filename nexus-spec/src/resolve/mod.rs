@@ -10,6 +10,7 @@ pub mod exporters;
 mod gateway;
 mod graph;
 mod migrations;
+mod overlaid;
 mod overlay;
 mod parts;
 mod placeholders;
@@ -21,7 +22,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use ctx::Resolver;
-use overlay::Overlaid;
+use overlaid::Overlaid;
 use placeholders::{Directory, Entry};
 
 use crate::catalog::{self, Component};
@@ -213,7 +214,7 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
     };
     let overlaid = match env {
         Some(e) => overlay::apply(ctx, &file.spec, e),
-        None => overlay::Overlaid::base(&file.spec),
+        None => Overlaid::base(&file.spec),
     };
     let spec = &overlaid;
     let namespace = match env.and_then(|e| e.namespace.clone()) {

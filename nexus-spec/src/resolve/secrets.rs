@@ -7,7 +7,7 @@
 //! read the same store key, for lint rule NX-SEC-031.
 
 use super::ctx::Resolver;
-use super::overlay::Overlaid;
+use super::overlaid::Overlaid;
 use crate::codes;
 use crate::ir;
 use crate::model::ExternalSecretRef;
