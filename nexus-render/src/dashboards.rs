@@ -405,7 +405,7 @@ fn render(p: &ir::Platform) -> Result<BTreeMap<String, String>, RenderError> {
     for (name, d) in all {
         // Sized up front (see `crate::yaml::to_yaml_sized`): the overview of 5,000
         // services is 10 MB of JSON.
-        let mut text = Vec::with_capacity(d.size_estimate());
+        let mut text = Vec::with_capacity(crate::yaml::room(d.size_estimate()));
         serde_json::to_writer_pretty(&mut text, &d)
             .map_err(|e| RenderError::Unrenderable(format!("dashboard {name}: {e}")))?;
         text.push(b'\n');

@@ -177,7 +177,7 @@ impl ReadmeProse {
         let order = apply_order(platform, files);
         // Room for the whole text up front: at 5,000 services the table is 3 MB, which
         // growing by doubling would write about three times over.
-        out.reserve(
+        out.reserve(crate::yaml::room(
             order.len()
                 + self.runbooks.len()
                 + files
@@ -185,7 +185,7 @@ impl ReadmeProse {
                     .iter()
                     .map(|(path, kinds)| 48 + path.len() + 40 * kinds.len())
                     .sum::<usize>(),
-        );
+        ));
         out.push_str(&order);
         out.push_str(&self.runbooks);
         out.push_str("## Files\n\n| file | what | objects |\n| --- | --- | ---: |\n");

@@ -363,10 +363,10 @@ pub fn render_parts(p: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderE
         p.name.value, p.version.value, p.environment.value
     );
     // Sized up front (see `crate::yaml::to_yaml_sized`): about 3.3 KB a service at 5,000.
-    compose_yaml.reserve(
+    compose_yaml.reserve(crate::yaml::room(
         COMPOSE_BYTES_PER_SERVICE * project.services.len()
             + COMPOSE_BYTES_PER_NETWORK * project.networks.len(),
-    );
+    ));
     crate::yaml::append_yaml(&mut compose_yaml, &project, "compose.yaml")?;
     let mut plan = OutputPlan::new();
     plan.add_with_contents("compose.yaml", compose_yaml, project.contents())?;

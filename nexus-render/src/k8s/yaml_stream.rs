@@ -42,10 +42,10 @@ impl YamlStream {
         Ok(&self.text[start..])
     }
 
-    /// Makes room for `additional` more bytes, for a document known to be large (see
-    /// `crate::yaml::to_yaml_sized`).
+    /// Makes room for `additional` more bytes (up to [`crate::yaml::room`]'s bound), for a
+    /// document known to be large (see `crate::yaml::to_yaml_sized`).
     pub(super) fn reserve(&mut self, additional: usize) {
-        self.text.reserve(additional);
+        self.text.reserve(crate::yaml::room(additional));
     }
 
     /// Whether nothing was pushed.

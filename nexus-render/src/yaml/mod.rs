@@ -41,18 +41,30 @@ pub fn to_yaml<T: Serialize>(value: &T, what: &str) -> Result<String, RenderErro
     to_yaml_sized(value, what, 1024)
 }
 
-/// [`to_yaml`] into a string of `capacity` bytes to start with: for a text of megabytes,
-/// a generous estimate. A string grown by doubling writes its bytes again at each step,
-/// into pages never touched before (a 13 MB text touched about 40 MB); capacity it never
-/// uses is address space only, never touched.
+/// [`to_yaml`] into a string with room for `estimate` bytes to start with (see [`room`]):
+/// for a text of megabytes, a generous estimate. A string grown by doubling writes its
+/// bytes again at each step, into pages never touched before (a 13 MB text touched about
+/// 40 MB); room it never uses is address space only, never touched.
 pub(crate) fn to_yaml_sized<T: Serialize>(
     value: &T,
     what: &str,
-    capacity: usize,
+    estimate: usize,
 ) -> Result<String, RenderError> {
-    let mut out = String::with_capacity(capacity);
+    let mut out = String::with_capacity(room(estimate));
     append_yaml(&mut out, value, what)?;
     Ok(out)
+}
+
+/// The most room a text is given up front, whatever its estimate: the estimates are
+/// generous, and a system that counts address space against a limit (strict overcommit)
+/// should not refuse a platform for room it would never use. A text past it grows by
+/// doubling from there.
+const MAX_ROOM: usize = 64 * 1024 * 1024;
+
+/// The room to give a text estimated at `estimate` bytes: the estimate, up to
+/// [`MAX_ROOM`].
+pub(crate) fn room(estimate: usize) -> usize {
+    estimate.min(MAX_ROOM)
 }
 
 /// [`to_yaml`], appended to `out` (a file being assembled document by document, so a

@@ -450,3 +450,14 @@ fn plain_strings_are_recognised_conservatively() {
         assert!(!plain::plain(no, false), "{no}");
     }
 }
+
+#[test]
+fn room_up_front_is_the_estimate_up_to_a_bound() {
+    assert_eq!(super::room(13 << 20), 13 << 20);
+    // A platform at the size bound estimates hundreds of MB for some texts; they start at
+    // the bound and grow from there.
+    assert_eq!(super::room(400 << 20), super::MAX_ROOM);
+    let text = super::to_yaml_sized(&["a"], "example", usize::MAX).unwrap();
+    assert_eq!(text, "- a\n");
+    assert_eq!(text.capacity(), super::MAX_ROOM);
+}
