@@ -130,53 +130,86 @@ impl Cron {
     /// assert_eq!(Cron::max_gap_minutes_of(&[&daily, &noon]), 12 * 60);
     /// ```
     pub fn max_gap_minutes_of(schedules: &[&Cron]) -> u64 {
-        const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        let mut last: Option<u64> = None;
-        let mut first: Option<u64> = None;
-        let mut gap = 0u64;
-        let mut day_index = 0u64;
-        let mut weekday = 1u32; // the window starts on a Monday; the gaps do not depend on it
+        let mut gaps = Gaps::default();
         // The schedules that fire on the day at hand, kept across days (no allocation per day).
         let mut today: Vec<&Cron> = Vec::with_capacity(schedules.len());
-        'outer: for _year in 0..2 {
-            for (m, &len) in MONTH_DAYS.iter().enumerate() {
-                for d in 1..=len {
-                    if day_index >= 400 {
-                        break 'outer;
-                    }
-                    today.clear();
-                    today.extend(
-                        schedules
-                            .iter()
-                            .copied()
-                            .filter(|c| c.fires_on_day(d, m as u32 + 1, weekday)),
-                    );
-                    for h in 0..24u64 {
-                        // The minutes of this hour at which any of today's schedules fires,
-                        // visited in order, one set bit at a time.
-                        let mut minutes = today
-                            .iter()
-                            .filter(|c| c.hours & (1 << h) != 0)
-                            .fold(0u64, |all, c| all | c.minutes);
-                        while minutes != 0 {
-                            let min = u64::from(minutes.trailing_zeros());
-                            minutes &= minutes - 1;
-                            let t = day_index * 1440 + h * 60 + min;
-                            if let Some(prev) = last {
-                                gap = gap.max(t - prev);
-                            }
-                            first.get_or_insert(t);
-                            last = Some(t);
-                        }
-                    }
-                    day_index += 1;
-                    weekday = (weekday + 1) % 7;
+        for day in window() {
+            today.clear();
+            today.extend(
+                schedules
+                    .iter()
+                    .copied()
+                    .filter(|c| c.fires_on_day(day.day, day.month, day.weekday)),
+            );
+            for h in 0..24u64 {
+                // The minutes of this hour at which any of today's schedules fires,
+                // visited in order, one set bit at a time.
+                let mut minutes = today
+                    .iter()
+                    .filter(|c| c.hours & (1 << h) != 0)
+                    .fold(0u64, |all, c| all | c.minutes);
+                while minutes != 0 {
+                    gaps.fire(day.index * 1440 + h * 60 + u64::from(minutes.trailing_zeros()));
+                    minutes &= minutes - 1;
                 }
             }
         }
-        match (first, last) {
-            (Some(f), Some(l)) if f == l => u64::MAX,
-            (Some(_), Some(_)) => gap,
+        gaps.longest()
+    }
+}
+
+/// One day of the window [`Cron::max_gap_minutes_of`] measures.
+#[derive(Debug, Clone, Copy)]
+struct Day {
+    /// Days since the window's start.
+    index: u64,
+    /// Day of the month, from 1.
+    day: u32,
+    /// Month, from 1.
+    month: u32,
+    /// Day of the week, 0 for Sunday.
+    weekday: u32,
+}
+
+/// The 400 days of the window, from a Monday the first of January of a year that is not a
+/// leap year (the gaps do not depend on the start).
+fn window() -> impl Iterator<Item = Day> {
+    const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    (0..2)
+        .flat_map(|_year| MONTH_DAYS.iter().zip(1u32..))
+        .flat_map(|(&len, month)| (1..=len).map(move |day| (month, day)))
+        .zip(0u64..400)
+        .map(|((month, day), index)| Day {
+            index,
+            day,
+            month,
+            // `index < 400`, so the remainder fits.
+            weekday: u32::try_from((index + 1) % 7).unwrap_or(0),
+        })
+}
+
+/// The longest gap between runs, fed the minute of each run in order.
+#[derive(Debug, Default)]
+struct Gaps {
+    first: Option<u64>,
+    last: Option<u64>,
+    longest: u64,
+}
+
+impl Gaps {
+    /// A run at minute `t` of the window.
+    fn fire(&mut self, t: u64) {
+        if let Some(prev) = self.last {
+            self.longest = self.longest.max(t - prev);
+        }
+        self.first.get_or_insert(t);
+        self.last = Some(t);
+    }
+
+    /// The longest gap; `u64::MAX` for fewer than two runs.
+    fn longest(&self) -> u64 {
+        match (self.first, self.last) {
+            (Some(f), Some(l)) if f != l => self.longest,
             _ => u64::MAX,
         }
     }
@@ -230,46 +263,43 @@ fn num(s: &str, name: &str, lo: u32, hi: u32) -> Result<u32, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Cron;
+    use super::{Cron, Day, Gaps, window};
 
     /// The gap as measured before runs were visited by their set bits: minute by minute,
     /// through every hour and minute of every day of the window.
     fn minute_by_minute(schedules: &[&Cron]) -> u64 {
-        const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        let (mut first, mut last, mut gap) = (None::<u64>, None::<u64>, 0u64);
-        let (mut day_index, mut weekday) = (0u64, 1u32);
-        'outer: for _year in 0..2 {
-            for (m, &len) in MONTH_DAYS.iter().enumerate() {
-                for d in 1..=len {
-                    if day_index >= 400 {
-                        break 'outer;
+        let mut gaps = Gaps::default();
+        for day in window() {
+            for h in 0..24u64 {
+                for min in 0..60u64 {
+                    let fires = schedules.iter().any(|c| {
+                        c.fires_on_day(day.day, day.month, day.weekday)
+                            && c.hours & (1 << h) != 0
+                            && c.minutes & (1 << min) != 0
+                    });
+                    if fires {
+                        gaps.fire(day.index * 1440 + h * 60 + min);
                     }
-                    for h in 0..24u64 {
-                        for min in 0..60u64 {
-                            let fires = schedules.iter().any(|c| {
-                                c.fires_on_day(d, m as u32 + 1, weekday)
-                                    && c.hours & (1 << h) != 0
-                                    && c.minutes & (1 << min) != 0
-                            });
-                            if fires {
-                                let t = day_index * 1440 + h * 60 + min;
-                                if let Some(prev) = last {
-                                    gap = gap.max(t - prev);
-                                }
-                                first.get_or_insert(t);
-                                last = Some(t);
-                            }
-                        }
-                    }
-                    day_index += 1;
-                    weekday = (weekday + 1) % 7;
                 }
             }
         }
-        match (first, last) {
-            (Some(f), Some(l)) if f != l => gap,
-            _ => u64::MAX,
-        }
+        gaps.longest()
+    }
+
+    #[test]
+    fn the_window_is_400_days_from_a_monday_the_first_of_january() {
+        let days: Vec<Day> = window().collect();
+        assert_eq!(days.len(), 400);
+        let (first, last) = (days[0], days[399]);
+        assert_eq!((first.day, first.month, first.weekday), (1, 1, 1));
+        // Day 365 is the first of January again, a Tuesday (365 = 52 weeks and a day).
+        assert_eq!(
+            (days[365].day, days[365].month, days[365].weekday),
+            (1, 1, 2)
+        );
+        assert_eq!((last.day, last.month, last.index), (4, 2, 399));
+        assert_eq!(days[58].day, 28);
+        assert_eq!((days[59].day, days[59].month), (1, 3));
     }
 
     #[test]
