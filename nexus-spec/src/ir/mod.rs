@@ -97,10 +97,7 @@ impl Platform {
 
     /// The workload with this name.
     pub fn workload(&self, name: &str) -> Option<&Workload> {
-        self.workloads
-            .binary_search_by(|w| w.name.value.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.workloads[i])
+        workload_named(&self.workloads, name)
     }
 
     /// The secret with this name.
@@ -148,4 +145,13 @@ pub struct ExternalSecret {
     pub shared_with: Vec<String>,
     /// Property of the key.
     pub property: Option<String>,
+}
+
+/// The workload named `name` among `workloads`, which are sorted by name (as a
+/// [`Platform`]'s are, and resolution's once their names are checked).
+pub(crate) fn workload_named<'a>(workloads: &'a [Workload], name: &str) -> Option<&'a Workload> {
+    workloads
+        .binary_search_by(|w| w.name.value.as_str().cmp(name))
+        .ok()
+        .map(|i| &workloads[i])
 }

@@ -315,11 +315,7 @@ fn routes(
     for r in &g.routes {
         let path_ok = ctx.checked(&r.path, "route path", values::name::url_path);
         // The workloads are sorted by name (see `unique_names`).
-        let found = workloads
-            .binary_search_by(|w| w.name.value.as_str().cmp(r.service.value.as_str()))
-            .ok()
-            .map(|i| &workloads[i]);
-        let Some(w) = found else {
+        let Some(w) = ir::workload_named(workloads, &r.service.value) else {
             ctx.unresolved(
                 codes::UNRESOLVED_REFERENCE,
                 &r.service,
