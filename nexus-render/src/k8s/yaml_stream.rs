@@ -14,7 +14,7 @@ const FILE_BYTES: usize = 16 * 1024;
 
 /// The documents of one output file, in the order they were pushed, written into one
 /// buffer (`---` lines between them) as they are pushed.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct YamlStream {
     text: String,
     kinds: Vec<&'static str>,

@@ -212,11 +212,10 @@ fn resolve_in(ctx: &mut Resolver, file: &PlatformFile, environment: &str) -> Opt
             (Spanned::detached(environment.to_owned()), None)
         }
     };
-    let overlaid = match env {
+    let spec = &match env {
         Some(e) => overlay::apply(ctx, &file.spec, e),
         None => Overlaid::base(&file.spec),
     };
-    let spec = &overlaid;
     let namespace = match env.and_then(|e| e.namespace.clone()) {
         Some(ns) => {
             ctx.name(&ns, "namespace", values::name::dns1123_label);

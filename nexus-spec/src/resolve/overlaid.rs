@@ -15,8 +15,8 @@ use crate::model::{
 /// is copied and changed; every other one is read from the base. Monitoring, the gateway
 /// and the registries are copied only when the environment overrides them. Copying a
 /// whole 5,000-service spec for an environment that overrides a fifth of its services
-/// and its gateway took that environment's resolution about 15 ms longer than the
-/// other's, on the path to the first rendered file.
+/// and its gateway cost about 20 ms of `nexus validate`'s 0.23 s, on the path to the
+/// first rendered file.
 ///
 /// There is no `&PlatformSpec` to read around it: every part resolution reads has its
 /// accessor here, so no reader can see a base value the environment overrides.
