@@ -24,15 +24,7 @@ use super::model::Healthcheck;
 
 /// The health check of a workload, if it has a probe.
 pub(super) fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
-    let probe = w
-        .health
-        .readiness
-        .as_ref()
-        .or(w.health.liveness.as_ref())
-        .or(w.health.startup.as_ref())?;
-    if catalog::component(w.kind).is_some_and(|c| c.tools.is_empty()) {
-        return None;
-    }
+    let probe = checked_probe(w)?;
     let test = if w.kind == WorkloadKind::Backing(Engine::Minio)
         && matches!(probe.action, ProbeAction::Http { .. })
     {
@@ -47,6 +39,27 @@ pub(super) fn healthcheck(w: &ir::Workload) -> Option<Healthcheck> {
         test_with(&probe.action, tools)
     };
     Some(from_probe(probe, test, w.health.startup.as_ref()))
+}
+
+/// Whether [`healthcheck`] gives the workload a health check, without building it: a
+/// `depends_on` of every dependency asks this, thousands of times on a large platform.
+pub(super) fn has_healthcheck(w: &ir::Workload) -> bool {
+    checked_probe(w).is_some()
+}
+
+/// The probe the health check follows (readiness, else liveness, else startup), unless the
+/// image has no program to run a check with.
+fn checked_probe(w: &ir::Workload) -> Option<&Probe> {
+    let probe = w
+        .health
+        .readiness
+        .as_ref()
+        .or(w.health.liveness.as_ref())
+        .or(w.health.startup.as_ref())?;
+    if catalog::component(w.kind).is_some_and(|c| c.tools.is_empty()) {
+        return None;
+    }
+    Some(probe)
 }
 
 /// The check of `action` using only programs the image has, where its contract lists them

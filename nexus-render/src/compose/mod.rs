@@ -443,9 +443,7 @@ fn depends_on(p: &ir::Platform, w: &ir::Workload) -> BTreeMap<String, DependsOn>
 /// A `depends_on` entry for `name`: healthy when it has a health check, started otherwise
 /// (Compose refuses `service_healthy` on a service without one).
 pub fn wait_for(p: &ir::Platform, name: &str) -> (String, DependsOn) {
-    let healthy = p
-        .workload(name)
-        .is_some_and(|t| health::healthcheck(t).is_some());
+    let healthy = p.workload(name).is_some_and(health::has_healthcheck);
     let condition = if healthy {
         "service_healthy"
     } else {
