@@ -19,33 +19,17 @@ pub(crate) const MAX_EDGE_LABELS: usize = 4;
 /// Workloads written out per cycle path; the rest are counted in it.
 const MAX_PATH: usize = 8;
 
-type Edges = Vec<Vec<(usize, Span)>>;
+/// For each workload (by index), the workloads it depends on, with the span of each entry.
+pub(crate) type Edges = Vec<Vec<(usize, Span)>>;
 
-/// Reports every cycle group of the `dependsOn` graph. `names` is sorted and indexes
-/// `workloads`.
-pub(crate) fn report(ctx: &mut Resolver, workloads: &[ir::Workload], names: &[&str]) {
-    let edges: Edges = workloads
-        .iter()
-        .enumerate()
-        .map(|(from, w)| {
-            w.depends_on
-                .iter()
-                .filter_map(|d| {
-                    names
-                        .binary_search(&d.value.as_str())
-                        .ok()
-                        .map(|i| (i, d.span))
-                })
-                .filter(|(to, _)| *to != from)
-                .collect()
-        })
-        .collect();
-    let groups: Vec<Vec<usize>> = components(&edges)
+/// Reports every cycle group of the `dependsOn` graph `edges` (no edge to itself).
+pub(crate) fn report(ctx: &mut Resolver, workloads: &[ir::Workload], edges: &Edges) {
+    let groups: Vec<Vec<usize>> = components(edges)
         .into_iter()
         .filter(|c| c.len() > 1)
         .collect();
     for group in groups.iter().take(MAX_CYCLES) {
-        ctx.push(diagnostic(workloads, &edges, group));
+        ctx.push(diagnostic(workloads, edges, group));
     }
     if groups.len() > MAX_CYCLES {
         let rest = &groups[MAX_CYCLES..];

@@ -2,6 +2,7 @@
 //! services cannot overflow the stack).
 
 use super::ctx::Resolver;
+use super::cycles::Edges;
 use super::workloads::HostUses;
 use crate::codes;
 use crate::ir;
@@ -10,7 +11,10 @@ use crate::ir;
 pub(crate) fn check(ctx: &mut Resolver, workloads: &[ir::Workload], uses: &[(String, HostUses)]) {
     let names: Vec<&str> = workloads.iter().map(|w| w.name.value.as_str()).collect();
     let index = |n: &str| names.binary_search(&n).ok();
+    // Each entry is looked up once, here; the cycle search walks the indices.
+    let mut edges: Edges = Vec::with_capacity(workloads.len());
     for w in workloads {
+        let mut to = Vec::with_capacity(w.depends_on.len());
         for d in &w.depends_on {
             if d.value == w.name.value {
                 ctx.error(
@@ -20,7 +24,9 @@ pub(crate) fn check(ctx: &mut Resolver, workloads: &[ir::Workload], uses: &[(Str
                     "self-dependency",
                     "remove it from `dependsOn`",
                 );
-            } else if index(&d.value).is_none() {
+            } else if let Some(i) = index(&d.value) {
+                to.push((i, d.span));
+            } else {
                 ctx.unresolved(
                     codes::UNRESOLVED_REFERENCE,
                     d,
@@ -29,6 +35,7 @@ pub(crate) fn check(ctx: &mut Resolver, workloads: &[ir::Workload], uses: &[(Str
                 );
             }
         }
+        edges.push(to);
     }
     for w in workloads {
         talks(ctx, w, workloads, &names);
@@ -55,7 +62,7 @@ pub(crate) fn check(ctx: &mut Resolver, workloads: &[ir::Workload], uses: &[(Str
             }
         }
     }
-    super::cycles::report(ctx, workloads, &names);
+    super::cycles::report(ctx, workloads, &edges);
 }
 
 /// Checks each `talksTo` entry: a known workload other than itself, and ports it has.
