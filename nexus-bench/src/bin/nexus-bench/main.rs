@@ -13,7 +13,9 @@
 //! - each stage's peak memory, in a child process (this binary again, `child STAGE FILE`)
 //!   that runs the pipeline up to that stage and reports its `VmHWM` from `/proc/self/status`;
 //! - whole `nexus` processes (the command line a user or CI runs), wall time best of
-//!   `--runs`, CPU time and peak memory as `/usr/bin/time` reports them.
+//!   `--runs`, CPU time and peak memory as `/usr/bin/time` reports them;
+//! - the machine's floor for the fresh render: its files written into a new folder with
+//!   nothing rendered (`floor SRC DEST`, see `floor.rs`).
 //!
 //! The machine's other load shows in wall time, not in CPU time: both are printed.
 #![forbid(unsafe_code)]
@@ -23,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+mod floor;
 mod stages;
 mod targets;
 
@@ -40,6 +43,15 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("child") {
         return child(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("floor") {
+        return match floor::command(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("nexus-bench floor: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let opts = match options(&args) {
         Ok(o) => o,
@@ -99,6 +111,7 @@ struct Row {
     worst: Duration,
     cpu: Option<Duration>,
     peak_kb: Option<u64>,
+    /// The bytes its MB/s are of: the spec's, or for the floor the files written.
     bytes: usize,
 }
 
@@ -185,6 +198,9 @@ fn run(o: &Options) -> Result<(), String> {
                 print_row(&row);
                 rows.push(row);
             }
+            let row = floor_row(&me, n, &dir.join("out"), &trash, o.runs)?;
+            print_row(&row);
+            rows.push(row);
         }
     }
     // The pre-commit case: the repository's own specs/, linted as a whole process.
@@ -220,6 +236,55 @@ fn run(o: &Options) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The floor of the fresh render at `n`: its last output folder `out` written afresh,
+/// `runs` times, in child processes (each into a new folder under `trash`).
+fn floor_row(me: &Path, n: usize, out: &Path, trash: &Path, runs: usize) -> Result<Row, String> {
+    let mut times = Vec::new();
+    let mut cpu = Vec::new();
+    let mut written = 0;
+    for i in 0..runs {
+        let dest = trash.join(format!("{n}-floor-{i}"));
+        let result = Command::new(me)
+            .arg("floor")
+            .arg(out)
+            .arg(&dest)
+            .output()
+            .map_err(|e| format!("{}: {e}", me.display()))?;
+        let stdout = String::from_utf8_lossy(&result.stdout);
+        let fields: Vec<&str> = stdout.split_whitespace().collect();
+        let [wall, cpu_ms, _, bytes] = fields[..] else {
+            return Err(format!(
+                "floor of {}: {}",
+                out.display(),
+                String::from_utf8_lossy(&result.stderr)
+            ));
+        };
+        let wall: f64 = wall
+            .parse()
+            .map_err(|_| format!("floor printed `{stdout}`"))?;
+        times.push(Duration::from_secs_f64(wall / 1000.0));
+        cpu.extend(
+            cpu_ms
+                .parse::<f64>()
+                .ok()
+                .map(|c| Duration::from_secs_f64(c / 1000.0)),
+        );
+        written = bytes.parse().unwrap_or(0);
+    }
+    cpu.sort();
+    Ok(summarize(
+        n,
+        FLOOR.to_owned(),
+        times,
+        cpu.first().copied(),
+        None,
+        written,
+    ))
+}
+
+/// The label of the floor's rows.
+const FLOOR: &str = "floor: its files, unrendered";
 
 fn summarize(
     n: usize,
