@@ -33,7 +33,7 @@ pub(crate) fn report(rows: &[Row]) {
     if let (Some(r), Some(f)) = (at(5000, "process: nexus render (write)"), at(5000, FLOOR)) {
         notes.push(format!(
             "render N=5000: writing its {:.0} MB afresh, unrendered, takes {:.0} ms median here \
-             ({} ms CPU); the render's median less that floor is {:.0} ms",
+             ({} ms CPU at best); the render's median less that floor is {:.0} ms",
             f.bytes as f64 / 1e6,
             ms(f.median),
             f.cpu.map_or("-".to_owned(), |c| format!("{:.0}", ms(c))),
