@@ -39,6 +39,7 @@ mod interpolate;
 mod minio_setup;
 mod model;
 mod network;
+mod project;
 mod prometheus;
 mod resources;
 mod schedule;
@@ -53,8 +54,9 @@ use crate::error::RenderError;
 use crate::output::semantic;
 use crate::plan::{OutputPlan, Sink, count_kinds};
 use interpolate::{Interpolator, argument, literal};
-use model::{DependsOn, Mount, Project, SecretSource, Service, Volume};
+use model::{DependsOn, Mount, SecretSource, Service, Volume};
 use network::Topology;
+use project::{Rest, Services};
 
 /// Where Alertmanager's configuration is, relative to the Compose folder.
 pub const ALERTMANAGER_PATH: &str = "alertmanager/alertmanager.yml";
@@ -81,7 +83,7 @@ pub fn render_parts(p: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderE
     let interp = Interpolator::new(p);
     let labels = platform_labels(p);
     let topology = Topology::new(p, p.gateway.as_ref().map(|_| gateway::NAME));
-    let mut services = BTreeMap::new();
+    let mut services = Services::default();
     let mut vars: BTreeMap<String, dotenv::Variable> = BTreeMap::new();
     let mut extra_files = ExtraFiles {
         sink,
@@ -275,16 +277,15 @@ pub fn render_parts(p: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderE
                     .map(|(n, _)| n.clone()),
             );
         }
-        insert(&mut services, name.clone(), svc)?;
+        services.insert(name.clone(), &svc)?;
         for (n, c) in companions {
-            insert(&mut services, n, c)?;
+            services.insert(n, &c)?;
         }
     }
     if let Some(gw) = &p.gateway {
-        insert(
-            &mut services,
+        services.insert(
             gateway::NAME.into(),
-            gateway::service(p, gw, &topology, &labels),
+            &gateway::service(p, gw, &topology, &labels),
         )?;
         if gw.tls.is_some() {
             for (var, what) in [
@@ -342,9 +343,7 @@ pub fn render_parts(p: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderE
         }
     }
     let labels = std::sync::Arc::new(labels);
-    let project = Project {
-        name: p.namespace.value.clone(),
-        services,
+    let rest = Rest {
         networks: network::with_outbound(
             topology.networks(&labels, p.gateway.is_some()),
             &labels,
@@ -364,12 +363,13 @@ pub fn render_parts(p: &ir::Platform, sink: &mut Sink<'_>) -> Result<(), RenderE
     );
     // Sized up front (see `crate::yaml::to_yaml_sized`): about 3.3 KB a service at 5,000.
     compose_yaml.reserve(crate::yaml::room(
-        COMPOSE_BYTES_PER_SERVICE * project.services.len()
-            + COMPOSE_BYTES_PER_NETWORK * project.networks.len(),
+        COMPOSE_BYTES_PER_SERVICE * services.len()
+            + COMPOSE_BYTES_PER_NETWORK * rest.networks.len(),
     ));
-    crate::yaml::append_yaml(&mut compose_yaml, &project, "compose.yaml")?;
+    let contents = project::contents(&services, &rest);
+    project::append(&mut compose_yaml, &p.namespace.value, services, &rest)?;
     let mut plan = OutputPlan::new();
-    plan.add_with_contents("compose.yaml", compose_yaml, project.contents())?;
+    plan.add_with_contents("compose.yaml", compose_yaml, contents)?;
     let title = format!(
         "Variables of the Compose project {} ({} {}).",
         p.namespace.value, p.name.value, p.environment.value
@@ -419,20 +419,6 @@ fn platform_labels(p: &ir::Platform) -> BTreeMap<String, String> {
     l.insert("nexus.dev/platform".into(), p.name.value.clone());
     l.insert("nexus.dev/environment".into(), p.environment.value.clone());
     l
-}
-
-fn insert(
-    services: &mut BTreeMap<String, Service>,
-    name: String,
-    svc: Service,
-) -> Result<(), RenderError> {
-    if services.contains_key(&name) {
-        return Err(RenderError::Unrenderable(format!(
-            "two Compose services would be called `{name}`; rename the workload that clashes with the gateway, a migration (`NAME-migrate`) or a preview slot (`NAME-blue`/`NAME-green`)"
-        )));
-    }
-    services.insert(name, svc);
-    Ok(())
 }
 
 /// `depends_on` following the workload's dependencies (see [`wait_for`]).

@@ -1,6 +1,6 @@
 //! The subset of the Compose specification nexus writes, as typed structs. Field order is
 //! the order keys appear in `compose.yaml`; maps are `BTreeMap`s, so output is sorted and
-//! stable.
+//! stable. `project.rs` puts the project together, each service written as it is built.
 //!
 //! Every string that reaches these structs has already been through
 //! [`super::interpolate`]: a literal `$` is written `$$`, and only secret references are
@@ -10,24 +10,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-
-/// A whole Compose project (`compose.yaml`).
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct Project {
-    /// Project name (the environment's namespace).
-    pub name: String,
-    /// Services by name.
-    pub services: BTreeMap<String, Service>,
-    /// Networks by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub networks: BTreeMap<String, Network>,
-    /// Named volumes by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub volumes: BTreeMap<String, Volume>,
-    /// Secrets mounted as files, by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub secrets: BTreeMap<String, SecretSource>,
-}
 
 /// Where a Compose secret's value comes from: a variable of the environment Compose runs in
 /// (or `.env`), never the file itself.
@@ -44,23 +26,6 @@ pub(super) struct ServiceSecret {
     pub source: String,
     /// Path of the file in the container.
     pub target: String,
-}
-
-impl Project {
-    /// What the project holds, named the way the semantic diff names Compose objects.
-    pub(super) fn contents(&self) -> crate::plan::Contents {
-        [
-            ("compose service", self.services.len()),
-            ("compose volume", self.volumes.len()),
-            ("compose network", self.networks.len()),
-            ("compose secret", self.secrets.len()),
-            ("compose project", 1),
-        ]
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| (k.to_owned(), n))
-        .collect()
-    }
 }
 
 /// One service.
