@@ -24,6 +24,8 @@ const SERVICES: &str = "services";
 #[derive(Debug, Default)]
 pub(super) struct Services {
     texts: BTreeMap<String, String>,
+    /// The texts' bytes, all told.
+    bytes: usize,
     /// Where each service is written before its text is copied out at its own size.
     scratch: String,
 }
@@ -45,8 +47,14 @@ impl Services {
                 "the Compose service `{name}` was not written as a block under `services:`"
             )));
         };
+        self.bytes += body.len();
         self.texts.insert(name, body.to_owned());
         Ok(())
+    }
+
+    /// The bytes the services take in `compose.yaml`, `services:` aside.
+    pub(super) fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// How many services there are.
@@ -216,7 +224,16 @@ mod tests {
             ),
             ("db", service("postgres:17.2", &[])),
         ];
+        let mut sized = Services::default();
+        for (n, s) in &services {
+            sized.insert((*n).to_owned(), s).unwrap();
+        }
+        let bytes = sized.bytes();
         let one_by_one = written("nexus-staging", &services, &rest);
+        // The services' size is exactly what they take after `services:`.
+        let from = one_by_one.find("services:\n").unwrap() + "services:\n".len();
+        let to = one_by_one.find("\nnetworks:").unwrap() + 1;
+        assert_eq!(to - from, bytes);
         assert_eq!(one_by_one, whole("nexus-staging", &services, &rest));
         // The services are in name order, whatever order they were built in.
         let api = one_by_one.find("\n  api:\n").unwrap();
@@ -244,10 +261,12 @@ mod tests {
         let mut all = Services::default();
         all.insert("web-migrate".to_owned(), &service("a:1", &[]))
             .unwrap();
+        let bytes = all.bytes();
+        assert!(bytes > 0);
         let err = all
             .insert("web-migrate".to_owned(), &service("b:1", &[]))
             .unwrap_err();
         assert!(err.to_string().contains("`web-migrate`"), "{err}");
-        assert_eq!(all.len(), 1);
+        assert_eq!((all.len(), all.bytes()), (1, bytes));
     }
 }
