@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::error::OutputError;
 use super::flush::Flusher;
@@ -309,10 +311,10 @@ impl Txn {
     }
 
     /// Writes `puts` to `targets`, their temporaries or places in staged folders. This thread
-    /// creates the files, in order, while a second one fills them: creating is serialized
-    /// by the folder's lock in the kernel anyway (two threads creating in one folder only
-    /// spin on it), but filling can run beside it. With a test's fault injected the files
-    /// are written one by one, so that the failing step is always the same file.
+    /// creates the files, in order, while [`FILLERS`] others fill them: creating is
+    /// serialized by the folder's lock in the kernel anyway (two threads creating in one
+    /// folder only spin on it), but filling can run beside it. With a test's fault injected
+    /// the files are written one by one, so that the failing step is always the same file.
     fn write_temps(
         &mut self,
         targets: &[String],
@@ -331,42 +333,45 @@ impl Txn {
         let root = &self.root;
         std::thread::scope(|scope| {
             let (batches, created) = std::sync::mpsc::sync_channel::<Vec<Created<'_>>>(4);
-            let filler = scope.spawn(move || {
-                let mut failed = None;
-                for (mut file, bytes, path) in created.into_iter().flatten() {
-                    if failed.is_none() {
-                        failed = file
-                            .write_all(bytes)
-                            .err()
-                            .map(|e| OutputError::io("write", &path, e));
-                    }
-                }
-                failed.map_or(Ok(()), Err)
-            });
+            // Each filler holds the receiving end: once all have stopped, even by a panic,
+            // it is dropped and this side's sends fail instead of waiting.
+            let created = Arc::new(Mutex::new(created));
+            let fillers: Vec<_> = (0..FILLERS)
+                .map(|_| {
+                    let created = Arc::clone(&created);
+                    scope.spawn(move || fill(&created))
+                })
+                .collect();
+            drop(created);
             let mut batch = super::batch::Batch::<Created<'_>>::default();
-            let creating = puts
-                .iter()
-                .zip(targets)
-                .try_for_each(|((_, bytes), target)| {
+            let creating = puts.iter().zip(targets).enumerate().try_for_each(
+                |(place, ((_, bytes), target))| {
                     let path = root.join(target);
                     let file = create_new(&path)?;
-                    if let Some(full) = batch.push((file, bytes, path), bytes.len()) {
-                        // The filler stops taking files only once this side is done.
+                    if let Some(full) = batch.push((place, file, bytes, path), bytes.len()) {
+                        // The fillers stop taking files only once this side is done.
                         let _ = batches.send(full);
                     }
                     Ok(())
-                });
+                },
+            );
             let _ = batches.send(batch.files);
             drop(batches);
-            let filling = filler.join().unwrap_or_else(|_| {
-                Err(OutputError::io(
-                    "write into",
-                    root,
-                    std::io::Error::other("the writing thread stopped"),
-                ))
-            });
+            // The first file, in the write's order, that failed to fill.
+            let mut failed: Option<(usize, OutputError)> = None;
+            for filler in fillers {
+                let stopped = || {
+                    let e = std::io::Error::other("a writing thread stopped");
+                    Some((0, OutputError::io("write into", root, e)))
+                };
+                if let Some((place, e)) = filler.join().unwrap_or_else(|_| stopped())
+                    && failed.as_ref().is_none_or(|(first, _)| place < *first)
+                {
+                    failed = Some((place, e));
+                }
+            }
             // A file that failed to fill was created before any that failed to create.
-            filling.and(creating)
+            failed.map_or(Ok(()), |(_, e)| Err(e)).and(creating)
         })?;
         self.step += puts.len();
         Ok(())
@@ -528,5 +533,83 @@ fn split(rel: &str) -> (&str, &str) {
     }
 }
 
-/// A created file, the bytes to fill it with, and its path for errors.
-type Created<'a> = (File, &'a [u8], PathBuf);
+/// A created file's place in the write, the file, the bytes to fill it with, and its path
+/// for errors.
+type Created<'a> = (usize, File, &'a [u8], PathBuf);
+
+/// How many threads fill the files that [`Txn::write_temps`] creates. Copying bytes into
+/// the page cache takes no lock of the folder's, and where the host is slow to hand the
+/// guest new pages it is most of a write: one filler kept a core busy while the other
+/// core idled.
+const FILLERS: usize = 2;
+
+/// Fills the files taken from `created` until it closes; gives back the first failure, with
+/// the file's place in the write. After a failure the rest are taken and left unfilled (the
+/// write is rolled back), so that the creating side never waits on a full channel.
+fn fill(created: &Mutex<Receiver<Vec<Created<'_>>>>) -> Option<(usize, OutputError)> {
+    let mut failed = None;
+    // The lock is held while waiting: one filler waits on the channel, the other on the
+    // lock. A filler that panicked is reported by its join; the other goes on.
+    loop {
+        // A statement of its own, so that the lock is let go before the batch is filled.
+        let taken = created
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .recv();
+        let Ok(batch) = taken else {
+            break;
+        };
+        for (place, mut file, bytes, path) in batch {
+            if failed.is_none()
+                && let Err(e) = file.write_all(bytes)
+            {
+                failed = Some((place, OutputError::io("write", &path, e)));
+            }
+        }
+    }
+    failed
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{TryRecvError, sync_channel};
+
+    use super::*;
+
+    #[test]
+    fn a_filler_reports_its_first_failure_and_takes_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        // A file opened for reading cannot be filled.
+        let unwritable = |name: &str| {
+            fs::write(path(name), "").unwrap();
+            File::open(path(name)).unwrap()
+        };
+        let (batches, created) = sync_channel::<Vec<Created<'_>>>(3);
+        batches
+            .send(vec![(0, File::create(path("a")).unwrap(), b"a", path("a"))])
+            .unwrap();
+        batches
+            .send(vec![
+                (3, unwritable("d"), b"d", path("d")),
+                (5, unwritable("f"), b"f", path("f")),
+            ])
+            .unwrap();
+        batches
+            .send(vec![(6, File::create(path("g")).unwrap(), b"g", path("g"))])
+            .unwrap();
+        drop(batches);
+        let created = Mutex::new(created);
+        let (place, e) = fill(&created).expect("a file failed to fill");
+        assert_eq!(place, 3);
+        assert!(
+            matches!(&e, OutputError::Io { action: "write", path: p, .. } if *p == path("d")),
+            "{e:?}"
+        );
+        assert_eq!(fs::read(path("a")).unwrap(), b"a");
+        // Taken, but not filled once a file had failed.
+        assert_eq!(fs::read(path("g")).unwrap(), b"");
+        let rest = created.lock().unwrap().try_recv();
+        assert!(matches!(rest, Err(TryRecvError::Disconnected)));
+    }
+}
