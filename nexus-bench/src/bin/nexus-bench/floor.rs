@@ -5,16 +5,19 @@
 //!
 //! It is the lower bound of the writing, not all of it: it does not sync (nexus's
 //! `syncfs` overlaps rendering through early writeback) and writes each file with one
-//! call, from memory read beforehand. Its figures move with the machine's state: on the
+//! call, from memory read beforehand. It creates and fills as nexus's writer does: one
+//! thread creates the files in order, two fill them. Its figures move with the machine's state: on the
 //! project's virtual machine a page of new file cache costs the host a fault of its own,
 //! and `docs/performance.md` shows the same 160 MB taking 0.05 s or 1 s.
 //!
 //! `nexus-bench floor SRC DEST` copies the tree SRC (a rendered folder) into DEST, which
 //! must not exist, and prints the wall and CPU milliseconds of the writing.
 
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::ms;
@@ -62,7 +65,8 @@ impl Tree {
         )
     }
 
-    /// Creates `dest` and writes the tree into it; the wall time it took.
+    /// Creates `dest` and writes the tree into it; the wall time it took. Like nexus's
+    /// writer, this thread creates the files in order while [`FILLERS`] threads fill them.
     pub(crate) fn write(&self, dest: &Path) -> Result<Duration, String> {
         let start = Instant::now();
         fs::create_dir(dest).map_err(|e| format!("{}: {e}", dest.display()))?;
@@ -70,16 +74,52 @@ impl Tree {
             let path = dest.join(dir);
             fs::create_dir(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         }
-        for (rel, bytes) in &self.files {
-            let path = dest.join(rel);
-            OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(bytes))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-        }
+        std::thread::scope(|scope| {
+            let (files, created) = mpsc::sync_channel::<(File, &[u8], PathBuf)>(256);
+            let created = Arc::new(Mutex::new(created));
+            let fillers: Vec<_> = (0..FILLERS)
+                .map(|_| {
+                    let created = Arc::clone(&created);
+                    scope.spawn(move || fill(&created))
+                })
+                .collect();
+            drop(created);
+            let creating = self.files.iter().try_for_each(|(rel, bytes)| {
+                let path = dest.join(rel);
+                let file = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                files
+                    .send((file, bytes, path))
+                    .map_err(|_| "the filling threads stopped".to_owned())
+            });
+            drop(files);
+            for filler in fillers {
+                filler
+                    .join()
+                    .map_err(|_| "a filling thread panicked".to_owned())??;
+            }
+            creating
+        })?;
         Ok(start.elapsed())
+    }
+}
+
+/// How many threads fill the created files: as many as nexus's writer uses
+/// (`nexus-render/src/output/txn.rs`), so that the floor is written the way a render is.
+const FILLERS: usize = 2;
+
+/// Fills the files taken from `created` until it closes.
+fn fill(created: &Mutex<Receiver<(File, &[u8], PathBuf)>>) -> Result<(), String> {
+    loop {
+        let taken = created.lock().map_err(|e| e.to_string())?.recv();
+        let Ok((mut file, bytes, path)) = taken else {
+            return Ok(());
+        };
+        file.write_all(bytes)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
 }
 
