@@ -1,6 +1,6 @@
-//! Created files gathered for the thread that fills them.
+//! Created files gathered for the threads that fill them.
 
-/// Created files gathered for the filling thread, handed over some at a time. One file per
+/// Created files gathered for the filling threads, handed over some at a time. One file per
 /// message woke the filler, and met it on the channel's lock, once for each file: 3,000 to
 /// 4,100 context switches in a render of 5,006 files, against 800 to 1,100 in batches.
 pub(super) struct Batch<T> {

@@ -36,6 +36,7 @@ mod batch;
 mod check;
 mod check_stream;
 mod error;
+mod fill;
 mod flush;
 mod journal;
 mod lock;

@@ -6,8 +6,8 @@
 //! It is the lower bound of the writing, not all of it: it does not sync (nexus's
 //! `syncfs` overlaps rendering through early writeback) and writes each file with one
 //! call, from memory read beforehand. It creates and fills as nexus's writer does: one
-//! thread creates the files in order, two fill them. Its figures move with the machine's state: on the
-//! project's virtual machine a page of new file cache costs the host a fault of its own,
+//! thread creates the files in order and hands them over in batches to two that fill
+//! them. Its figures move with the machine's state: on the project's virtual machine a page of new file cache costs the host a fault of its own,
 //! and `docs/performance.md` shows the same 160 MB taking 0.05 s or 1 s.
 //!
 //! `nexus-bench floor SRC DEST` copies the tree SRC (a rendered folder) into DEST, which
@@ -75,7 +75,7 @@ impl Tree {
             fs::create_dir(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         }
         std::thread::scope(|scope| {
-            let (files, created) = mpsc::sync_channel::<(File, &[u8], PathBuf)>(256);
+            let (batches, created) = mpsc::sync_channel::<Vec<Created<'_>>>(4);
             let created = Arc::new(Mutex::new(created));
             let fillers: Vec<_> = (0..FILLERS)
                 .map(|_| {
@@ -84,6 +84,8 @@ impl Tree {
                 })
                 .collect();
             drop(created);
+            let mut batch = Vec::new();
+            let mut batch_bytes = 0;
             let creating = self.files.iter().try_for_each(|(rel, bytes)| {
                 let path = dest.join(rel);
                 let file = OpenOptions::new()
@@ -91,11 +93,18 @@ impl Tree {
                     .create_new(true)
                     .open(&path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
-                files
-                    .send((file, bytes, path))
+                batch.push((file, bytes.as_slice(), path));
+                batch_bytes += bytes.len();
+                if batch.len() < BATCH_FILES && batch_bytes < BATCH_BYTES {
+                    return Ok(());
+                }
+                batch_bytes = 0;
+                batches
+                    .send(std::mem::take(&mut batch))
                     .map_err(|_| "the filling threads stopped".to_owned())
             });
-            drop(files);
+            let _ = batches.send(batch);
+            drop(batches);
             for filler in fillers {
                 filler
                     .join()
@@ -107,19 +116,28 @@ impl Tree {
     }
 }
 
-/// How many threads fill the created files: as many as nexus's writer uses
-/// (`nexus-render/src/output/txn.rs`), so that the floor is written the way a render is.
+/// How the floor hands files over, as nexus's writer does
+/// (`nexus-render/src/output/fill.rs` and `batch.rs`), so that the floor is written the way
+/// a render is: this many filling threads, and batches of this many files or bytes,
+/// whichever comes first.
 const FILLERS: usize = 2;
+const BATCH_FILES: usize = 32;
+const BATCH_BYTES: usize = 256 << 10;
+
+/// A created file, the bytes to fill it with, and its path for errors.
+type Created<'a> = (File, &'a [u8], PathBuf);
 
 /// Fills the files taken from `created` until it closes.
-fn fill(created: &Mutex<Receiver<(File, &[u8], PathBuf)>>) -> Result<(), String> {
+fn fill(created: &Mutex<Receiver<Vec<Created<'_>>>>) -> Result<(), String> {
     loop {
         let taken = created.lock().map_err(|e| e.to_string())?.recv();
-        let Ok((mut file, bytes, path)) = taken else {
+        let Ok(batch) = taken else {
             return Ok(());
         };
-        file.write_all(bytes)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        for (mut file, bytes, path) in batch {
+            file.write_all(bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
     }
 }
 
