@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::error::OutputError;
-use super::fill::{Created, FILLERS, fill};
+use super::fill::{Created, FILLERS, Pace, fill};
 use super::flush::Flusher;
 use super::journal::{COMMITTED_NAME, JOURNAL_NAME, Journal, Put, Removal, Staged};
 use super::warning::Warning;
@@ -54,6 +54,8 @@ pub(crate) struct Txn {
     pid: u32,
     /// Writes the staged files to disk while the next parts render.
     flusher: Flusher,
+    /// Whether filling has been slow so far in this write (how many threads fill).
+    pace: Pace,
 }
 
 /// Why a transaction stopped.
@@ -81,6 +83,7 @@ impl Txn {
             step: 0,
             pid: std::process::id(),
             flusher: Flusher::default(),
+            pace: Pace::default(),
         }
     }
 
@@ -311,9 +314,10 @@ impl Txn {
     }
 
     /// Writes `puts` to `targets`, their temporaries or places in staged folders. This thread
-    /// creates the files, in order, while [`FILLERS`] others fill them: creating is
-    /// serialized by the folder's lock in the kernel anyway (two threads creating in one
-    /// folder only spin on it), but filling can run beside it. With a test's fault injected
+    /// creates the files, in order, while one other fills them, and a second once filling
+    /// has proved slow (up to [`FILLERS`]; see [`Pace`]): creating is serialized by the
+    /// folder's lock in the kernel anyway (two threads creating in one folder only spin on
+    /// it), but filling can run beside it. With a test's fault injected
     /// the files are written one by one, so that the failing step is always the same file.
     fn write_temps(
         &mut self,
@@ -330,25 +334,31 @@ impl Txn {
             }
             return Ok(());
         }
-        let root = &self.root;
+        let (root, pace) = (&self.root, &self.pace);
         std::thread::scope(|scope| {
             let (batches, created) = std::sync::mpsc::sync_channel::<Vec<Created<'_>>>(4);
-            // Each filler holds the receiving end: once all have stopped, even by a panic,
-            // it is dropped and this side's sends fail instead of waiting.
+            // Only the fillers hold the receiving end (this side keeps a weak handle to
+            // start the second): once all have stopped, even by a panic, it is dropped and
+            // this side's sends fail instead of waiting.
             let created = Arc::new(Mutex::new(created));
-            let fillers: Vec<_> = (0..FILLERS)
-                .map(|_| {
-                    let created = Arc::clone(&created);
-                    scope.spawn(move || fill(&created))
-                })
-                .collect();
-            drop(created);
+            let handle = Arc::downgrade(&created);
+            let mut fillers = vec![scope.spawn(move || fill(&created, pace))];
+            let mut more = || {
+                if fillers.len() < FILLERS
+                    && pace.is_slow()
+                    && let Some(created) = handle.upgrade()
+                {
+                    fillers.push(scope.spawn(move || fill(&created, pace)));
+                }
+            };
+            more();
             let mut batch = super::batch::Batch::<Created<'_>>::default();
             let creating = puts.iter().zip(targets).enumerate().try_for_each(
                 |(place, ((_, bytes), target))| {
                     let path = root.join(target);
                     let file = create_new(&path)?;
                     if let Some(full) = batch.push((place, file, bytes, path), bytes.len()) {
+                        more();
                         // The fillers stop taking files only once this side is done.
                         let _ = batches.send(full);
                     }
