@@ -6,9 +6,11 @@
 //! It is the lower bound of the writing, not all of it: it does not sync (nexus's
 //! `syncfs` overlaps rendering through early writeback) and writes each file with one
 //! call, from memory read beforehand. It creates and fills as nexus's writer does: one
-//! thread creates the files in order and hands them over in batches to two that fill
-//! them. Its figures move with the machine's state: on the project's virtual machine a page of new file cache costs the host a fault of its own,
-//! and `docs/performance.md` shows the same 160 MB taking 0.05 s or 1 s.
+//! thread creates the files in order and hands them over in batches to one that fills
+//! them, and to a second once filling has proved slow. Its figures move with the
+//! machine's state: on the project's virtual machine a page of new file cache costs the
+//! host a fault of its own, and `docs/performance.md` shows the same 160 MB taking
+//! 0.05 s or 1 s.
 //!
 //! `nexus-bench floor SRC DEST` copies the tree SRC (a rendered folder) into DEST, which
 //! must not exist, and prints the wall and CPU milliseconds of the writing.
@@ -16,6 +18,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -66,7 +69,8 @@ impl Tree {
     }
 
     /// Creates `dest` and writes the tree into it; the wall time it took. Like nexus's
-    /// writer, this thread creates the files in order while [`FILLERS`] threads fill them.
+    /// writer, this thread creates the files in order while one thread fills them, and a
+    /// second once filling has gone slower than [`SLOW_BYTES_PER_SECOND`].
     pub(crate) fn write(&self, dest: &Path) -> Result<Duration, String> {
         let start = Instant::now();
         fs::create_dir(dest).map_err(|e| format!("{}: {e}", dest.display()))?;
@@ -74,16 +78,13 @@ impl Tree {
             let path = dest.join(dir);
             fs::create_dir(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         }
+        let slow = AtomicBool::new(false);
         std::thread::scope(|scope| {
             let (batches, created) = mpsc::sync_channel::<Vec<Created<'_>>>(4);
             let created = Arc::new(Mutex::new(created));
-            let fillers: Vec<_> = (0..FILLERS)
-                .map(|_| {
-                    let created = Arc::clone(&created);
-                    scope.spawn(move || fill(&created))
-                })
-                .collect();
-            drop(created);
+            let handle = Arc::downgrade(&created);
+            let slow = &slow;
+            let mut fillers = vec![scope.spawn(move || fill(&created, slow))];
             let mut batch = Vec::new();
             let mut batch_bytes = 0;
             let creating = self.files.iter().try_for_each(|(rel, bytes)| {
@@ -99,6 +100,12 @@ impl Tree {
                     return Ok(());
                 }
                 batch_bytes = 0;
+                if fillers.len() < FILLERS
+                    && slow.load(Ordering::Relaxed)
+                    && let Some(created) = handle.upgrade()
+                {
+                    fillers.push(scope.spawn(move || fill(&created, slow)));
+                }
                 batches
                     .send(std::mem::take(&mut batch))
                     .map_err(|_| "the filling threads stopped".to_owned())
@@ -118,25 +125,39 @@ impl Tree {
 
 /// How the floor hands files over, as nexus's writer does
 /// (`nexus-render/src/output/fill.rs` and `batch.rs`), so that the floor is written the way
-/// a render is: this many filling threads, and batches of this many files or bytes,
-/// whichever comes first.
+/// a render is: at most this many filling threads, the second once filling is slower than
+/// this many bytes a second after a sample of this many bytes, and batches of this many
+/// files or bytes, whichever comes first. The writer judges the pace by its filler's CPU
+/// time; the floor renders nothing beside its fillers, so it uses their wall time.
 const FILLERS: usize = 2;
+const SLOW_BYTES_PER_SECOND: u128 = 500_000_000;
+const SAMPLE_BYTES: u64 = 1 << 20;
 const BATCH_FILES: usize = 32;
 const BATCH_BYTES: usize = 256 << 10;
 
 /// A created file, the bytes to fill it with, and its path for errors.
 type Created<'a> = (File, &'a [u8], PathBuf);
 
-/// Fills the files taken from `created` until it closes.
-fn fill(created: &Mutex<Receiver<Vec<Created<'_>>>>) -> Result<(), String> {
+/// Fills the files taken from `created` until it closes; sets `slow` once it has filled
+/// slower than [`SLOW_BYTES_PER_SECOND`].
+fn fill(created: &Mutex<Receiver<Vec<Created<'_>>>>, slow: &AtomicBool) -> Result<(), String> {
+    let (mut bytes, mut busy) = (0u64, Duration::ZERO);
     loop {
         let taken = created.lock().map_err(|e| e.to_string())?.recv();
         let Ok(batch) = taken else {
             return Ok(());
         };
-        for (mut file, bytes, path) in batch {
-            file.write_all(bytes)
+        let start = Instant::now();
+        for (mut file, b, path) in batch {
+            file.write_all(b)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
+            bytes += b.len() as u64;
+        }
+        busy += start.elapsed();
+        if bytes >= SAMPLE_BYTES
+            && u128::from(bytes) * 1_000_000_000 < SLOW_BYTES_PER_SECOND * busy.as_nanos()
+        {
+            slow.store(true, Ordering::Relaxed);
         }
     }
 }
