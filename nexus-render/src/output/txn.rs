@@ -317,8 +317,8 @@ impl Txn {
     /// creates the files, in order, while one other fills them, and a second once filling
     /// has proved slow (up to [`FILLERS`]; see [`Pace`]): creating is serialized by the
     /// folder's lock in the kernel anyway (two threads creating in one folder only spin on
-    /// it), but filling can run beside it. With a test's fault injected
-    /// the files are written one by one, so that the failing step is always the same file.
+    /// it), but filling can run beside it. With a test's fault injected the files are
+    /// written one by one, so that the failing step is always the same file.
     fn write_temps(
         &mut self,
         targets: &[String],
