@@ -23,6 +23,7 @@
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use nexus_render::OutputPlan;
@@ -54,14 +55,34 @@ impl RunningNginx {
     }
 }
 
-/// `n` distinct free TCP ports on 127.0.0.1 (held together while chosen, then released).
+/// Ports [`free_ports`] chose, still bound, until [`start_with`] lets Nginx have them.
+/// Tests run in parallel and bind port 0 for their stubs and servers (and connect out from
+/// ports of the same range): a port released as soon as it was chosen could be taken by one
+/// of them while the plan renders and the stubs start, and Nginx would fail to listen.
+static HELD: Mutex<Vec<TcpListener>> = Mutex::new(Vec::new());
+
+/// `n` distinct free TCP ports on 127.0.0.1, kept bound until [`start`] or [`start_with`]
+/// starts Nginx on them.
 pub fn free_ports(n: usize) -> Vec<u16> {
     let held: Vec<TcpListener> = (0..n)
         .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a free port"))
         .collect();
-    held.iter()
+    let ports = held
+        .iter()
         .map(|l| l.local_addr().expect("local address").port())
-        .collect()
+        .collect();
+    lock_held().extend(held);
+    ports
+}
+
+/// Releases the held `ports`, so that a process about to start can bind them.
+fn release(ports: &[u16]) {
+    lock_held().retain(|l| !ports.contains(&l.local_addr().expect("local address").port()));
+}
+
+/// [`HELD`], also after a test panicked while holding it.
+fn lock_held() -> std::sync::MutexGuard<'static, Vec<TcpListener>> {
+    HELD.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The version of an Nginx binary (`nginx -v`).
@@ -153,6 +174,7 @@ pub fn start_with(
          scgi_temp_path {d}/scgi;\n"
     );
     std::fs::write(conf.join("conf.d/00-harness.conf"), harness).expect("harness file");
+    release(ports);
     let child = Command::new(nginx)
         .arg("-p")
         .arg(format!("{d}/"))
