@@ -86,7 +86,7 @@ fn config_files_init_containers_and_memory_volumes() {
     let mut pod = Pod::new(&tools, &docs, "redis", secrets);
     pod.run_init_containers(Duration::from_secs(30));
     pod.start();
-    probe::wait_ready(&mut pod, Duration::from_secs(20));
+    probe::wait_ready(&mut pod, probe::ENGINE_START);
 
     let maxmemory = pod.exec(&[
         "sh",

@@ -121,7 +121,7 @@ fn postgres_from_the_rendered_pod() {
     };
     let started = Instant::now();
     let r = rendered();
-    let mut pod = up(&r, &tools, "postgres", Duration::from_secs(20));
+    let mut pod = up(&r, &tools, "postgres", probe::ENGINE_START);
     assert!(
         assert_checks_pass(&pod, &r, "postgres") >= 3,
         "readiness, liveness and the Compose check"
@@ -159,7 +159,7 @@ fn redis_from_the_rendered_pod() {
     };
     let started = Instant::now();
     let r = rendered();
-    let mut pod = up(&r, &tools, "redis", Duration::from_secs(20));
+    let mut pod = up(&r, &tools, "redis", probe::ENGINE_START);
     assert!(
         assert_checks_pass(&pod, &r, "redis") >= 3,
         "readiness, liveness and the Compose check"
@@ -263,7 +263,7 @@ fn a_stopped_container_leaves_nothing_running() {
     let r = rendered();
     let mut pod = Pod::new(&tools, &r.k8s, "redis", secrets());
     pod.start();
-    probe::wait_ready(&mut pod, Duration::from_secs(20));
+    probe::wait_ready(&mut pod, probe::ENGINE_START);
     let ps = |pod: &Pod| {
         let args = [
             "-eo".to_owned(),

@@ -105,6 +105,13 @@ pub fn all(
     out
 }
 
+/// How long an engine may take to become ready in a test. `wait_ready` returns as soon as
+/// it is, so a healthy run pays nothing for the margin. On an idle 2-core machine Redis is
+/// ready after 2.7 s and PostgreSQL after 3.4 s, [`STEADY`] included; a loaded CI machine,
+/// where engines start beside each other and beside tests that sync the file system, can
+/// take several times that. RabbitMQ (5.9 s) was given 60 s from the start.
+pub const ENGINE_START: Duration = Duration::from_secs(60);
+
 /// Polls the readiness probe (or, without one, the liveness probe) until it has passed
 /// without a failure for [`STEADY`], within `limit`; panics with the container's log if it
 /// does not. Steady, because an entrypoint may run a temporary server first (PostgreSQL's
