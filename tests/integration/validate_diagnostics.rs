@@ -29,7 +29,10 @@ fn every_invalid_fixture_is_refused_with_its_diagnostic() {
     });
 }
 
-/// Hostile inputs: refused with exit 1 or 2 within a second, with a message, no panic.
+/// Hostile inputs: refused with exit 1 or 2 within ten seconds, with a message, no panic.
+/// Refusing takes milliseconds; without the limits these inputs run for minutes (a
+/// billion nodes, a quadratic parse). Ten seconds leaves room for starting the debug
+/// binary on a CI machine loaded by the other tests of this binary.
 fn refused_fast(path: &str, expect_code: &str) {
     let run = nexus(&["validate", path]);
     assert!(
@@ -49,7 +52,7 @@ fn refused_fast(path: &str, expect_code: &str) {
         run.stderr
     );
     assert!(
-        run.elapsed.as_secs_f64() < 1.0,
+        run.elapsed.as_secs_f64() < 10.0,
         "{path}: took {:?}",
         run.elapsed
     );

@@ -10,6 +10,12 @@ use super::{Limits, Node, NodeKind, node_to_json, parse};
 
 const FILE: FileId = FileId(7);
 
+/// How quickly a hostile input must be refused. Refusing takes milliseconds; without the
+/// limits these inputs run for minutes (a billion nodes, 2 GB of copies, a quadratic walk
+/// of deep nesting). The margin is for a CI machine busy with the other tests, where a
+/// thread can wait for a core.
+const FAST: Duration = Duration::from_secs(5);
+
 fn ok(text: &str) -> Node {
     match parse(text, FILE, &Limits::default()) {
         Ok(node) => node,
@@ -354,11 +360,7 @@ fn very_deep_nesting_is_refused_fast_without_stack_overflow() {
     for text in &cases {
         let start = Instant::now();
         let d = err(text);
-        assert!(
-            start.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            start.elapsed()
-        );
+        assert!(start.elapsed() < FAST, "{:?}", start.elapsed());
         assert!(
             d.iter().any(|d| d.code == codes::TOO_DEEP),
             "{:?}",
@@ -441,7 +443,7 @@ fn the_billion_laughs_bomb_is_refused_fast() {
     let elapsed = start.elapsed();
     assert_eq!(codes_of(&d), [codes::ALIAS_BUDGET]);
     assert_well_formed(&d.0[0]);
-    assert!(elapsed < Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < FAST, "{elapsed:?}");
     // Levels hold 10, 91, 820, 7381, 66430, 597871 nodes: the third `*f` of level `g`
     // (line 7) is the first alias that crosses 2,000,000.
     assert_eq!(d.0[0].labels[0].span.line, 7);
@@ -484,11 +486,7 @@ fn a_long_string_aliased_many_times_is_refused_fast() {
     let d = err(&text);
     assert_eq!(codes_of(&d), [codes::ALIAS_BUDGET]);
     assert_well_formed(&d.0[0]);
-    assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < FAST, "{:?}", start.elapsed());
 }
 
 #[test]
