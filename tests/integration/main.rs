@@ -13,7 +13,6 @@ mod lint_cli;
 mod name_properties;
 mod output_errors;
 mod properties;
-mod purge_delay;
 mod render_atomic;
 mod render_cli;
 mod render_environments;
