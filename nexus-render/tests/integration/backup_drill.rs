@@ -283,7 +283,7 @@ fn server<'a>(
     }
     pod.run_init_containers(Duration::from_secs(30));
     pod.start();
-    let t = probe::wait_ready(&mut pod, Duration::from_secs(60));
+    let t = probe::wait_ready(&mut pod, probe::ENGINE_START);
     eprintln!("{name}: ready after {t:?}");
     pod
 }

@@ -105,11 +105,11 @@ fn assert_checks_fail(pod: &Pod, r: &Rendered, service: &str) {
 }
 
 /// Brings a pod up and waits for its readiness probe.
-fn up<'a>(r: &'a Rendered, tools: &engine_support::Tools, name: &str, limit: Duration) -> Pod<'a> {
+fn up<'a>(r: &'a Rendered, tools: &engine_support::Tools, name: &str) -> Pod<'a> {
     let mut pod = Pod::new(tools, &r.k8s, name, secrets());
     pod.run_init_containers(Duration::from_secs(30));
     pod.start();
-    let t = probe::wait_ready(&mut pod, limit);
+    let t = probe::wait_ready(&mut pod, probe::ENGINE_START);
     eprintln!("{name}: ready after {t:?}");
     pod
 }
@@ -121,7 +121,7 @@ fn postgres_from_the_rendered_pod() {
     };
     let started = Instant::now();
     let r = rendered();
-    let mut pod = up(&r, &tools, "postgres", probe::ENGINE_START);
+    let mut pod = up(&r, &tools, "postgres");
     assert!(
         assert_checks_pass(&pod, &r, "postgres") >= 3,
         "readiness, liveness and the Compose check"
@@ -159,7 +159,7 @@ fn redis_from_the_rendered_pod() {
     };
     let started = Instant::now();
     let r = rendered();
-    let mut pod = up(&r, &tools, "redis", probe::ENGINE_START);
+    let mut pod = up(&r, &tools, "redis");
     assert!(
         assert_checks_pass(&pod, &r, "redis") >= 3,
         "readiness, liveness and the Compose check"
@@ -204,7 +204,7 @@ fn rabbitmq_from_the_rendered_pod() {
     };
     let started = Instant::now();
     let r = rendered();
-    let mut pod = up(&r, &tools, "rabbitmq", Duration::from_secs(60));
+    let mut pod = up(&r, &tools, "rabbitmq");
     assert!(
         assert_checks_pass(&pod, &r, "rabbitmq") >= 3,
         "readiness, liveness and the Compose check"

@@ -109,7 +109,7 @@ pub fn all(
 /// it is, so a healthy run pays nothing for the margin. On an idle 2-core machine Redis is
 /// ready after 2.7 s and PostgreSQL after 3.4 s, [`STEADY`] included; a loaded CI machine,
 /// where engines start beside each other and beside tests that sync the file system, can
-/// take several times that. RabbitMQ (5.9 s) was given 60 s from the start.
+/// take several times that. RabbitMQ (5.9 s here) and the backup drills had 60 s already.
 pub const ENGINE_START: Duration = Duration::from_secs(60);
 
 /// Polls the readiness probe (or, without one, the liveness probe) until it has passed
