@@ -221,8 +221,10 @@ fn io_error(path: &Path, what: &str, e: impl std::fmt::Display) -> Diagnostic {
 /// The spec files named by `paths`: a file as given, a folder walked recursively in sorted
 /// order for `*.yaml` / `*.yml` files. Symbolic links are not followed; policy files named
 /// `nexus-policy*.yaml` are skipped, and so is any folder holding a `.nexus-manifest.json`
-/// (a folder nexus rendered into, whose YAML is output, not specs). An unreadable path is an
-/// error with code `nexus::io`.
+/// (a folder nexus rendered into, whose YAML is output, not specs). Hidden files and folders
+/// (a name starting with `.`) inside a walked folder are skipped too: `.github/workflows/`,
+/// `.pre-commit-config.yaml` and `.gitlab-ci.yml` are other tools' YAML. A path named in
+/// `paths` is read whatever its name. An unreadable path is an error with code `nexus::io`.
 ///
 /// ```
 /// let files = nexus_spec::discover(&[std::path::PathBuf::from("../specs")]).unwrap();
@@ -265,6 +267,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), Diagnost
         let path = e.path();
         let ty = e.file_type().map_err(|err| io_error(&path, "read", err))?;
         let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
         if ty.is_dir() {
             walk(&path, out, depth + 1)?;
         } else if ty.is_file()

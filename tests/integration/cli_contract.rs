@@ -84,6 +84,50 @@ fn a_yml_spec_is_read_like_a_yaml_one() {
     );
 }
 
+/// A repository walked from its root: the YAML of other tools in hidden files and folders
+/// (CI workflows, pre-commit) is not read as specs, in every subcommand; named on the
+/// command line, a hidden file is read like any other.
+#[test]
+fn hidden_files_and_folders_in_a_walked_folder_are_not_specs() {
+    let repo = tempfile::tempdir().unwrap();
+    let r = repo.path();
+    std::fs::create_dir_all(r.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(r.join("platform")).unwrap();
+    std::fs::write(
+        r.join(".github/workflows/ci.yml"),
+        "name: ci\non: push\njobs: {}\n",
+    )
+    .unwrap();
+    std::fs::write(r.join(".pre-commit-config.yaml"), "repos: []\n").unwrap();
+    std::fs::copy(
+        root().join("specs/nexus.yaml"),
+        r.join("platform/nexus.yaml"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("generated");
+    let out = out.to_str().unwrap();
+    for args in [
+        vec!["validate", "."],
+        vec!["graph", "."],
+        vec!["render", ".", "--out", out],
+        vec!["render", ".", "--out", out, "--check"],
+    ] {
+        let run = nexus_in(r, &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains(".github"), "{args:?}: {}", run.stderr);
+    }
+    let run = nexus_in(r, &["validate", "."]);
+    assert!(
+        run.stderr.contains("1 spec file(s) valid"),
+        "{}",
+        run.stderr
+    );
+    let run = nexus_in(r, &["validate", ".github/workflows/ci.yml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("unknown key `jobs`"), "{}", run.stderr);
+}
+
 fn lint_fixture(rule: &str, args: &[&str]) -> support::Run {
     let dir = root().join("nexus-lint/tests/fixtures/lint").join(rule);
     let mut all = vec!["lint", "--today", "2026-06-01"];
