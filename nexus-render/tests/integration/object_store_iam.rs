@@ -19,7 +19,6 @@
 use crate::support::engine as engine_support;
 use crate::support::k8s::{literals, object};
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -152,29 +151,42 @@ t("delete backup", lambda: s3.delete_object(Bucket=bucket, Key=backup_object))
 "#
 );
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+/// What moto (werkzeug) prints once it listens; the port follows.
+const LISTENING: &str = "Running on http://127.0.0.1:";
 
-/// A moto server on loopback with IAM enforced after `count` requests.
+/// A moto server on loopback with IAM enforced after `count` requests. The server binds a
+/// port of its own choosing (`-p 0`) and the port is read from its log: a port chosen here
+/// and released before a Python server binds it seconds later could be taken meanwhile by
+/// any other test of this binary.
 fn moto(server: &Path, dir: &Path, name: &str, count: u32) -> (Guard, String) {
-    let port = free_port();
     let mut cmd = Command::new(server);
-    cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+    cmd.args(["-H", "127.0.0.1", "-p", "0"])
         .current_dir(dir)
         .env("INITIAL_NO_AUTH_ACTION_COUNT", count.to_string());
-    let guard = Guard::spawn(name, cmd, &dir.join(format!("{name}.log")));
+    let mut guard = Guard::spawn(name, cmd, &dir.join(format!("{name}.log")));
     let start = Instant::now();
+    let port = loop {
+        let log = guard.output();
+        let port = log.split_once(LISTENING).and_then(|(_, rest)| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u16>().ok()
+        });
+        if let Some(port) = port {
+            break port;
+        }
+        assert!(
+            guard.exited().is_none() && start.elapsed() < Duration::from_secs(30),
+            "{name} does not listen:\n{log}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             start.elapsed() < Duration::from_secs(30),
-            "{name} does not listen:\n{}",
+            "{name} does not accept on {port}:\n{}",
             guard.output()
         );
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(100));
     }
     (guard, format!("http://127.0.0.1:{port}"))
 }
