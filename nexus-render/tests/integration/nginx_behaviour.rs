@@ -207,7 +207,7 @@ fn check_routes(g: &Gateway<'_>) -> Vec<String> {
     if r.status != 301 || r.header("location") != Some(location.as_str()) {
         failures.push(format!(
             "plain HTTP should redirect to {location}: got {} {:?}",
-            r.status,
+            r.outcome(),
             r.header("location")
         ));
     }
@@ -226,7 +226,7 @@ fn check_routes(g: &Gateway<'_>) -> Vec<String> {
     if r.status != 413 {
         failures.push(format!(
             "a body over /upload's limit should get 413: {}",
-            r.status
+            r.outcome()
         ));
     }
     check_headers("413", &r, &mut failures);
@@ -234,7 +234,7 @@ fn check_routes(g: &Gateway<'_>) -> Vec<String> {
     if r.status != 200 {
         failures.push(format!(
             "a body under /upload's limit should pass: {}",
-            r.status
+            r.outcome()
         ));
     }
     let ws = [
@@ -251,7 +251,7 @@ fn check_routes(g: &Gateway<'_>) -> Vec<String> {
     if r.status != 101 {
         failures.push(format!(
             "a WebSocket upgrade on /ws should pass: {}",
-            r.status
+            r.outcome()
         ));
     }
     // Grafana Live: a route to Grafana carries upgrades without saying so.
@@ -259,14 +259,14 @@ fn check_routes(g: &Gateway<'_>) -> Vec<String> {
     if r.status != 101 {
         failures.push(format!(
             "a WebSocket upgrade to Grafana Live should pass: {}",
-            r.status
+            r.outcome()
         ));
     }
     let r = g.https("/", &ws);
     if r.status != 200 {
         failures.push(format!(
             "a WebSocket upgrade on / should not reach the stub: {}",
-            r.status
+            r.outcome()
         ));
     }
     failures
@@ -298,7 +298,7 @@ fn check_limits(g: &Gateway<'_>) -> Vec<String> {
         if r.status != 200 {
             failures.push(format!(
                 "{path}: a client behind the trusted proxy should be counted apart: {}",
-                r.status
+                r.outcome()
             ));
         }
     }
@@ -422,4 +422,21 @@ fn the_checks_catch_a_broken_gateway() {
         }
     }
     assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+/// The client's retry (`stubs::request`): a request that gets no response at all is made
+/// three times, then fails with curl's own message rather than an empty body. Port 1 of
+/// the loopback (TCP port multiplexer, a privileged port no test uses) refuses.
+#[test]
+fn a_request_without_a_response_is_retried_and_explained() {
+    let Some(t) = tools("nginx_behaviour") else {
+        return;
+    };
+    let r = stubs::request(&t.curl, "http", HOST, 1, "/", &[]);
+    assert_eq!(r.status, 0, "{r:?}");
+    assert!(
+        r.body.contains("after 3 attempt(s); curl exit 7:"),
+        "{}",
+        r.outcome()
+    );
 }

@@ -79,11 +79,21 @@ pub struct Response {
     pub status: u16,
     /// Headers, in order, names lower-cased.
     pub headers: Vec<(String, String)>,
-    /// The body.
+    /// The body; without a response, what curl said instead (its exit code and message),
+    /// so that a failure shows why there was none.
     pub body: String,
 }
 
 impl Response {
+    /// The status, and for no response at all, what curl said: for failure messages.
+    pub fn outcome(&self) -> String {
+        if self.status == 0 {
+            format!("0 {}", self.body)
+        } else {
+            self.status.to_string()
+        }
+    }
+
     /// The first value of a header.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
@@ -94,8 +104,23 @@ impl Response {
     }
 }
 
+/// curl's exit codes for a request that got no response at all: it could not connect (7),
+/// ran out of time (28), failed in the TLS handshake (35), got nothing back (52), or the
+/// connection broke while receiving (56).
+const NO_RESPONSE: [i32; 5] = [7, 28, 35, 52, 56];
+
+/// How many times a request that got no response at all is made.
+const ATTEMPTS: u32 = 3;
+
 /// A request with curl to `scheme://host:port path`, `host` resolved to 127.0.0.1, the test
 /// certificate accepted; `extra` are more curl arguments (`-X POST`, `-H ...`).
+///
+/// A request that got no response at all (a refused connection, a time-out, a failed
+/// handshake) is made again, up to [`ATTEMPTS`] times a second apart: on a loaded CI
+/// machine a single request can fail that way (once, the first request to a freshly started
+/// Nginx), and it says nothing about the configuration. Any response, whatever its status,
+/// is returned as it is; a configuration that never answers still fails, with curl's
+/// message as the body.
 pub fn request(
     curl: &Path,
     scheme: &str,
@@ -104,22 +129,38 @@ pub fn request(
     path: &str,
     extra: &[&str],
 ) -> Response {
-    let out = Command::new(curl)
-        .args([
-            "-sk",
-            "--http1.1",
-            "--max-time",
-            "5",
-            "-D",
-            "-",
-            "--resolve",
-        ])
-        .arg(format!("{host}:{port}:127.0.0.1"))
-        .args(extra)
-        .arg(format!("{scheme}://{host}:{port}{path}"))
-        .output()
-        .expect("curl runs");
-    parse(&String::from_utf8_lossy(&out.stdout))
+    let mut attempt = 1;
+    loop {
+        let out = Command::new(curl)
+            .args([
+                "-sSk",
+                "--http1.1",
+                "--max-time",
+                "5",
+                "-D",
+                "-",
+                "--resolve",
+            ])
+            .arg(format!("{host}:{port}:127.0.0.1"))
+            .args(extra)
+            .arg(format!("{scheme}://{host}:{port}{path}"))
+            .output()
+            .expect("curl runs");
+        let mut r = parse(&String::from_utf8_lossy(&out.stdout));
+        if r.status != 0 {
+            return r;
+        }
+        let code = out.status.code().unwrap_or(-1);
+        r.body = format!(
+            "(no response after {attempt} attempt(s); curl exit {code}: {})",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        if attempt >= ATTEMPTS || !NO_RESPONSE.contains(&code) {
+            return r;
+        }
+        attempt += 1;
+        std::thread::sleep(Duration::from_secs(1));
+    }
 }
 
 fn parse(text: &str) -> Response {
