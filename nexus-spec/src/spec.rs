@@ -264,12 +264,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), Diagnost
         .map_err(|e| io_error(dir, "list", e))?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
-        let path = e.path();
-        let ty = e.file_type().map_err(|err| io_error(&path, "read", err))?;
         let name = e.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
         }
+        let path = e.path();
+        let ty = e.file_type().map_err(|err| io_error(&path, "read", err))?;
         if ty.is_dir() {
             walk(&path, out, depth + 1)?;
         } else if ty.is_file()
