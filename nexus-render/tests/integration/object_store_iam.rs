@@ -157,7 +157,8 @@ const LISTENING: &str = "Running on http://127.0.0.1:";
 /// A moto server on loopback with IAM enforced after `count` requests. The server binds a
 /// port of its own choosing (`-p 0`) and the port is read from its log: a port chosen here
 /// and released before a Python server binds it seconds later could be taken meanwhile by
-/// any other test of this binary.
+/// any other test of this binary. Werkzeug logs the line once its socket listens, so the
+/// server accepts from then on.
 fn moto(server: &Path, dir: &Path, name: &str, count: u32) -> (Guard, String) {
     let mut cmd = Command::new(server);
     cmd.args(["-H", "127.0.0.1", "-p", "0"])
@@ -165,30 +166,22 @@ fn moto(server: &Path, dir: &Path, name: &str, count: u32) -> (Guard, String) {
         .env("INITIAL_NO_AUTH_ACTION_COUNT", count.to_string());
     let mut guard = Guard::spawn(name, cmd, &dir.join(format!("{name}.log")));
     let start = Instant::now();
-    let port = loop {
+    loop {
         let log = guard.output();
+        // The whole line: a log read while it is being written could end inside the port.
         let port = log.split_once(LISTENING).and_then(|(_, rest)| {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<u16>().ok()
+            let (line, _) = rest.split_once('\n')?;
+            line.trim_end().parse::<u16>().ok()
         });
         if let Some(port) = port {
-            break port;
+            return (guard, format!("http://127.0.0.1:{port}"));
         }
         assert!(
             guard.exited().is_none() && start.elapsed() < Duration::from_secs(30),
             "{name} does not listen:\n{log}"
         );
         std::thread::sleep(Duration::from_millis(100));
-    };
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "{name} does not accept on {port}:\n{}",
-            guard.output()
-        );
-        std::thread::sleep(Duration::from_millis(100));
     }
-    (guard, format!("http://127.0.0.1:{port}"))
 }
 
 fn python(venv_bin: &Path, script: &str, args: &[&str]) -> (bool, String) {
